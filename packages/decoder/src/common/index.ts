@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './crc';
+export * from './hex';
+export * from './dlms-units';
+export * from './stream';

@@ -1,0 +1,18 @@
+import type { MeterSnapshot, ProtocolId } from '@smi/model';
+import type { DecodeError } from './errors';
+
+/** What a stream decoder reports for each frame it finds. */
+export type FrameEvent =
+  | { readonly ok: true; readonly snapshot: MeterSnapshot; readonly frame: Uint8Array }
+  | { readonly ok: false; readonly error: DecodeError; readonly frame?: Uint8Array };
+
+/**
+ * An incremental, pure decoder for one byte stream: bytes in, frame events out. No clocks, no
+ * I/O. `push` never mutates the chunk it is given.
+ */
+export interface StreamDecoder {
+  readonly protocol: ProtocolId;
+  push(chunk: Uint8Array): FrameEvent[];
+  /** Bytes dropped as garbage between frames so far. */
+  readonly discardedBytes: number;
+}
