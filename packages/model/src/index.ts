@@ -6,3 +6,4 @@ export * from './manufacturers';
 export * from './registry';
 export * from './snapshot';
 export * from './reading';
+export * from './ids';

@@ -1,0 +1,13 @@
+import { homieId, topicId } from './ids';
+
+describe('platform ids', () => {
+  it('keeps HA topic ids to [a-zA-Z0-9_-]', () => {
+    expect(topicId('1ESY1161234567')).toBe('1ESY1161234567');
+    expect(topicId('1-0:1.8.0 x')).toBe('1-0_1_8_0_x');
+    expect(topicId('...')).toBe('unknown');
+  });
+  it('makes Homie ids lower-case with inner hyphens only', () => {
+    expect(homieId('1ESY1161234567')).toBe('1esy1161234567');
+    expect(homieId('-A_B.c-')).toBe('a-b-c');
+  });
+});
