@@ -1,0 +1,116 @@
+import { Command, CommanderError, Option } from 'commander';
+import { PROTOCOL_CHOICES } from '../config/schema';
+import { loadConfig } from '../config/load';
+import { configJsonSchema } from '../config/json-schema';
+import { createLogger } from '../log';
+import { startGateway } from '../gateway';
+import { VERSION } from '../version';
+import { runDecode } from './decode';
+import { runDiscovery } from './discovery';
+import { UsageError } from './input';
+import type { ProtocolChoice } from '@smi/decoder';
+
+const out = (line: string): void => void process.stdout.write(line + '\n');
+const err = (line: string): void => void process.stderr.write(line + '\n');
+
+function protocolOption(): Option {
+  return new Option('--protocol <protocol>', 'protocol of the input').choices(PROTOCOL_CHOICES).default('auto');
+}
+
+function configOrExit(path: string | undefined): ReturnType<typeof loadConfig> & { ok: true } {
+  const r = loadConfig(path);
+  if (!r.ok) {
+    err(`invalid configuration${path ? ` in ${path}` : ''}:`);
+    for (const p of r.problems) err(`  ${p}`);
+    process.exit(2);
+  }
+  return r;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('smi')
+    .description('Smart Meter Interop: decode smart-meter data and publish it to Home Assistant, openHAB and MQTT, locally.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('run')
+    .description('run the gateway (with no configuration: a simulated DSMR meter and an embedded MQTT broker)')
+    .option('-c, --config <file>', 'YAML configuration file')
+    .action(async (opts: { config?: string }) => {
+      const { config } = configOrExit(opts.config);
+      const secrets = [config.mqtt.password, ...config.meters.flatMap((m) => [m.key, m.authKey])].filter((s): s is string => !!s);
+      const log = createLogger(config.logLevel, secrets);
+      log.info(`Smart Meter Interop ${VERSION} starting${opts.config ? ` with ${opts.config}` : ' with the embedded defaults (simulated meter, embedded broker)'}`);
+      const gw = await startGateway(config, log);
+      let stopping = false;
+      const shutdown = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        log.info(`${signal}: shutting down`);
+        gw.stop().then(
+          () => process.exit(0),
+          (e: unknown) => {
+            log.error(`shutdown: ${String(e)}`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+    });
+
+  program
+    .command('decode')
+    .description('decode frames from FILE (or standard input) and print one JSON object per frame (NDJSON)')
+    .argument('[file]', 'capture file, or - for standard input')
+    .addOption(protocolOption())
+    .option('--key <hex>', 'decryption key (DLMS, encrypted P1)')
+    .option('--auth-key <hex>', 'authentication key (DLMS)')
+    .option('--hex', 'input is hex text (white space and line breaks are ignored)', false)
+    .option('--summary', 'print only one closing line {frames, rejected, readings, errors}', false)
+    .action((file: string | undefined, o: { protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; summary: boolean }) => {
+      process.exitCode = runDecode(file, o, out, err);
+    });
+
+  program
+    .command('discovery')
+    .description('print every MQTT message the gateway would publish for the frames in FILE, as NDJSON {topic, payload, retain}')
+    .argument('[file]', 'capture file, or - for standard input')
+    .addOption(new Option('--platform <platform>', 'discovery convention').choices(['homeassistant']).default('homeassistant'))
+    .addOption(protocolOption())
+    .option('--key <hex>', 'decryption key')
+    .option('--auth-key <hex>', 'authentication key')
+    .option('--hex', 'input is hex text', false)
+    .option('-c, --config <file>', 'configuration whose MQTT and Home Assistant settings to use')
+    .action((file: string | undefined, o: { protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; config?: string }) => {
+      const { config } = configOrExit(o.config);
+      process.exitCode = runDiscovery(file, o, config, out, err);
+    });
+
+  program
+    .command('config-schema')
+    .description('print the JSON Schema of the configuration file')
+    .action(() => out(JSON.stringify(configJsonSchema(), null, 2)));
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv as string[]);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with code 0; usage mistakes get exit code 2.
+      process.exit(e.exitCode === 0 ? 0 : 2);
+    }
+    if (e instanceof UsageError) {
+      err(`smi: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) void main(process.argv);

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type Config } from './schema';
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Environment variables that override the broker settings of the file. */
+export const ENV_OVERRIDES = {
+  SMI_MQTT_URL: 'url',
+  SMI_MQTT_USERNAME: 'username',
+  SMI_MQTT_PASSWORD: 'password',
+  SMI_MQTT_CLIENT_ID: 'clientId',
+  SMI_MQTT_BASE_TOPIC: 'baseTopic',
+} as const;
+
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+}
+
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const mqtt = { ...((raw['mqtt'] as Record<string, unknown> | undefined) ?? {}) };
+  let changed = false;
+  for (const [name, field] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') {
+      mqtt[field] = value;
+      changed = true;
+    }
+  }
+  return changed ? { ...raw, mqtt } : raw;
+}
+
+/** Validates an already-parsed document (YAML/JSON object) plus environment overrides. */
+export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): ConfigResult {
+  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+    return { ok: false, problems: ['(root): must be a mapping of settings'] };
+  }
+  const doc = applyEnv((raw ?? {}) as Record<string, unknown>, env);
+  const parsed = configSchema.safeParse(doc);
+  return parsed.success ? { ok: true, config: parsed.data } : { ok: false, problems: formatIssues(parsed.error.issues) };
+}
+
+/** Reads and validates a YAML (or JSON) configuration file; no file means the embedded defaults. */
+export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  if (path === undefined) return validateConfig({}, env);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { ok: false, problems: [`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`] };
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    return { ok: false, problems: [`${path}: not valid YAML (${(e as Error).message.split('\n')[0]})`] };
+  }
+  return validateConfig(raw, env);
+}

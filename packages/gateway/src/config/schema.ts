@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { LOG_LEVELS } from '../log';
+
+const hexKey = z
+  .string()
+  .transform((s) => s.replace(/0x/gi, '').replace(/[\s:-]+/g, ''))
+  .refine((s) => /^[0-9a-fA-F]{32}$/.test(s), 'must be 16 bytes of hex (32 hex digits; spaces, 0x and upper/lower case are fine)');
+
+const serialTransport = z.strictObject({
+  type: z.literal('serial'),
+  port: z.string().min(1).describe('Serial device, e.g. /dev/ttyUSB0 or /dev/serial/by-id/...'),
+  baudRate: z.number().int().positive().default(115200),
+  dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+  parity: z.enum(['none', 'even', 'odd']).default('none'),
+  stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
+});
+
+const tcpTransport = z.strictObject({
+  type: z.literal('tcp'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+});
+
+const fileTransport = z.strictObject({
+  type: z.literal('file'),
+  path: z.string().min(1),
+  loop: z.boolean().default(false),
+  intervalMs: z.number().int().min(0).default(1000).describe('Pause between repetitions when looping'),
+  hex: z.boolean().default(false).describe('File holds hex text instead of raw bytes'),
+});
+
+const simulatorTransport = z.strictObject({
+  type: z.literal('simulator'),
+  telegrams: z.array(z.string().min(1)).min(1).default(['dsmr-v5-iskra', 'dsmr-fluvius']).describe('Built-in recordings to replay'),
+  intervalMs: z.number().int().min(100).default(10000),
+});
+
+export const transportSchema = z.discriminatedUnion('type', [serialTransport, tcpTransport, fileTransport, simulatorTransport]);
+
+export const PROTOCOL_CHOICES = ['auto', 'dsmr', 'iec62056-21', 'sml', 'dlms', 'mbus'] as const;
+
+const meterSchema = z.strictObject({
+  name: z.string().min(1).optional().describe('Label used in logs'),
+  protocol: z.enum(PROTOCOL_CHOICES).default('dsmr'),
+  transport: transportSchema,
+  key: hexKey.optional().describe('Decryption key (secret)'),
+  authKey: hexKey.optional().describe('Authentication key (secret)'),
+  staleAfterSeconds: z.number().int().positive().default(120).describe('Meter is reported offline when silent this long'),
+});
+
+const brokerSchema = z.strictObject({
+  port: z.number().int().min(1).max(65535).default(1883),
+  host: z.string().default('0.0.0.0'),
+});
+
+const mqttSchema = z.strictObject({
+  url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be a URL like mqtt://host:1883').optional().describe('External broker; when absent an embedded broker is started'),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  clientId: z.string().optional(),
+  baseTopic: z.string().regex(/^[^#+]+$/, 'must not contain MQTT wildcards').default('smi'),
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  retain: z.boolean().default(true),
+  reconnectMs: z.number().int().min(100).default(5000),
+  embeddedBroker: brokerSchema.default({ port: 1883, host: '0.0.0.0' }),
+});
+
+const homeAssistantSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  discoveryPrefix: z.string().regex(/^[a-zA-Z0-9_/-]+$/, 'must be a plain topic prefix').default('homeassistant'),
+  statusTopic: z.string().default('homeassistant/status'),
+  birthPayload: z.string().default('online'),
+  reannounceDelayMs: z.number().int().min(0).default(5000),
+  expireAfterSeconds: z.number().int().positive().optional(),
+});
+
+const homieSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  baseTopic: z.literal('homie').default('homie'),
+});
+
+const outputSchema = z.strictObject({
+  preset: z.string().default('json-state'),
+  topic: z.string().optional().describe('Custom state topic template (nunjucks); replaces the preset'),
+  payload: z.string().optional().describe('Custom state payload template (nunjucks)'),
+  valueTemplate: z.string().optional().describe('HA value_template that reads one value from the custom payload; use KEY for the reading key'),
+});
+
+const webSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  port: z.number().int().min(0).max(65535).default(8080),
+  host: z.string().default('0.0.0.0'),
+});
+
+export const configSchema = z.strictObject({
+  meters: z.array(meterSchema).default([{ protocol: 'dsmr', transport: { type: 'simulator', telegrams: ['dsmr-v5-iskra', 'dsmr-fluvius'], intervalMs: 10000 }, staleAfterSeconds: 120 }]),
+  mqtt: mqttSchema.default(mqttSchema.parse({})),
+  homeassistant: homeAssistantSchema.default(homeAssistantSchema.parse({})),
+  homie: homieSchema.default(homieSchema.parse({})),
+  output: outputSchema.default(outputSchema.parse({})),
+  web: webSchema.default(webSchema.parse({})),
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+  installId: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'only letters, digits, _ and -').optional().describe('Distinguishes several gateways on one broker'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type MeterConfig = Config['meters'][number];
+export type TransportConfig = z.infer<typeof transportSchema>;

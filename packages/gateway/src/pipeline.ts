@@ -1,0 +1,79 @@
+import type { DecodeError, StreamDecoder } from '@smi/decoder';
+import type { MeterSnapshot } from '@smi/model';
+import type { Logger } from './log';
+import { FrameStats } from './stats';
+import type { Transport } from './transports';
+
+export interface PipelineSink {
+  snapshot(snapshot: MeterSnapshot): void;
+  rejected(error: DecodeError, source: string): void;
+  /** The source has been silent for longer than its stale limit (meter unplugged, bridge down). */
+  silent(meterIds: readonly string[]): void;
+}
+
+/**
+ * One byte source feeding one stream decoder. Decoded frames get their receive time and go to
+ * the sink; rejected frames are counted with their error kind and never published.
+ */
+export class MeterPipeline {
+  readonly stats = new FrameStats();
+  readonly meterIds = new Set<string>();
+  private staleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly transport: Transport,
+    private readonly decoder: StreamDecoder,
+    private readonly sink: PipelineSink,
+    private readonly log: Logger,
+    private readonly staleAfterMs: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    transport.on('data', (chunk) => this.onData(chunk));
+    transport.on('state', (state, detail) => log.debug(`${name}: ${transport.description} ${state}${detail ? ` (${detail})` : ''}`));
+    transport.on('problem', (message) => log.warn(`${name}: ${message}`));
+  }
+
+  start(): void {
+    this.log.info(`${this.name}: reading ${this.decoder.protocol} from ${this.transport.description}`);
+    this.transport.start();
+    this.armStaleTimer();
+  }
+
+  async stop(): Promise<void> {
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = undefined;
+    await this.transport.stop();
+  }
+
+  private onData(chunk: Buffer): void {
+    const events = this.decoder.push(chunk);
+    this.stats.discardedBytes = this.decoder.discardedBytes;
+    const now = this.clock().toISOString();
+    for (const ev of events) {
+      if (ev.ok) {
+        const snapshot: MeterSnapshot = { ...ev.snapshot, receivedAt: now };
+        this.stats.decoded(snapshot.readings.length);
+        this.meterIds.add(snapshot.meter.id);
+        this.armStaleTimer();
+        this.sink.snapshot(snapshot);
+      } else {
+        this.stats.reject(ev.error.kind, ev.error.message, now);
+        this.log.warn(`${this.name}: rejected frame (${ev.error.kind}) at ${ev.error.layer}${ev.error.offset === undefined ? '' : ` offset ${ev.error.offset}`}: ${ev.error.message}`);
+        this.sink.rejected(ev.error, this.name);
+      }
+    }
+  }
+
+  private armStaleTimer(): void {
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = setTimeout(() => {
+      this.staleTimer = undefined;
+      if (this.meterIds.size > 0) {
+        this.log.warn(`${this.name}: no frame for ${this.staleAfterMs / 1000} s; marking ${[...this.meterIds].join(', ')} offline`);
+        this.sink.silent([...this.meterIds]);
+      }
+    }, this.staleAfterMs);
+    this.staleTimer.unref();
+  }
+}
