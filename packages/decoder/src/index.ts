@@ -1,1 +1,3 @@
 export * from './common';
+export * from './detect';
+export * from './factory';

@@ -11,7 +11,8 @@ export type FrameEvent =
  * I/O. `push` never mutates the chunk it is given.
  */
 export interface StreamDecoder {
-  readonly protocol: ProtocolId;
+  /** The protocol decoded; `auto` until an auto-detecting decoder has recognised it. */
+  readonly protocol: ProtocolId | 'auto';
   push(chunk: Uint8Array): FrameEvent[];
   /** Bytes dropped as garbage between frames so far. */
   readonly discardedBytes: number;

@@ -83,7 +83,7 @@ const outputSchema = z.strictObject({
   preset: z.string().default('json-state'),
   topic: z.string().optional().describe('Custom state topic template (nunjucks); replaces the preset'),
   payload: z.string().optional().describe('Custom state payload template (nunjucks)'),
-  valueTemplate: z.string().optional().describe('HA value_template that reads one value from the custom payload; use KEY for the reading key'),
+  valueTemplate: z.string().optional().describe('HA value_template that reads one value from the custom payload; {key} stands for the reading key'),
 });
 
 const webSchema = z.strictObject({

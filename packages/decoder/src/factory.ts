@@ -1,0 +1,86 @@
+import type { ProtocolId } from '@smi/model';
+import { detectProtocol } from './detect';
+import { fail } from './common/errors';
+import type { FrameEvent, StreamDecoder } from './common/stream';
+
+export type ProtocolChoice = ProtocolId | 'auto';
+
+export interface DecoderOptions {
+  /** Decryption key as hex text (any common spelling). */
+  readonly key?: string | undefined;
+  /** Authentication key as hex text. */
+  readonly authKey?: string | undefined;
+}
+
+export type FactoryResult = { readonly ok: true; readonly value: StreamDecoder } | { readonly ok: false; readonly error: string };
+
+type Factory = (options: DecoderOptions, hints: { readonly encrypted: boolean }) => FactoryResult;
+
+/** Stream decoders by protocol id. A protocol missing here says so clearly instead of guessing. */
+const FACTORIES: Partial<Record<ProtocolId, Factory>> = {};
+
+export function registerDecoderFactory(protocol: ProtocolId, factory: Factory): void {
+  FACTORIES[protocol] = factory;
+}
+
+export function supportedProtocols(): ProtocolId[] {
+  return Object.keys(FACTORIES) as ProtocolId[];
+}
+
+function create(protocol: ProtocolId, options: DecoderOptions, encrypted: boolean): FactoryResult {
+  const factory = FACTORIES[protocol];
+  if (!factory) return { ok: false, error: `protocol '${protocol}' is not supported yet (supported: ${supportedProtocols().join(', ')})` };
+  return factory(options, { encrypted });
+}
+
+/**
+ * Buffers the start of a stream until `detectProtocol` recognises it, then hands everything to
+ * the real decoder. Bytes that cannot be recognised within 16 KiB are reported and dropped.
+ */
+class AutoDecoder implements StreamDecoder {
+  private inner: StreamDecoder | undefined;
+  private pending: Uint8Array = new Uint8Array(0);
+  private dropped = 0;
+
+  constructor(private readonly options: DecoderOptions) {}
+
+  get protocol(): ProtocolChoice {
+    return this.inner?.protocol ?? 'auto';
+  }
+
+  get discardedBytes(): number {
+    return this.dropped + (this.inner?.discardedBytes ?? 0);
+  }
+
+  push(chunk: Uint8Array): FrameEvent[] {
+    if (this.inner) return this.inner.push(chunk);
+    const joined = new Uint8Array(this.pending.length + chunk.length);
+    joined.set(this.pending);
+    joined.set(chunk, this.pending.length);
+    const d = detectProtocol(joined);
+    if (d === 'need-more') {
+      this.pending = joined;
+      return [];
+    }
+    if (d === 'unknown') {
+      this.dropped += joined.length;
+      this.pending = new Uint8Array(0);
+      return [fail('unsupported', 'auto', `could not recognise the protocol in ${joined.length} bytes`)];
+    }
+    const created = create(d.protocol, this.options, d.encrypted === true);
+    if (!created.ok) {
+      this.dropped += joined.length;
+      this.pending = new Uint8Array(0);
+      return [fail('unsupported', 'auto', `recognised ${d.protocol}${d.encrypted ? ' (encrypted)' : ''}, but ${created.error}`)];
+    }
+    this.inner = created.value;
+    this.pending = new Uint8Array(0);
+    return this.inner.push(joined);
+  }
+}
+
+/** A stream decoder for a protocol, or for `auto` one that recognises the protocol itself. */
+export function createDecoder(protocol: ProtocolChoice, options: DecoderOptions = {}): FactoryResult {
+  if (protocol === 'auto') return { ok: true, value: new AutoDecoder(options) };
+  return create(protocol, options, false);
+}
