@@ -1,4 +1,3 @@
-/// <reference path="./nunjucks-parser.d.ts" />
 import { parse } from 'nunjucks/src/parser';
 
 /**
