@@ -2,6 +2,7 @@ import type { ProtocolId } from '@smi/model';
 import { detectProtocol } from './detect';
 import { fail } from './common/errors';
 import type { FrameEvent, StreamDecoder } from './common/stream';
+import { createMbusDecoder } from './mbus';
 
 export type ProtocolChoice = ProtocolId | 'auto';
 
@@ -17,11 +18,9 @@ export type FactoryResult = { readonly ok: true; readonly value: StreamDecoder }
 type Factory = (options: DecoderOptions, hints: { readonly encrypted: boolean }) => FactoryResult;
 
 /** Stream decoders by protocol id. A protocol missing here says so clearly instead of guessing. */
-const FACTORIES: Partial<Record<ProtocolId, Factory>> = {};
-
-export function registerDecoderFactory(protocol: ProtocolId, factory: Factory): void {
-  FACTORIES[protocol] = factory;
-}
+const FACTORIES: Partial<Record<ProtocolId, Factory>> = {
+  mbus: () => ({ ok: true, value: createMbusDecoder() }),
+};
 
 export function supportedProtocols(): ProtocolId[] {
   return Object.keys(FACTORIES) as ProtocolId[];

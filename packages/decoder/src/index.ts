@@ -1,3 +1,4 @@
 export * from './common';
 export * from './detect';
 export * from './factory';
+export * from './mbus';

@@ -1,0 +1,78 @@
+import { mediumFromCode, type MeterInfo, type MeterSnapshot, type Reading } from '@smi/model';
+import { type DecodeError, type Result, fail, ok } from '../common';
+import { decodeApplicationLayer, type MbusFixedTelegram, type MbusTelegram, type MbusVariableTelegram } from './application';
+import { parseMbusFrame } from './frame';
+import { mbusManufacturerName, secondaryAddress } from './header';
+import { placeKeyAndName, recordsToReadings, typedValue, quantityForMeaning, uniqueKeys } from './readings';
+
+export interface MbusDecodeOptions {
+  /** Meter id `KAM-06855817` instead of `06855817` (ids are only unique per manufacturer). */
+  readonly idWithManufacturer?: boolean;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function variableMeter(t: MbusVariableTelegram, options: MbusDecodeOptions): MeterInfo {
+  const h = t.header;
+  if (!h) {
+    // CI 78/7A carry no identification: use a fabrication number record, else the primary address.
+    const fab = t.records.find((r) => r.type === 'data' && r.key === 'fabrication_number' && typeof r.value === 'string');
+    const id = fab && fab.type === 'data' ? String(fab.value) : `address-${t.address}`;
+    return { id };
+  }
+  const name = mbusManufacturerName(h.manufacturerId);
+  return {
+    id: options.idWithManufacturer ? `${h.manufacturerId}-${h.id}` : h.id,
+    manufacturerId: h.manufacturerId,
+    ...optional('manufacturer', name),
+    version: String(h.version),
+    medium: mediumFromCode(h.mediumCode),
+    identification: secondaryAddress(h),
+  };
+}
+
+function fixedReadings(t: MbusFixedTelegram): Reading[] {
+  const f = t.fixed;
+  const readings = f.counters.map((c): Reading => {
+    const { key, name } = placeKeyAndName(c.key, c.name, { function: 'instantaneous', storage: f.stored || c.historic ? 1 : 0, tariff: 0, subunit: 0 });
+    const typed = typedValue(quantityForMeaning(c.meaning, f.medium), c.value, c.unit);
+    return {
+      key, name, quantity: typed.quantity, value: typed.value, ...optional('unit', typed.unit),
+      raw: c.rawValue === undefined ? c.raw : String(c.rawValue),
+    };
+  });
+  return uniqueKeys(readings);
+}
+
+/** Turns a decoded telegram into the protocol-neutral snapshot. Error reports and alarms are failures. */
+export function telegramToSnapshot(t: MbusTelegram, options: MbusDecodeOptions = {}): Result<MeterSnapshot> {
+  switch (t.kind) {
+    case 'variable': {
+      const meter = variableMeter(t, options);
+      return ok({ protocol: 'mbus', meter, readings: recordsToReadings(t.records, optional('medium', meter.medium)) });
+    }
+    case 'fixed':
+      return ok({ protocol: 'mbus', meter: { id: t.fixed.id, medium: t.fixed.medium }, readings: fixedReadings(t) });
+    case 'error-report':
+      return fail('bad-value', 'mbus-app', `slave reported application error ${t.code ?? 'without code'}`, 7);
+    case 'alarm':
+      return fail('bad-value', 'mbus-app', `slave reported alarm ${t.code ?? 'without code'}`, 7);
+  }
+}
+
+/** Decodes exactly one RSP_UD long frame (`68 L L 68 08 A CI … CS 16`) into a snapshot. */
+export function decodeMbusFrame(bytes: Uint8Array, options: MbusDecodeOptions = {}): Result<MeterSnapshot> {
+  const frame = parseMbusFrame(bytes);
+  if (!frame.ok) return frame;
+  const telegram = decodeApplicationLayer(frame.value);
+  if (!telegram.ok) return telegram;
+  return telegramToSnapshot(telegram.value, options);
+}
+
+/** Decodes a frame into the telegram (header, typed records) without building readings. */
+export function decodeMbusTelegram(bytes: Uint8Array): Result<MbusTelegram, DecodeError> {
+  const frame = parseMbusFrame(bytes);
+  return frame.ok ? decodeApplicationLayer(frame.value) : frame;
+}

@@ -1,0 +1,69 @@
+import { isUnit, type Unit } from '@smi/model';
+
+/** What a VIF says a value measures; the reading layer maps it to the model's quantity. */
+export type VifMeaning =
+  | 'energy' | 'reactive_energy' | 'volume' | 'mass' | 'power' | 'reactive_power' | 'volume_flow' | 'mass_flow'
+  | 'temperature' | 'temperature_difference' | 'pressure' | 'humidity' | 'voltage' | 'current' | 'frequency'
+  | 'phase_angle' | 'duration' | 'time_point' | 'hca' | 'currency' | 'identifier' | 'text' | 'count'
+  | 'status' | 'dimensionless' | 'plain_text' | 'manufacturer_specific' | 'any' | 'reserved';
+
+/**
+ * How the data bytes are read beyond their DIF coding: `number` (scaled), `date` (types G/F/I/J
+ * chosen by the data length), `identifier` (digits kept as text: fabrication numbers), `text`
+ * (versions and names: numbers rendered as text), `manufacturer` (16-bit FLAG code → 3 letters).
+ */
+export type VifValueType = 'number' | 'date' | 'identifier' | 'text' | 'manufacturer';
+
+/** One row of a VIF table: a code or a range whose low bits select the decimal exponent or time unit. */
+export interface VifRow {
+  readonly from: number;
+  readonly to?: number;
+  readonly key: string;
+  readonly name: string;
+  readonly meaning: VifMeaning;
+  /** Unit of `raw × factor × 10^exp`: a model unit where one exists, else the unit as text. */
+  readonly unit?: string;
+  /** Decimal exponent at `from`; each step of the code adds one. */
+  readonly exp?: number;
+  /** Unit per step of the code (durations: s, min, h, d). */
+  readonly units?: readonly string[];
+  /** Exact extra factor (J/h → W: 1/3600; m³/min → m³/h: 60). */
+  readonly factor?: number;
+  readonly value?: VifValueType;
+}
+
+/** A VIF code resolved against its table. */
+export interface VifDefinition {
+  readonly key: string;
+  readonly name: string;
+  readonly meaning: VifMeaning;
+  /** Canonical model unit of the scaled value, when the model has one. */
+  readonly unit?: Unit;
+  /** Unit text when the model has no such unit (kg, °F, currency, Bd…). */
+  readonly meterUnit?: string;
+  readonly exponent: number;
+  readonly factor: number;
+  readonly valueType: VifValueType;
+}
+
+export function findRow(rows: readonly VifRow[], code: number): VifRow | undefined {
+  return rows.find((r) => code >= r.from && code <= (r.to ?? r.from));
+}
+
+export function resolveRow(row: VifRow, code: number): VifDefinition {
+  const step = code - row.from;
+  const unitText = row.units ? row.units[step] : row.unit;
+  const unit = unitText !== undefined && isUnit(unitText) ? { unit: unitText } : unitText !== undefined ? { meterUnit: unitText } : {};
+  return {
+    key: row.key,
+    name: row.name,
+    meaning: row.meaning,
+    ...unit,
+    exponent: row.exp === undefined ? 0 : row.exp + step,
+    factor: row.factor ?? 1,
+    valueType: row.value ?? 'number',
+  };
+}
+
+export const TIME_UNITS = ['s', 'min', 'h', 'd'] as const;
+export const LONG_TIME_UNITS = ['h', 'd', 'month', 'year'] as const;
