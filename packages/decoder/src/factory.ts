@@ -3,6 +3,8 @@ import { detectProtocol } from './detect';
 import { fail } from './common/errors';
 import type { FrameEvent, StreamDecoder } from './common/stream';
 import { createMbusDecoder } from './mbus';
+import { createDlmsDecoder } from './dlms';
+import { parseKey } from './crypto';
 
 export type ProtocolChoice = ProtocolId | 'auto';
 
@@ -20,7 +22,25 @@ type Factory = (options: DecoderOptions, hints: { readonly encrypted: boolean })
 /** Stream decoders by protocol id. A protocol missing here says so clearly instead of guessing. */
 const FACTORIES: Partial<Record<ProtocolId, Factory>> = {
   mbus: () => ({ ok: true, value: createMbusDecoder() }),
+  dlms: (o) => {
+    const keys = parseKeys(o);
+    return keys.ok ? { ok: true, value: createDlmsDecoder(keys.value) } : keys;
+  },
 };
+
+type Keys = { key?: Uint8Array; authKey?: Uint8Array };
+
+/** Both keys as bytes; a malformed one is named (never echoed). */
+function parseKeys(o: DecoderOptions): { readonly ok: true; readonly value: Keys } | { readonly ok: false; readonly error: string } {
+  const value: Keys = {};
+  for (const [name, text] of [['key', o.key], ['authKey', o.authKey]] as const) {
+    if (text === undefined) continue;
+    const parsed = parseKey(text);
+    if (!parsed.ok) return { ok: false, error: `${name === 'key' ? '--key' : '--auth-key'}: ${parsed.error.message}` };
+    value[name] = parsed.value;
+  }
+  return { ok: true, value };
+}
 
 export function supportedProtocols(): ProtocolId[] {
   return Object.keys(FACTORIES) as ProtocolId[];
@@ -80,6 +100,9 @@ class AutoDecoder implements StreamDecoder {
 
 /** A stream decoder for a protocol, or for `auto` one that recognises the protocol itself. */
 export function createDecoder(protocol: ProtocolChoice, options: DecoderOptions = {}): FactoryResult {
-  if (protocol === 'auto') return { ok: true, value: new AutoDecoder(options) };
+  if (protocol === 'auto') {
+    const keys = parseKeys(options);
+    return keys.ok ? { ok: true, value: new AutoDecoder(options) } : keys;
+  }
   return create(protocol, options, false);
 }

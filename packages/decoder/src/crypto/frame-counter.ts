@@ -1,0 +1,43 @@
+/**
+ * Replay protection for ciphered APDUs: the last accepted invocation (frame) counter per system
+ * title. A pure in-memory object the caller keeps (one per stream or per gateway); the decoder
+ * checks before decrypting and records only after the frame authenticated/decoded.
+ */
+export interface FrameCounterTracker {
+  /** True when `counter` is greater than the last accepted one for this system title (or none yet). */
+  isFresh(systemTitle: Uint8Array, counter: number): boolean;
+  /** Records an accepted counter. */
+  accept(systemTitle: Uint8Array, counter: number): void;
+  /** Last accepted counter for a system title. */
+  last(systemTitle: Uint8Array): number | undefined;
+  /** Forgets one system title (meter replaced / counter reset) or all. */
+  reset(systemTitle?: Uint8Array): void;
+}
+
+function titleKey(systemTitle: Uint8Array): string {
+  let s = '';
+  for (const b of systemTitle) s += (b < 16 ? '0' : '') + b.toString(16);
+  return s;
+}
+
+export function createFrameCounterTracker(): FrameCounterTracker {
+  const counters = new Map<string, number>();
+  return {
+    isFresh(systemTitle, counter) {
+      const last = counters.get(titleKey(systemTitle));
+      return last === undefined || counter > last;
+    },
+    accept(systemTitle, counter) {
+      const key = titleKey(systemTitle);
+      const last = counters.get(key);
+      if (last === undefined || counter > last) counters.set(key, counter);
+    },
+    last(systemTitle) {
+      return counters.get(titleKey(systemTitle));
+    },
+    reset(systemTitle) {
+      if (systemTitle) counters.delete(titleKey(systemTitle));
+      else counters.clear();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hexToBytes } from '../common';
+import { aesKey, gcmDecrypt, gcmEncrypt } from './gcm';
+
+const h = (s: string): Uint8Array => hexToBytes(s) as Uint8Array;
+const vector = JSON.parse(readFileSync(join(__dirname, '../../fixtures/dlms-gcm/dlms-cosem-greenbook-gcm-vector.json'), 'utf8')) as {
+  key: { encryption_key: string; authentication_key: string; system_title: string; invocation_counter: string; security_control: string };
+  plaintext: string;
+};
+const sealed = h(readFileSync(join(__dirname, '../../fixtures/dlms-gcm/dlms-cosem-greenbook-gcm-vector.hex'), 'utf8').trim());
+const key = aesKey(h(vector.key.encryption_key));
+const iv = h(vector.key.system_title + vector.key.invocation_counter);
+const aad = h(vector.key.security_control + vector.key.authentication_key);
+
+describe('AES-128-GCM (DLMS suite 0)', () => {
+  it('decrypts the Green Book vector (ciphertext ‖ 12-byte tag) to the GET request', () => {
+    const r = gcmDecrypt({ key, iv, aad, ciphertext: sealed.subarray(0, sealed.length - 12), tag: sealed.subarray(sealed.length - 12) });
+    expect(r.ok && Buffer.from(r.value).toString('hex').toUpperCase()).toBe(vector.plaintext);
+  });
+
+  it('encrypts the plaintext back to the published ciphertext and tag', () => {
+    const e = gcmEncrypt({ key, iv, aad, plaintext: h(vector.plaintext), tagLength: 12 });
+    expect(Buffer.from([...e.ciphertext, ...(e.tag ?? [])]).toString('hex').toUpperCase()).toBe(Buffer.from(sealed).toString('hex').toUpperCase());
+  });
+
+  it('without a tag equals GCM keystream (CTR from counter 2)', () => {
+    const r = gcmDecrypt({ key, iv, ciphertext: sealed.subarray(0, sealed.length - 12) });
+    expect(r.ok && Buffer.from(r.value).toString('hex').toUpperCase()).toBe(vector.plaintext);
+  });
+
+  it.each([
+    ['wrong key', { key: aesKey(h('000102030405060708090A0B0C0D0E0E')), aad }],
+    ['wrong authentication key', { key, aad: h('30D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDE') }],
+    ['wrong security control in the AAD', { key, aad: h('20D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF') }],
+  ])('reports %s as auth-failed', (_n, k) => {
+    const r = gcmDecrypt({ ...k, iv, ciphertext: sealed.subarray(0, sealed.length - 12), tag: sealed.subarray(sealed.length - 12) });
+    expect(r.ok ? 'ok' : r.error.kind).toBe('auth-failed');
+  });
+
+  it('rejects an IV that is not 12 bytes', () => {
+    const r = gcmDecrypt({ key, iv: iv.subarray(0, 8), ciphertext: sealed });
+    expect(r.ok ? 'ok' : r.error.kind).toBe('bad-length');
+  });
+});

@@ -1,0 +1,3 @@
+export * from './key';
+export * from './gcm';
+export * from './frame-counter';

@@ -1,0 +1,93 @@
+import type { Unit } from '@smi/model';
+import type { DlmsProfile, DlmsProfilePosition, DlmsProfileRegister } from './profile';
+
+/**
+ * Built-in meter profiles (§4.11), plain data. The decoder tries the caller's profiles first, then
+ * these, and takes the first whose `match` holds. Sources: toreamun/amshan (Kaifa positions and
+ * scalers, Kamstrup scalers), Netz NÖ documentation sample (EVN layout), scs/smartmeter-datacollector
+ * tests (CII values per meter family).
+ */
+
+const reg = (obis: string, unit: Unit, scaler = 0): DlmsProfileRegister => (scaler === 0 ? { obis, unit } : { obis, unit, scaler });
+const at = (codes: readonly string[]): DlmsProfilePosition[] => codes.map((obis, index) => ({ index, obis }));
+
+/** Electricity registers with the usual units; phase current/voltage scalers vary by meter. */
+function electricity(b: number, currentScaler: number, voltageScaler: number, energyScaler = 0): DlmsProfileRegister[] {
+  const p = `1-${b}:`;
+  return [
+    reg(`${p}1.7.0`, 'W'), reg(`${p}2.7.0`, 'W'), reg(`${p}3.7.0`, 'var'), reg(`${p}4.7.0`, 'var'),
+    ...[21, 22, 41, 42, 61, 62].map((c) => reg(`${p}${c}.7.0`, 'W')),
+    ...[23, 24, 43, 44, 63, 64].map((c) => reg(`${p}${c}.7.0`, 'var')),
+    ...[31, 51, 71].map((c) => reg(`${p}${c}.7.0`, 'A', currentScaler)),
+    ...[32, 52, 72].map((c) => reg(`${p}${c}.7.0`, 'V', voltageScaler)),
+    // Energy registers C = 1…8 (active import/export, reactive import/export, quadrants), totals and tariffs 1–4.
+    ...[1, 2, 3, 4, 5, 6, 7, 8].flatMap((c) => [0, 1, 2, 3, 4].map((e) => reg(`${p}${c}.8.${e}`, c <= 2 ? 'Wh' : 'varh', energyScaler))),
+  ];
+}
+
+/** Power factor sent as a plain number in thousandths (no unit). */
+function withPowerFactor(regs: DlmsProfileRegister[], b = 0): DlmsProfileRegister[] {
+  return [...regs, { obis: `1-${b}:13.7.0`, scaler: -3 }];
+}
+
+const KAIFA_3P = [
+  '1-0:0.2.129', '0-0:96.1.0', '0-0:96.1.7', '1-0:1.7.0', '1-0:2.7.0', '1-0:3.7.0', '1-0:4.7.0',
+  '1-0:31.7.0', '1-0:51.7.0', '1-0:71.7.0', '1-0:32.7.0', '1-0:52.7.0', '1-0:72.7.0',
+  '0-0:1.0.0', '1-0:1.8.0', '1-0:2.8.0', '1-0:3.8.0', '1-0:4.8.0',
+];
+const KAIFA_1P = [...KAIFA_3P.slice(0, 8), KAIFA_3P[10] as string, ...KAIFA_3P.slice(13)];
+const KAIFA_REGISTERS = electricity(0, -3, -1);
+
+function kaifaList(id: string, codes: readonly string[], description: string): DlmsProfile {
+  return {
+    id, description, manufacturerId: 'KFM',
+    match: { listId: 'KFM_001', elementCount: codes.length, style: 'positional' },
+    positions: at(codes), registers: KAIFA_REGISTERS,
+  };
+}
+
+const CII = 'CII push with a capture definition; values raw, scalers per meter family';
+
+export const BUILTIN_DLMS_PROFILES: readonly DlmsProfile[] = [
+  {
+    id: 'kaifa-list-1', description: 'Kaifa MA304 (NO/SE HAN) list 1: active power import only', manufacturerId: 'KFM',
+    match: { elementCount: 1, style: 'positional' }, positions: at(['1-0:1.7.0']), registers: KAIFA_REGISTERS,
+  },
+  kaifaList('kaifa-list-2-1p', KAIFA_1P.slice(0, 9), 'Kaifa MA304 (NO/SE HAN) list 2, single phase'),
+  kaifaList('kaifa-list-2-3p', KAIFA_3P.slice(0, 13), 'Kaifa MA304 (NO/SE HAN) list 2, three phase'),
+  kaifaList('kaifa-list-3-1p', KAIFA_1P, 'Kaifa MA304 (NO/SE HAN) list 3, single phase'),
+  kaifaList('kaifa-list-3-3p', KAIFA_3P, 'Kaifa MA304 (NO/SE HAN) list 3, three phase'),
+  {
+    id: 'kaifa-obis', description: 'Kaifa (SE HAN) OBIS/value list without scalers', manufacturerId: 'KFM',
+    match: { listId: 'KFM_001', style: 'obis-flat' }, registers: KAIFA_REGISTERS,
+  },
+  {
+    id: 'kamstrup', description: 'Kamstrup Omnipower (NO/SE/DK HAN) OBIS/value list; energies in 10 Wh', manufacturerId: 'KAM',
+    match: { listId: 'Kamstrup_V0001' }, registers: electricity(1, -2, 0, 1),
+  },
+  {
+    id: 'at-evn-kaifa-ma309', description: 'Netz NÖ / EVN Kaifa MA309 (M-Bus): clock first, meter number last', manufacturerId: 'KFM',
+    match: { manufacturerId: 'KFM', style: 'obis-flat', elementCount: 35 }, positions: [{ index: 0, obis: '0-0:1.0.0' }, { index: 34, obis: '0-0:96.1.0' }],
+  },
+  {
+    id: 'iskra-am550-cii', description: `Iskra AM550 ${CII}: V in 0.1 V, A in 0.01 A`, manufacturerId: 'ISK',
+    match: { manufacturerId: 'ISK', style: 'capture-definition' }, registers: withPowerFactor(electricity(0, -2, -1)),
+  },
+  {
+    id: 'lg-e450-cii', description: `Landis+Gyr E450 ${CII}: V in 1 V, A in 0.01 A (default for LGZ)`, manufacturerId: 'LGZ',
+    match: { manufacturerId: 'LGZ', style: 'capture-definition' }, registers: withPowerFactor(electricity(0, -2, 0)),
+  },
+  {
+    id: 'lg-e570-cii', description: `Landis+Gyr E570 ${CII}: V in 1 V, A in 1 A (select explicitly)`, manufacturerId: 'LGZ',
+    match: { manufacturerId: 'LGZ', style: 'capture-definition' }, registers: withPowerFactor(electricity(0, 0, 0)),
+  },
+  {
+    id: 'lg-e360-cii', description: `Landis+Gyr E360 ${CII}: V in 0.1 V, A in 0.01 A (select explicitly)`, manufacturerId: 'LGZ',
+    match: { manufacturerId: 'LGZ', style: 'capture-definition' }, registers: withPowerFactor(electricity(0, -2, -1)),
+  },
+];
+
+/** A built-in profile by id (for users who must pick one, e.g. `lg-e570-cii`). */
+export function builtinDlmsProfile(id: string): DlmsProfile | undefined {
+  return BUILTIN_DLMS_PROFILES.find((p) => p.id === id);
+}

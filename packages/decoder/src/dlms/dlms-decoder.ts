@@ -1,0 +1,142 @@
+import type { MeterInfo, MeterSnapshot } from '@smi/model';
+import { ok, type DecodeError, type FrameEvent, type Result, type StreamDecoder } from '../common';
+import { createFrameCounterTracker, type FrameCounterTracker } from '../crypto';
+import { ByteQueue, createHdlcReassembler, HDLC_FLAG, parseHdlcFrame, scanHdlc, stripLlc, type FrameScan } from '../hdlc';
+import { decodeDlmsApdu, type DlmsApduOptions } from './apdu';
+import { createGbtAssembler, GENERAL_BLOCK_TRANSFER, parseGbtBlock } from './gbt';
+import { createMbusSegmentAssembler, dlmsSegmentOf, parseMbusLongFrame, scanMbusLong } from './mbus-carrier';
+import type { DlmsProfile } from './profile';
+import { createReadingCache, mapDlmsPush, type ReadingCache } from './push-mapper';
+
+export type DlmsCarrier = 'hdlc' | 'mbus';
+
+export interface DlmsDecoderOptions {
+  /** Encryption key (GUEK / dedicated key); with a key, plain pushes are rejected (`not-encrypted`). */
+  readonly key?: Uint8Array;
+  /** Authentication key (GAK): checks the GCM tag of authenticated pushes. */
+  readonly authKey?: Uint8Array;
+  /** Meter profiles tried before the built-in ones. */
+  readonly profiles?: readonly DlmsProfile[];
+  /** Fix the carrier; by default the first valid frame (HDLC `7E` or M-Bus `68`) decides. */
+  readonly carrier?: DlmsCarrier;
+  /** Replay tracker to share between decoders; each decoder has its own by default. */
+  readonly counters?: FrameCounterTracker;
+}
+
+const M_BUS_START = 0x68;
+
+/** Decodes one complete APDU (LLC optional) to a snapshot: unwrap, decrypt, map with profiles. */
+export function decodeDlmsPush(
+  apdu: Uint8Array,
+  options: DlmsApduOptions & { readonly profiles?: readonly DlmsProfile[]; readonly previousMeter?: MeterInfo; readonly cache?: ReadingCache } = {},
+): Result<MeterSnapshot> {
+  const decoded = decodeDlmsApdu(apdu, options);
+  if (!decoded.ok) return decoded;
+  return ok(mapDlmsPush(decoded.value, options).snapshot);
+}
+
+/**
+ * Stream decoder for DLMS/COSEM pushes over HDLC (segmented frames, LLC, general-block-transfer)
+ * or over wired M-Bus long frames (Austrian segments), with optional AES-128-GCM.
+ */
+export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecoder {
+  const queue = new ByteQueue();
+  const hdlc = createHdlcReassembler();
+  const gbt = createGbtAssembler();
+  const mbus = createMbusSegmentAssembler();
+  const counters = options.counters ?? createFrameCounterTracker();
+  const apduOptions: DlmsApduOptions = { counters, ...(options.key ? { key: options.key } : {}), ...(options.authKey ? { authKey: options.authKey } : {}) };
+  let carrier = options.carrier;
+  let discarded = 0;
+  let meter: MeterInfo | undefined;
+  const cache = createReadingCache();
+
+  function complete(apdu: Uint8Array, events: FrameEvent[]): void {
+    const decoded = decodeDlmsApdu(apdu, apduOptions);
+    if (!decoded.ok) {
+      events.push({ ok: false, error: decoded.error, frame: apdu });
+      return;
+    }
+    const mapped = mapDlmsPush(decoded.value, { cache, ...(options.profiles ? { profiles: options.profiles } : {}), ...(meter ? { previousMeter: meter } : {}) });
+    if (mapped.idFromFrame) meter = mapped.snapshot.meter;
+    events.push({ ok: true, snapshot: mapped.snapshot, frame: apdu });
+  }
+
+  /** An APDU from either carrier: joins GBT blocks first when the APDU is one. */
+  function apduIn(bytes: Uint8Array, events: FrameEvent[]): void {
+    const apdu = stripLlc(bytes);
+    if (apdu[0] !== GENERAL_BLOCK_TRANSFER) return complete(apdu, events);
+    const block = parseGbtBlock(apdu);
+    const joined = block.ok ? gbt.push(block.value) : block;
+    if (!joined.ok) events.push({ ok: false, error: joined.error, frame: apdu });
+    else if (joined.value) complete(joined.value, events);
+  }
+
+  function onResult(r: Result<Uint8Array | undefined>, frame: Uint8Array, events: FrameEvent[]): void {
+    if (!r.ok) events.push({ ok: false, error: r.error, frame: frame.slice() });
+    else if (r.value) apduIn(r.value, events);
+  }
+
+  function handleFrame(kind: DlmsCarrier, bytes: Uint8Array, events: FrameEvent[]): DecodeError | undefined {
+    if (kind === 'hdlc') {
+      const f = parseHdlcFrame(bytes);
+      if (!f.ok) return f.error;
+      carrier ??= 'hdlc';
+      onResult(hdlc.push(f.value), bytes, events);
+      return undefined;
+    }
+    const f = parseMbusLongFrame(bytes);
+    if (!f.ok) return f.error;
+    const seg = dlmsSegmentOf(f.value);
+    if (!seg.ok) {
+      events.push({ ok: false, error: seg.error, frame: bytes.slice() }); // a valid M-Bus frame, but no DLMS segment
+      return undefined;
+    }
+    carrier ??= 'mbus';
+    onResult(mbus.push(seg.value), bytes, events);
+    return undefined;
+  }
+
+  function scanAt(): { kind: DlmsCarrier; scan: FrameScan } | undefined {
+    const b = queue.at(0);
+    if (b === HDLC_FLAG && carrier !== 'mbus') return { kind: 'hdlc', scan: scanHdlc(queue) };
+    if (b === M_BUS_START && carrier !== 'hdlc') return { kind: 'mbus', scan: scanMbusLong(queue) };
+    return undefined;
+  }
+
+  return {
+    protocol: 'dlms',
+    get discardedBytes() {
+      return discarded;
+    },
+    push(chunk) {
+      queue.append(chunk);
+      const events: FrameEvent[] = [];
+      while (queue.length > 0) {
+        const at = scanAt();
+        if (at === undefined) {
+          if (queue.at(0) !== HDLC_FLAG) discarded++;
+          queue.consume(1);
+          continue;
+        }
+        if (at.scan.kind === 'need-more') break;
+        if (at.scan.kind === 'skip') {
+          if (queue.at(0) !== HDLC_FLAG) discarded++;
+          queue.consume(1);
+          continue;
+        }
+        const size = at.scan.size;
+        const error = handleFrame(at.kind, queue.view(0, size), events);
+        if (error) {
+          // A candidate with flags/length right that failed a check: report, then resync one byte on.
+          if (error.kind === 'bad-crc') events.push({ ok: false, error, frame: queue.copy(0, size) });
+          discarded++;
+          queue.consume(1);
+          continue;
+        }
+        queue.consume(at.kind === 'hdlc' ? size - 1 : size); // an HDLC closing flag may open the next frame
+      }
+      return events;
+    },
+  };
+}

@@ -1,0 +1,293 @@
+import {
+  buildReading, convertValue, formatObis, manufacturerName, normalizeUnit, obisFromBytes, parseObis,
+  type MeterInfo, type MeterSnapshot, type Obis, type ObisCode, type Reading, type ReadingValue, type Unit,
+} from '@smi/model';
+import { dlmsUnit } from '../common/dlms-units';
+import { bytesToHex } from '../common/hex';
+import type { DlmsApdu } from './apdu';
+import { dlmsNumber, type DlmsData } from './axdr-types';
+import { BUILTIN_DLMS_PROFILES } from './builtin-profiles';
+import { decodeCosemDate, decodeCosemDateTime, decodeCosemTime } from './cosem-datetime';
+import type { DlmsProfile, DlmsProfileRegister } from './profile';
+import { readPushList, type PushItem, type PushList } from './push-list';
+
+export interface DlmsMapOptions {
+  /** Caller's profiles, tried before the built-in ones. */
+  readonly profiles?: readonly DlmsProfile[];
+  /** Memo of typed readings (a stream decoder keeps one; the registry lookup then runs once per code). */
+  readonly cache?: ReadingCache;
+  /** Meter identity from an earlier frame of the same stream, used when this one carries none. */
+  readonly previousMeter?: MeterInfo;
+}
+
+export interface DlmsMapResult {
+  readonly snapshot: MeterSnapshot;
+  /** The profile that was applied, if any. */
+  readonly profile?: DlmsProfile;
+  /** Whether the meter id came from this frame (an id object or the system title). */
+  readonly idFromFrame: boolean;
+}
+
+/** Memo of `buildReading` per (OBIS, meter unit, value kind): only the value changes between pushes. */
+export interface ReadingCache {
+  /** `slot` is the value's position in the push; a repeat of the last layout skips the map lookup. */
+  reading(obis: ObisCode, value: ReadingValue, unit: Unit | undefined, slot?: number): Reading;
+}
+
+interface Template { readonly obis: ObisCode; readonly unit: Unit | undefined; readonly numeric: boolean; readonly reading: Reading }
+
+export function createReadingCache(limit = 2048): ReadingCache {
+  const templates = new Map<string, Template>();
+  const slots: (Template | undefined)[] = [];
+  return {
+    reading(obis, value, unit, slot) {
+      const numeric = typeof value === 'number';
+      let t = slot === undefined ? undefined : slots[slot];
+      if (t === undefined || t.obis !== obis || t.unit !== unit || t.numeric !== numeric) {
+        const key = `${obis}|${unit ?? ''}|${typeof value}`;
+        t = templates.get(key);
+        if (t === undefined) {
+          const reading = buildReading(unit === undefined ? { obis, value } : { obis, value, unit });
+          if (templates.size >= limit) templates.clear();
+          t = { obis, unit, numeric, reading };
+          templates.set(key, t);
+        }
+        if (slot !== undefined && slot < limit) slots[slot] = t;
+      }
+      // Same conversion buildReading made for this key: from the meter unit to the publishing unit.
+      const r = t.reading;
+      let v = value;
+      if (numeric && unit !== undefined && r.unit !== undefined && r.unit !== unit) v = convertValue(value as number, unit, r.unit) ?? v;
+      return r.value === v ? r : { ...r, value: v };
+    },
+  };
+}
+
+/** Printable ASCII of an octet string (trailing NULs dropped), else undefined. */
+function ascii(b: Uint8Array): string | undefined {
+  let end = b.length;
+  while (end > 0 && b[end - 1] === 0) end--;
+  let s = '';
+  for (let i = 0; i < end; i++) {
+    const c = b[i] as number;
+    if (c < 0x20 || c > 0x7e) return undefined;
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+function text(d: DlmsData): string | undefined {
+  if (d.type === 'visible-string' || d.type === 'utf8-string') return d.value.replace(/\0+$/, '');
+  return d.type === 'octet-string' ? ascii(d.value) : undefined;
+}
+
+/** ISO text of a date-time value (tag 19, or a 12-byte octet string that decodes as one). */
+function isoTime(d: DlmsData): string | undefined {
+  if (d.type === 'date-time' || (d.type === 'octet-string' && d.value.length === 12)) {
+    const t = decodeCosemDateTime(d.value);
+    return t.ok ? t.value.iso : undefined;
+  }
+  return undefined;
+}
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** raw × 10^exp without binary noise (13 × 10^-1 = 1.3, not 1.3000000000000003). */
+function scale(raw: number, exp: number): number {
+  if (exp === 0) return raw;
+  const p = POW10[exp < 0 ? -exp : exp];
+  if (p === undefined) return raw * 10 ** exp;
+  if (exp < 0) return raw / p; // division by an exact power of ten rounds correctly
+  const r = raw * p;
+  return Number.isSafeInteger(r) ? r : Number(r.toPrecision(15));
+}
+
+function valueOf(d: DlmsData, scaler: number, unit: Unit | number | undefined): { value: ReadingValue; unit?: Unit } | undefined {
+  const n = dlmsNumber(d);
+  if (n !== undefined) {
+    if (d.type === 'enum' && unit === undefined) return { value: n };
+    const u = typeof unit === 'number' ? dlmsUnit(unit) : { unit, exponent: 0 };
+    const value = scale(n, scaler + u.exponent);
+    return u.unit === undefined ? { value } : { value, unit: u.unit };
+  }
+  switch (d.type) {
+    case 'boolean': return { value: d.value };
+    case 'visible-string': case 'utf8-string': return { value: text(d) || null };
+    case 'octet-string': {
+      const t = isoTime(d) ?? text(d) ?? bytesToHex(d.value);
+      return { value: t === '' ? null : t };
+    }
+    case 'date-time': return { value: isoTime(d) ?? null };
+    case 'date': { const t = decodeCosemDate(d.value); return { value: t.ok ? (t.value.iso ?? null) : null }; }
+    case 'time': { const t = decodeCosemTime(d.value); return { value: t.ok ? (t.value.iso ?? null) : null }; }
+    case 'bit-string': return { value: bytesToHex(d.value) };
+    case 'null-data': case 'array': case 'structure': case 'compact-array':
+      return undefined; // not readings
+    case 'integer': case 'long': case 'double-long': case 'unsigned': case 'long-unsigned': case 'double-long-unsigned':
+    case 'enum': case 'bcd': case 'float32': case 'float64': case 'long64': case 'long64-unsigned':
+      return undefined; // numbers are handled above
+  }
+}
+
+/** OBIS text per 6-byte code, memoised (a push repeats the same codes every few seconds). */
+const codeMemo = new Map<number, ObisCode>();
+function codeOf(o: Obis): ObisCode {
+  const key = ((((o.a * 256 + o.b) * 256 + o.c) * 256 + o.d) * 256 + o.e) * 256 + o.f;
+  let code = codeMemo.get(key);
+  if (code === undefined) {
+    if (codeMemo.size > 4096) codeMemo.clear();
+    code = formatObis(o);
+    codeMemo.set(key, code);
+  }
+  return code;
+}
+
+interface Labelled { readonly item: PushItem; readonly o: Obis; readonly code: ObisCode }
+
+/** A profile's positions and registers as maps, built once per profile object. */
+interface CompiledProfile {
+  readonly positions: ReadonlyMap<number, Obis>;
+  readonly registers: ReadonlyMap<ObisCode, DlmsProfileRegister>;
+}
+const compiled = new WeakMap<DlmsProfile, CompiledProfile>();
+function compile(p: DlmsProfile): CompiledProfile {
+  let c = compiled.get(p);
+  if (!c) {
+    const positions = new Map<number, Obis>();
+    for (const pos of p.positions ?? []) {
+      const o = parseObis(pos.obis);
+      if (o) positions.set(pos.index, o);
+    }
+    c = { positions, registers: new Map((p.registers ?? []).map((r) => [r.obis, r])) };
+    compiled.set(p, c);
+  }
+  return c;
+}
+
+/** Register scaler/unit: the exact code, else (electricity, B ≠ 0) the same code for B = 0. */
+function registerFor(p: CompiledProfile | undefined, o: Obis, code: ObisCode): DlmsProfileRegister | undefined {
+  if (!p || p.registers.size === 0) return undefined;
+  const exact = p.registers.get(code);
+  if (exact || o.a !== 1 || o.b === 0) return exact;
+  return p.registers.get(codeOf({ ...o, b: 0 }));
+}
+
+function flagOf(s: string | undefined): string | undefined {
+  const id = s?.slice(0, 3);
+  return id !== undefined && /^[A-Za-z]{3}$/.test(id) && manufacturerName(id) !== undefined ? id.toUpperCase() : undefined;
+}
+
+function matches(p: DlmsProfile, list: PushList, listId: string | undefined, flag: string | undefined): boolean {
+  const m = p.match;
+  return (m.listId === undefined || m.listId === listId)
+    && (m.elementCount === undefined || m.elementCount === list.elementCount)
+    && (m.manufacturerId === undefined || m.manufacturerId === flag)
+    && (m.style === undefined || m.style === list.style);
+}
+
+/** Identity objects: rank of a meter-id code (lower wins), and model / list-version codes. */
+function idRank(o: Obis): number {
+  if (o.a === 0 && o.b === 0 && o.c === 96 && o.d === 1 && o.e === 0) return 0;
+  if (o.a === 0 && o.b === 0 && o.c === 42 && o.d === 0 && o.e === 0) return 1;
+  if (o.a === 0 && o.b === 0 && o.c === 96 && o.d === 1 && o.e === 1) return 2;
+  if (o.a === 1 && o.c === 0 && o.d === 0 && o.e <= 9) return 3;
+  return -1;
+}
+const isModel = (o: Obis): boolean => (o.a === 0 && o.b === 0 && o.c === 96 && o.d === 1 && o.e === 7) || (o.a === 1 && o.c === 96 && o.d === 1 && o.e === 1);
+const isListId = (o: Obis): boolean => o.c === 0 && o.d === 2 && o.e === 129;
+const isClock = (o: Obis): boolean => o.a === 0 && o.c === 1 && o.d === 0 && o.e === 0;
+
+interface Identity { id: string | undefined; idRank: number; model: string | undefined; listId: string | undefined }
+
+function noteIdentity(ident: Identity, o: Obis, value: DlmsData): void {
+  const rank = idRank(o);
+  if (rank >= 0 && rank < ident.idRank) {
+    const t = text(value);
+    if (t) {
+      ident.id = t;
+      ident.idRank = rank;
+    }
+  } else if (ident.model === undefined && isModel(o)) ident.model = text(value) || undefined;
+  else if (ident.listId === undefined && isListId(o)) ident.listId = text(value) || undefined;
+}
+
+/** Maps a decoded push (data-notification) to the model: readings, meter identity, time. */
+export function mapDlmsPush(apdu: DlmsApdu, options: DlmsMapOptions = {}): DlmsMapResult {
+  const list = readPushList(apdu.notification.body);
+  // Pass 1: what the frame itself labels (OBIS sent with the value), and who the meter is.
+  const labelled: (Labelled | undefined)[] = new Array<Labelled | undefined>(list.items.length);
+  const ident: Identity = { id: undefined, idRank: 99, model: undefined, listId: undefined };
+  for (let i = 0; i < list.items.length; i++) {
+    const item = list.items[i] as PushItem;
+    const o = item.obis && obisFromBytes(item.obis);
+    if (!o) continue;
+    labelled[i] = { item, o, code: codeOf(o) };
+    noteIdentity(ident, o, item.value);
+  }
+  const first = list.items[0];
+  ident.listId ??= first && first.index === 0 && first.obis === undefined && list.style !== 'capture-definition' ? text(first.value) : undefined;
+  const st = apdu.security?.systemTitle;
+  const stText = st ? ascii(st.subarray(0, 3)) : undefined;
+  const stFlag = stText !== undefined && /^[A-Za-z]{3}$/.test(stText) ? stText.toUpperCase() : undefined;
+  const stHex = st ? bytesToHex(st) : undefined;
+  const frameFlag = stFlag ?? (ident.idRank <= 1 ? flagOf(ident.id) : undefined) ?? flagOf(ident.listId);
+  const profile = options.profiles?.find((p) => matches(p, list, ident.listId, frameFlag))
+    ?? BUILTIN_DLMS_PROFILES.find((p) => matches(p, list, ident.listId, frameFlag));
+  const plan = profile && compile(profile);
+
+  // Pass 2: positions from the profile, values with scaler/unit, readings.
+  const readings: Reading[] = [];
+  const keys = new Set<string>();
+  let clock: string | undefined;
+  let unlabelledTime: string | undefined;
+  let electricity = false;
+  for (let i = 0; i < list.items.length; i++) {
+    const item = list.items[i] as PushItem;
+    let l = labelled[i];
+    if (!l) {
+      const o = plan?.positions.get(item.index);
+      if (!o) {
+        unlabelledTime ??= isoTime(item.value);
+        continue;
+      }
+      l = { item, o, code: codeOf(o) };
+      noteIdentity(ident, o, item.value);
+    }
+    if (item.classId === 40 || (item.attribute !== undefined && item.attribute !== 2)) continue; // push setup, non-value attributes
+    const reg = item.scaler === undefined && item.unit === undefined ? registerFor(plan, l.o, l.code) : undefined;
+    const v = valueOf(item.value, item.scaler ?? reg?.scaler ?? 0, item.unit ?? reg?.unit);
+    if (v === undefined) continue;
+    if (clock === undefined && typeof v.value === 'string' && isClock(l.o)) clock = v.value;
+    const reading = options.cache
+      ? options.cache.reading(l.code, v.value, v.unit, i)
+      : buildReading(v.unit === undefined ? { obis: l.code, value: v.value } : { obis: l.code, value: v.value, unit: v.unit });
+    if (keys.has(reading.key)) continue;
+    keys.add(reading.key);
+    readings.push(reading);
+    if (l.o.a === 1) electricity = true;
+  }
+
+  const frameId = ident.id ?? stHex;
+  const prev = options.previousMeter;
+  const manufacturerId = frameFlag ?? flagOf(frameId) ?? profile?.manufacturerId ?? prev?.manufacturerId;
+  const meter: { -readonly [K in keyof MeterInfo]: MeterInfo[K] } = { id: frameId ?? prev?.id ?? 'unknown' };
+  const manufacturer = manufacturerId === undefined ? undefined : manufacturerName(manufacturerId);
+  const model = ident.model ?? (frameId ? undefined : prev?.model);
+  const version = ident.listId ?? (frameId ? undefined : prev?.version);
+  if (manufacturerId !== undefined) meter.manufacturerId = manufacturerId;
+  if (manufacturer !== undefined) meter.manufacturer = manufacturer;
+  if (model !== undefined) meter.model = model;
+  if (version !== undefined) meter.version = version;
+  if (electricity) meter.medium = 'electricity';
+  if (stHex !== undefined) meter.identification = stHex;
+  const dnTime = clock ?? unlabelledTime ?? (apdu.notification.dateTime && decodeCosemDateTime(apdu.notification.dateTime));
+  const time = typeof dnTime === 'object' ? (dnTime.ok ? dnTime.value.iso : undefined) : dnTime;
+  const snapshot: MeterSnapshot = { protocol: 'dlms', meter, ...(time === undefined ? {} : { time }), readings };
+  return { snapshot, ...(profile ? { profile } : {}), idFromFrame: frameId !== undefined };
+}
+
+/** A unit text or DLMS code as a model unit (for profile tooling). */
+export function profileUnit(unit: Unit | number | undefined): Unit | undefined {
+  if (unit === undefined) return undefined;
+  return typeof unit === 'number' ? dlmsUnit(unit).unit : normalizeUnit(unit);
+}

@@ -1,0 +1,76 @@
+/**
+ * A growable byte queue for incremental framers. `append` copies the caller's chunk (the caller's
+ * buffer is never kept nor mutated); `consume` drops bytes from the front.
+ */
+export class ByteQueue {
+  private buf = new Uint8Array(256);
+  private start = 0;
+  private end = 0;
+
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    if (this.end + chunk.length > this.buf.length) {
+      const needed = this.length + chunk.length;
+      if (needed <= this.buf.length && this.start > 0) {
+        this.buf.copyWithin(0, this.start, this.end);
+      } else {
+        const next = new Uint8Array(Math.max(needed, this.buf.length * 2));
+        next.set(this.buf.subarray(this.start, this.end));
+        this.buf = next;
+      }
+      this.end -= this.start;
+      this.start = 0;
+    }
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+
+  /** Byte at `index` from the front; 0 past the end (callers check `length` first). */
+  at(index: number): number {
+    return this.buf[this.start + index] ?? 0;
+  }
+
+  /** Index (from the front) of the first `byte` at or after `from`, or -1. */
+  indexOf(byte: number, from = 0): number {
+    const i = this.buf.subarray(0, this.end).indexOf(byte, this.start + from);
+    return i < 0 ? -1 : i - this.start;
+  }
+
+  /** A view of the queued bytes; valid only until the next `append` or `consume`. */
+  view(from = 0, to = this.length): Uint8Array {
+    return this.buf.subarray(this.start + from, this.start + to);
+  }
+
+  /** A copy of bytes [from, to) that the caller may keep. */
+  copy(from: number, to: number): Uint8Array {
+    return this.buf.slice(this.start + from, this.start + to);
+  }
+
+  consume(count: number): void {
+    this.start = Math.min(this.end, this.start + count);
+    if (this.start === this.end) {
+      this.start = 0;
+      this.end = 0;
+    }
+  }
+
+  /** Counts bytes in [0, count) that are not `except` (used to count garbage but not flags). */
+  countExcept(count: number, except: number): number {
+    let n = 0;
+    for (let i = this.start; i < this.start + count; i++) if (this.buf[i] !== except) n++;
+    return n;
+  }
+}
+
+/**
+ * What a scanner makes of the bytes at the front of a queue: a candidate frame of `size` bytes, a
+ * need for more bytes, or a byte to skip.
+ */
+export type FrameScan =
+  | { readonly kind: 'frame'; readonly size: number }
+  | { readonly kind: 'need-more' }
+  | { readonly kind: 'skip' };

@@ -1,0 +1,5 @@
+export * from './byte-queue';
+export * from './hdlc-frame';
+export * from './hdlc-framer';
+export * from './hdlc-reassembler';
+export * from './llc';
