@@ -87,6 +87,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       },
       log,
       m.staleAfterSeconds * 1000,
+      config.timezone,
     );
     pipelines.push(pipeline);
   });

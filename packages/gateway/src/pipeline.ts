@@ -1,5 +1,6 @@
 import type { DecodeError, StreamDecoder } from '@smi/decoder';
 import type { MeterSnapshot } from '@smi/model';
+import { completeLocalTimes } from './local-time';
 import type { Logger } from './log';
 import { FrameStats } from './stats';
 import type { Transport } from './transports';
@@ -27,6 +28,7 @@ export class MeterPipeline {
     private readonly sink: PipelineSink,
     private readonly log: Logger,
     private readonly staleAfterMs: number,
+    private readonly timeZone: string | undefined,
     private readonly clock: () => Date = () => new Date(),
   ) {
     transport.on('data', (chunk) => this.onData(chunk));
@@ -52,7 +54,7 @@ export class MeterPipeline {
     const now = this.clock().toISOString();
     for (const ev of events) {
       if (ev.ok) {
-        const snapshot: MeterSnapshot = { ...ev.snapshot, receivedAt: now };
+        const snapshot: MeterSnapshot = completeLocalTimes({ ...ev.snapshot, receivedAt: now }, this.timeZone);
         this.stats.decoded(snapshot.readings.length);
         this.meterIds.add(snapshot.meter.id);
         this.armStaleTimer();

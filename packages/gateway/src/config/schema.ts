@@ -74,11 +74,6 @@ const homeAssistantSchema = z.strictObject({
   expireAfterSeconds: z.number().int().positive().optional(),
 });
 
-const homieSchema = z.strictObject({
-  enabled: z.boolean().default(false),
-  baseTopic: z.literal('homie').default('homie'),
-});
-
 const outputSchema = z.strictObject({
   preset: z.string().default('json-state'),
   topic: z.string().optional().describe('Custom state topic template (nunjucks); replaces the preset'),
@@ -96,10 +91,21 @@ export const configSchema = z.strictObject({
   meters: z.array(meterSchema).default([{ protocol: 'dsmr', transport: { type: 'simulator', telegrams: ['dsmr-v5-iskra', 'dsmr-fluvius'], intervalMs: 10000 }, staleAfterSeconds: 120 }]),
   mqtt: mqttSchema.default(mqttSchema.parse({})),
   homeassistant: homeAssistantSchema.default(homeAssistantSchema.parse({})),
-  homie: homieSchema.default(homieSchema.parse({})),
   output: outputSchema.default(outputSchema.parse({})),
   web: webSchema.default(webSchema.parse({})),
   logLevel: z.enum(LOG_LEVELS).default('info'),
+  timezone: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Zurich')
+    .optional()
+    .describe('Time zone of meter clocks that send no offset; default: the gateway machine\'s (TZ)'),
   installId: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'only letters, digits, _ and -').optional().describe('Distinguishes several gateways on one broker'),
 });
 

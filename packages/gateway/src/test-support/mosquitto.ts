@@ -28,8 +28,8 @@ async function canConnect(port: number): Promise<boolean> {
 }
 
 /** A real Mosquitto broker on a free loopback port, without persistence, for one test file. */
-export async function startMosquitto(): Promise<Mosquitto> {
-  const port = await freePort();
+export async function startMosquitto(fixedPort?: number): Promise<Mosquitto> {
+  const port = fixedPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'smi-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
