@@ -3,6 +3,7 @@ import { detectProtocol } from './detect';
 import { fail } from './common/errors';
 import type { FrameEvent, StreamDecoder } from './common/stream';
 import { createMbusDecoder } from './mbus';
+import { createSmlDecoder } from './sml';
 import { createDlmsDecoder } from './dlms';
 import { parseKey } from './crypto';
 
@@ -22,6 +23,7 @@ type Factory = (options: DecoderOptions, hints: { readonly encrypted: boolean })
 /** Stream decoders by protocol id. A protocol missing here says so clearly instead of guessing. */
 const FACTORIES: Partial<Record<ProtocolId, Factory>> = {
   mbus: () => ({ ok: true, value: createMbusDecoder() }),
+  sml: () => ({ ok: true, value: createSmlDecoder() }),
   dlms: (o) => {
     const keys = parseKeys(o);
     return keys.ok ? { ok: true, value: createDlmsDecoder(keys.value) } : keys;

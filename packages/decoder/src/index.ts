@@ -5,3 +5,4 @@ export * from './mbus';
 export * from './hdlc';
 export * from './crypto';
 export * from './dlms';
+export * from './sml';

@@ -1,0 +1,247 @@
+import type { MeterSnapshot } from '@smi/model';
+import { fail, ok, type FrameEvent, type Result, type StreamDecoder } from '../common';
+import { crc16Kermit } from './crc-kermit';
+import { SmlFramer } from './framer';
+import { parseSmlMessages, swap16, type SmlEntrySink } from './messages';
+import { BUILTIN_SML_PROFILES, mergeProfiles, resolveQuirks, type ResolvedQuirks, type SmlMeterProfile, type SmlQuirks } from './profiles';
+import { describeServerId, type SmlServerIdInfo } from './server-id';
+import { SmlSnapshotBuilder } from './snapshot';
+import { unwrapSmlTransport } from './transport';
+import type { SmlMessage } from './types';
+
+export interface SmlOptions {
+  /** Extra meter profiles, consulted before the built-ins; one with a built-in's id replaces it. */
+  readonly profiles?: readonly SmlMeterProfile[];
+  /** Use the built-in profiles (default true). */
+  readonly builtinProfiles?: boolean;
+  /** Quirks forced by configuration for the meter this decoder reads; they override any profile. */
+  readonly quirks?: SmlQuirks;
+  /** The meter's model as configured (SML does not send one): profile matching and `meter.model`. */
+  readonly model?: string;
+  /**
+   * Decode a file whose file CRC fails (off by default): only when every message CRC holds, and
+   * `ignoreMessageCrc` does not apply to such a file.
+   */
+  readonly acceptBadFileCrc?: boolean;
+  /** Framer limit for `createSmlDecoder` (default 64 KiB). */
+  readonly maxFileBytes?: number;
+}
+
+/**
+ * One transport file, checked and parsed. Octet strings in the messages are views into the bytes
+ * given to parseSmlFile (or into its unescaped copy): copy them before reusing that buffer.
+ */
+export interface SmlFile {
+  readonly messages: readonly SmlMessage[];
+  readonly padding: number;
+  /** Whether the file CRC held (X.25, or the meter's alternative CRC). */
+  readonly fileCrcOk: boolean;
+  readonly serverId: SmlServerIdInfo | undefined;
+  /** Quirks in force for this meter (profile + configuration). */
+  readonly quirks: SmlQuirks;
+  /** Id of the meter profile that matched. */
+  readonly profileId: string | undefined;
+  /** Model as configured, or as implied by the matched profile. */
+  readonly model: string | undefined;
+}
+
+const NO_PROFILES: readonly SmlMeterProfile[] = [];
+const DEFAULT_OPTIONS: SmlOptions = {};
+const merged = new WeakMap<readonly SmlMeterProfile[], readonly SmlMeterProfile[]>();
+
+function profilesFor(options: SmlOptions): readonly SmlMeterProfile[] {
+  const builtins = options.builtinProfiles === false ? NO_PROFILES : BUILTIN_SML_PROFILES;
+  const user = options.profiles;
+  if (user === undefined || user.length === 0) return builtins;
+  if (builtins === NO_PROFILES) return user;
+  let m = merged.get(user);
+  if (m === undefined) {
+    m = mergeProfiles(user, builtins);
+    merged.set(user, m);
+  }
+  return m;
+}
+
+function serverIdOf(messages: readonly SmlMessage[]): Uint8Array | undefined {
+  for (const m of messages) {
+    const b = m.body;
+    switch (b.kind) {
+      case 'get-list-response':
+      case 'open-response':
+      case 'get-profile-list-response':
+      case 'get-profile-pack-response':
+      case 'attention-response':
+        if (b.serverId.length > 0) return b.serverId;
+        break;
+      case 'close-response':
+      case 'other':
+        break;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Small memo of described server ids: a stream almost always carries one meter (a bus a few), so
+ * each id is described once. Compared by content; bounded.
+ */
+const serverIds: { readonly bytes: Uint8Array; readonly info: SmlServerIdInfo }[] = [];
+const MAX_SERVER_IDS = 8;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function serverIdMemo(bytes: Uint8Array): SmlServerIdInfo {
+  for (const e of serverIds) if (sameBytes(e.bytes, bytes)) return e.info;
+  const info = Object.freeze(describeServerId(bytes));
+  if (serverIds.length >= MAX_SERVER_IDS) serverIds.shift();
+  serverIds.push({ bytes: bytes.slice(), info });
+  return info;
+}
+
+/** Profile lookups per options object and described server id (both treated as immutable). */
+const quirkMemo = new WeakMap<SmlOptions, WeakMap<SmlServerIdInfo, ResolvedQuirks>>();
+
+function quirksFor(profiles: readonly SmlMeterProfile[], sid: SmlServerIdInfo | undefined, options: SmlOptions): ResolvedQuirks {
+  let perOptions = quirkMemo.get(options);
+  const hit = sid === undefined ? undefined : perOptions?.get(sid);
+  if (hit !== undefined) return hit;
+  const result = resolveQuirks(
+    profiles,
+    {
+      serverIdHex: sid?.hex ?? '',
+      ...(sid?.manufacturerId !== undefined && { manufacturerId: sid.manufacturerId }),
+      ...(sid?.serial !== undefined && { serial: sid.serial }),
+      ...(options.model !== undefined && { model: options.model }),
+    },
+    options.quirks,
+  );
+  if (sid !== undefined) {
+    if (perOptions === undefined) {
+      perOptions = new WeakMap();
+      quirkMemo.set(options, perOptions);
+    }
+    perOptions.set(sid, result);
+  }
+  return result;
+}
+
+function kermitMatches(sent: number, bytes: Uint8Array, start: number, end: number): boolean {
+  const k = crc16Kermit(bytes, start, end);
+  return sent === k || sent === swap16(k);
+}
+
+/**
+ * Checks and parses one complete transport file (start sequence through CRC). The file CRC must
+ * hold (`bad-crc` otherwise) unless `acceptBadFileCrc` is set, in which case every message CRC must
+ * hold. Message CRCs are enforced unless the meter's quirks say `ignoreMessageCrc` (file CRC intact).
+ */
+export function parseSmlFile(input: Uint8Array, options: SmlOptions = DEFAULT_OPTIONS): Result<SmlFile> {
+  return checkAndParse(input, options, undefined);
+}
+
+/** parseSmlFile, optionally handing GetList.Res entries to a sink instead of collecting them. */
+function checkAndParse(input: Uint8Array, options: SmlOptions, sink: SmlEntrySink | undefined): Result<SmlFile> {
+  // A plain view (Node Buffers make every subarray a Buffer, which is slower); no copy.
+  const frame = input instanceof Buffer ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
+  const t = unwrapSmlTransport(frame);
+  if (!t.ok) return t;
+  const { payload, payloadOffset, padding } = t.value;
+  const crcEnd = frame.length - 2;
+  let fileCrcOk = t.value.crcOk;
+  const forced = options.quirks?.alternativeCrc;
+  if (!fileCrcOk && forced === 'kermit') fileCrcOk = kermitMatches(t.value.crc, frame, 0, crcEnd);
+  const profiles = profilesFor(options);
+  // A failed file CRC is final unless the opt-in or a meter profile could still accept the file.
+  const mayRescue = options.acceptBadFileCrc === true || (forced !== 'none' && profiles.some((p) => p.quirks.alternativeCrc === 'kermit'));
+  if (!fileCrcOk && !mayRescue) return fail('bad-crc', 'sml-file', 'file CRC mismatch', crcEnd);
+  const parsed = parseSmlMessages(payload, payloadOffset, sink);
+  if (!parsed.ok) return fileCrcOk ? parsed : fail('bad-crc', 'sml-file', `file CRC mismatch (payload unreadable: ${parsed.error.kind})`, crcEnd);
+  const messages = parsed.value;
+  const sidBytes = serverIdOf(messages);
+  const serverId = sidBytes === undefined ? undefined : serverIdMemo(sidBytes);
+  const { quirks, profile } = quirksFor(profiles, serverId, options);
+  const kermit = quirks.alternativeCrc === 'kermit';
+  if (!fileCrcOk && kermit) fileCrcOk = kermitMatches(t.value.crc, frame, 0, crcEnd);
+  if (!fileCrcOk && options.acceptBadFileCrc !== true) return fail('bad-crc', 'sml-file', 'file CRC mismatch', crcEnd);
+  const tolerateMessageCrc = fileCrcOk && quirks.ignoreMessageCrc === true;
+  for (const m of messages) {
+    if (m.crcOk || tolerateMessageCrc) continue;
+    if (kermit && kermitMatches(m.crc, payload, m.offset, m.crcOffset)) continue;
+    return fail('bad-crc', 'sml', fileCrcOk ? 'message CRC mismatch' : 'file CRC mismatch and message CRC mismatch', m.crcOffset + payloadOffset);
+  }
+  const model = options.model ?? profile?.model;
+  return ok({ messages, padding, fileCrcOk, serverId, quirks, profileId: profile?.id, model });
+}
+
+/**
+ * Decodes one complete SML transport file into a snapshot (`protocol: 'sml'`). Same checks and
+ * result as `buildSmlSnapshot(parseSmlFile(frame).messages)`, but list entries go straight into
+ * readings as they are read (no per-entry objects); the readings are dropped if a CRC check fails.
+ */
+export function decodeSmlFile(frame: Uint8Array, options: SmlOptions = DEFAULT_OPTIONS): Result<MeterSnapshot> {
+  const builder = new SmlSnapshotBuilder();
+  const profiles = profilesFor(options);
+  const sink: SmlEntrySink = {
+    list(serverId) {
+      builder.setQuirks(quirksFor(profiles, serverId.length > 0 ? serverIdMemo(serverId) : undefined, options).quirks);
+    },
+    entry(e) {
+      builder.entryView(e);
+    },
+    message(m) {
+      const b = m.body;
+      if ((b.kind === 'get-profile-list-response' || b.kind === 'get-profile-pack-response') && b.serverId.length > 0) {
+        builder.setQuirks(quirksFor(profiles, serverIdMemo(b.serverId), options).quirks);
+      }
+      builder.message(m);
+    },
+  };
+  const f = checkAndParse(frame, options, sink);
+  if (!f.ok) return f;
+  const { messages, serverId, model } = f.value;
+  const ctx = serverId === undefined ? (model === undefined ? {} : { model }) : model === undefined ? { serverId } : { serverId, model };
+  return ok(builder.finish(messages, ctx));
+}
+
+export interface SmlStreamDecoder extends StreamDecoder {
+  /** End of stream: reports a file cut off by the end as `truncated`. */
+  flush(): FrameEvent[];
+}
+
+/** Incremental decoder for an SML byte stream (optical head, TCP, file replay). */
+export function createSmlDecoder(options: SmlOptions = {}): SmlStreamDecoder {
+  const framer = new SmlFramer(options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes });
+  const toEvents = (frames: readonly Uint8Array[], errors: ReturnType<SmlFramer['push']>['errors']): FrameEvent[] => {
+    const events: FrameEvent[] = [];
+    let e = 0;
+    for (let i = 0; i <= frames.length; i++) {
+      for (; e < errors.length && (errors[e]?.index ?? 0) <= i; e++) {
+        const err = errors[e];
+        if (err !== undefined) events.push(err.bytes === undefined ? { ok: false, error: err.error } : { ok: false, error: err.error, frame: err.bytes });
+      }
+      const frame = frames[i];
+      if (frame === undefined) break;
+      const r = decodeSmlFile(frame, options);
+      events.push(r.ok ? { ok: true, snapshot: r.value, frame } : { ok: false, error: r.error, frame });
+    }
+    return events;
+  };
+  return {
+    protocol: 'sml',
+    push(chunk: Uint8Array): FrameEvent[] {
+      const r = framer.push(chunk);
+      return r.frames.length === 0 && r.errors.length === 0 ? [] : toEvents(r.frames, r.errors);
+    },
+    flush(): FrameEvent[] {
+      const r = framer.flush();
+      return toEvents(r.frames, r.errors);
+    },
+    get discardedBytes(): number {
+      return framer.discardedBytes;
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hexToBytes } from '../common';
+import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
+import { SmlFramer } from './framer';
+
+const FIXTURES = join(__dirname, '../../fixtures/sml');
+const fixture = (name: string): Uint8Array => hexToBytes(readFileSync(join(FIXTURES, name), 'utf8')) ?? new Uint8Array(0);
+const EMH = fixture('smartmeter-obis-emh-ehz.hex');
+const cat = (...parts: (Uint8Array | readonly number[])[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
+
+/** A file whose payload holds `1B1B1B1B` at a 4-byte boundary, so the writer doubles it. */
+function escapedFile(): Uint8Array {
+  // An octet string of eight 1B bytes always covers one aligned word; try lead-ins until the writer
+  // has doubled it (a run of 12 or more 1B on the wire).
+  for (let lead = 0; lead < 4; lead++) {
+    const body = smlw.list(smlw.octets(new Array(lead).fill(0x41)), smlw.octets([0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b]));
+    const file = encodeSmlFile([encodeSmlMessage({ transactionId: [1], tag: 0x0201, body: smlw.list(smlw.absent()) }), encodeSmlMessage({ transactionId: [2], tag: 0x0500, body })]);
+    if (countRuns(file) >= 12) return file;
+  }
+  throw new Error('no alignment produced an escape');
+}
+
+function countRuns(b: Uint8Array): number {
+  let best = 0;
+  let run = 0;
+  for (const x of b) {
+    run = x === 0x1b ? run + 1 : 0;
+    best = Math.max(best, run);
+  }
+  return best;
+}
+
+describe('SmlFramer', () => {
+  it('finds one file pushed whole, as a copy', () => {
+    const f = new SmlFramer();
+    const input = EMH.slice();
+    const r = f.push(input);
+    expect(r.frames).toHaveLength(1);
+    expect(r.frames[0]).toEqual(EMH);
+    expect(r.frames[0]?.buffer).not.toBe(input.buffer);
+    expect(input).toEqual(EMH); // the caller's buffer is untouched
+    expect(r.discarded).toBe(0);
+    expect(f.pendingBytes).toBe(0);
+  });
+
+  it('finds the file pushed byte by byte', () => {
+    const f = new SmlFramer();
+    const frames = Array.from(EMH).flatMap((b) => f.push(Uint8Array.of(b)).frames);
+    expect(frames).toEqual([EMH]);
+  });
+
+  it('drops garbage before, between and after files, including partial start sequences', () => {
+    const garbage1 = [0x00, 0x1b, 0x1b, 0x1b, 0x1b, 0x01, 0x01, 0x01, 0x55];
+    const garbage2 = [0x1b, 0x1b, 0x1b, 0x01, 0xff];
+    const f = new SmlFramer();
+    const r = f.push(cat(garbage1, EMH, garbage2, EMH, [0x1b, 0x1b]));
+    expect(r.frames).toEqual([EMH, EMH]);
+    expect(r.errors).toEqual([]);
+    // The trailing 1B 1B may still start a file: kept, not yet discarded.
+    expect(r.discarded).toBe(garbage1.length + garbage2.length);
+    expect(f.flush().discarded).toBe(2);
+    expect(f.discardedBytes).toBe(garbage1.length + garbage2.length + 2);
+  });
+
+  it('reports a file cut off by a new start as truncated and keeps the new one', () => {
+    const f = new SmlFramer();
+    const r = f.push(cat(EMH.subarray(0, 150), EMH));
+    expect(r.errors.map((e) => [e.error.kind, e.bytes?.length, e.index])).toEqual([['truncated', 150, 0]]);
+    expect(r.frames).toEqual([EMH]);
+  });
+
+  it('resynchronises on a start sequence at an unaligned offset', () => {
+    const f = new SmlFramer();
+    const r = f.push(cat(EMH.subarray(0, 151), EMH));
+    expect(r.errors.map((e) => e.error.kind)).toEqual(['truncated']);
+    expect(r.frames).toEqual([EMH]);
+  });
+
+  it('does not end a file at an escaped 1B1B1B1B in the payload', () => {
+    const file = escapedFile();
+    const f = new SmlFramer();
+    expect(f.push(file).frames).toEqual([file]);
+    const g = new SmlFramer();
+    const frames = Array.from(file).flatMap((b) => g.push(Uint8Array.of(b)).frames);
+    expect(frames).toEqual([file]);
+  });
+
+  it('gives up on an unknown escape and finds the next file', () => {
+    const bad = cat(EMH.subarray(0, 16), [0x1b, 0x1b, 0x1b, 0x1b, 0x02, 0x02, 0x02, 0x02], EMH.subarray(16, 40));
+    const f = new SmlFramer();
+    const r = f.push(cat(bad, EMH));
+    expect(r.errors.map((e) => e.error.kind)).toEqual(['bad-format']);
+    expect(r.frames).toEqual([EMH]);
+  });
+
+  it('ends a file at an unaligned end sequence so the next file is not swallowed', () => {
+    const shifted = cat(EMH.subarray(0, 100), [0x42], EMH.subarray(100));
+    const f = new SmlFramer();
+    const r = f.push(cat(shifted, EMH));
+    expect(r.frames).toEqual([shifted, EMH]);
+  });
+
+  it('drops a file that grows past maxFileBytes', () => {
+    const f = new SmlFramer({ maxFileBytes: 64 });
+    const long = cat(EMH.subarray(0, 8), new Array(200).fill(0x11));
+    const r1 = f.push(long);
+    expect(r1.errors.map((e) => e.error.kind)).toEqual(['too-long']);
+    expect(r1.discarded).toBeGreaterThan(150);
+    const big = new SmlFramer({ maxFileBytes: 1024 });
+    const r2 = big.push(cat(long, EMH));
+    expect(r2.errors.map((e) => e.error.kind)).toEqual(['truncated']);
+    expect(r2.frames).toEqual([EMH]);
+  });
+
+  it('reports a file still open at the end of the stream', () => {
+    const f = new SmlFramer();
+    expect(f.push(EMH.subarray(0, 200)).frames).toHaveLength(0);
+    const r = f.flush();
+    expect(r.errors.map((e) => [e.error.kind, e.bytes?.length])).toEqual([['truncated', 200]]);
+    expect(f.pendingBytes).toBe(0);
+  });
+
+  it('waits for the CRC bytes after the end sequence', () => {
+    const f = new SmlFramer();
+    expect(f.push(EMH.subarray(0, EMH.length - 1)).frames).toHaveLength(0);
+    expect(f.push(EMH.subarray(EMH.length - 1)).frames).toEqual([EMH]);
+  });
+});

@@ -1,0 +1,26 @@
+// Public API of the SML decoder. Names carry "Sml" so `export * from './sml'` cannot collide.
+export { createSmlDecoder, decodeSmlFile, parseSmlFile, type SmlFile, type SmlOptions, type SmlStreamDecoder } from './decoder';
+export { SmlFramer, type SmlFramerError, type SmlFramerOptions, type SmlFramerResult } from './framer';
+export { parseSmlMessages, readMessage as readSmlMessage, type SmlEntrySink, type SmlEntryView } from './messages';
+export {
+  BUILTIN_SML_PROFILES,
+  POWER_SIGN_FIXES as SML_POWER_SIGN_FIXES,
+  mergeProfiles as mergeSmlProfiles,
+  profileMatches as smlProfileMatches,
+  resolveQuirks as resolveSmlQuirks,
+  type ResolvedQuirks as ResolvedSmlQuirks,
+  type PowerSignFix as SmlPowerSignFix,
+  type SmlCrcVariant,
+  type SmlMeterIdentity,
+  type SmlMeterProfile,
+  type SmlProfileMatch,
+  type SmlQuirks,
+} from './profiles';
+export { describeServerId as describeSmlServerId, type SmlServerIdInfo } from './server-id';
+export { SmlSnapshotBuilder, buildSmlSnapshot, type SmlSnapshotContext } from './snapshot';
+export { SML_TYPE, SmlReader, readTl as readSmlTl, type SmlInt, type TlHeader as SmlTlHeader } from './tl';
+export { SML_START, unwrapSmlTransport, type SmlTransportFile } from './transport';
+export * from './types';
+export { smlTimeToIso } from './values';
+export { crc16Kermit } from './crc-kermit';
+export { encodeSmlFile, encodeSmlMessage, encodeTl as encodeSmlTl, smlw as smlWriter, type SmlMessageSpec } from './encode';

@@ -1,0 +1,46 @@
+import { buildReading, normalizeUnit, type Unit } from '@smi/model';
+import { numericReading, obisText, obisTextAt, otherReading } from './reading-cache';
+import { scaleValue } from './values';
+
+const CODES = ['1-0:1.8.0', '1-0:2.8.1', '1-0:16.7.0', '1-0:32.7.0', '1-0:31.7.0', '1-0:14.7.0', '1-0:13.7.0', '1-0:3.8.0', '1-0:96.50.1*1', '129-129:199.130.3', '0-0:96.1.0', '7-0:99.2.0', '1-0:1.8.0*1'];
+const UNITS: (Unit | undefined)[] = [undefined, 'Wh', 'W', 'V', 'A', 'Hz', 'varh', 'VAh', 'MJ', 'm³', 'K', '°C', '%', 's'];
+
+describe('memoised buildReading', () => {
+  it('gives what buildReading gives, for numbers of up to 15 significant digits', () => {
+    const raws = [0, 1, -1, 5635, -10550, 153385557, 224624136, 123456789012345];
+    for (const obis of CODES) {
+      for (const unit of UNITS) {
+        for (const raw of raws) {
+          for (const scaler of [-4, -1, 0, 2]) {
+            // Twice: the second call comes from the cache.
+            for (let k = 0; k < 2; k++) {
+              const mine = numericReading(obis, raw, scaler, unit, '2024-01-01T00:00:00Z');
+              const model = buildReading({ obis, value: scaleValue(raw, scaler), ...(unit !== undefined && { unit }), time: '2024-01-01T00:00:00Z', raw: String(raw) });
+              expect(mine).toEqual(model);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('is more exact than scale-then-convert beyond 15 digits', () => {
+    const r = numericReading('1-0:1.8.0', 2n ** 64n - 1n, -4, normalizeUnit('Wh'), undefined);
+    expect(r.value).toBe(1844674407370.9551615);
+  });
+
+  it('gives what buildReading gives for text, booleans and empty values', () => {
+    for (const obis of CODES) {
+      for (const value of ['EMH', '0901454D48000041F045', true, null]) {
+        expect(otherReading(obis, value, undefined)).toEqual(buildReading({ obis, value }));
+      }
+    }
+  });
+
+  it('formats OBIS names from bytes', () => {
+    expect(obisText(Uint8Array.of(1, 0, 1, 8, 0, 255))).toBe('1-0:1.8.0');
+    expect(obisText(Uint8Array.of(129, 129, 199, 130, 3, 255))).toBe('129-129:199.130.3');
+    expect(obisTextAt(Uint8Array.of(9, 1, 0, 96, 50, 1, 1), 1, 6)).toBe('1-0:96.50.1*1');
+    expect(obisText(Uint8Array.of(1, 0, 1, 8, 0))).toBeUndefined();
+  });
+});

@@ -1,0 +1,91 @@
+import { bytesToHex } from '../common';
+import type { SmlInt } from './tl';
+import type { SmlTime } from './types';
+
+/**
+ * raw × 10^scaler as a JS number. Negative scalers divide by an exact power of ten, so the result
+ * is the double nearest to the decimal value (153385557 × 10⁻¹ → 15338555.7, not …700000001).
+ * Bigints are split into quotient and remainder first, so no precision is lost before the final
+ * conversion.
+ */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+export function scaleValue(raw: SmlInt, scaler: number): number {
+  if (typeof raw === 'number') {
+    if (scaler === 0) return raw;
+    if (scaler < 0) return raw / (POW10[-scaler] ?? 10 ** -scaler);
+    return raw * (POW10[scaler] ?? 10 ** scaler);
+  }
+  if (scaler >= 0) return Number(raw) * 10 ** scaler;
+  const div = 10n ** BigInt(-scaler);
+  const q = raw / div;
+  const r = raw % div;
+  return Number(q) + Number(r) / 10 ** -scaler;
+}
+
+/**
+ * Recently converted binary strings (server ids, public keys repeat in every file of a meter),
+ * compared by content; bounded.
+ */
+const hexMemo: { readonly bytes: Uint8Array; readonly hex: string }[] = [];
+const MAX_HEX_MEMO = 16;
+
+function memoHex(bytes: Uint8Array, start: number, length: number): string {
+  search: for (const e of hexMemo) {
+    const b = e.bytes;
+    if (b.length !== length) continue;
+    for (let i = 0; i < length; i++) if (b[i] !== bytes[start + i]) continue search;
+    return e.hex;
+  }
+  const copy = bytes.slice(start, start + length);
+  const hex = bytesToHex(copy);
+  if (hexMemo.length >= MAX_HEX_MEMO) hexMemo.shift();
+  hexMemo.push({ bytes: copy, hex });
+  return hex;
+}
+
+/** Printable ASCII → text, anything else → upper-case hex (protocol-notes §3.3: texts as strings). */
+export function octetsToText(bytes: Uint8Array): string {
+  return octetsToTextAt(bytes, 0, bytes.length);
+}
+
+/** Same, for bytes[start, start + length). */
+export function octetsToTextAt(bytes: Uint8Array, start: number, length: number): string {
+  if (length === 0) return '';
+  let text = '';
+  const end = start + length;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i] as number;
+    if (c < 0x20 || c > 0x7e) return memoHex(bytes, start, length);
+    if (length <= 32) text += String.fromCharCode(c);
+  }
+  return length <= 32 ? text : Buffer.from(bytes.buffer, bytes.byteOffset + start, length).toString('latin1');
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** ISO-8601 without milliseconds: `2024-03-01T12:00:00Z` or with a `+01:00` offset. */
+function iso(unixSeconds: number, offsetMinutes: number): string | undefined {
+  const d = new Date((unixSeconds + offsetMinutes * 60) * 1000);
+  if (Number.isNaN(d.getTime())) return undefined;
+  const base = d.toISOString().slice(0, 19);
+  if (offsetMinutes === 0) return `${base}Z`;
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const a = Math.abs(offsetMinutes);
+  return `${base}${sign}${pad2(Math.floor(a / 60))}:${pad2(a % 60)}`;
+}
+
+/** Wall-clock time of an SML_Time; undefined for a seconds index (meter uptime, not a date). */
+export function smlTimeToIso(t: SmlTime | undefined): string | undefined {
+  if (t === undefined) return undefined;
+  switch (t.kind) {
+    case 'secIndex':
+      return undefined;
+    case 'timestamp':
+      return iso(t.unix, 0);
+    case 'localTimestamp':
+      return iso(t.unix, t.localOffset + t.seasonTimeOffset);
+  }
+}
