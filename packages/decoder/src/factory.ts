@@ -4,6 +4,7 @@ import { fail } from './common/errors';
 import type { FrameEvent, StreamDecoder } from './common/stream';
 import { createMbusDecoder } from './mbus';
 import { createSmlDecoder } from './sml';
+import { createDsmrDecoder } from './dsmr';
 import { createDlmsDecoder } from './dlms';
 import { parseKey } from './crypto';
 
@@ -24,6 +25,7 @@ type Factory = (options: DecoderOptions, hints: { readonly encrypted: boolean })
 const FACTORIES: Partial<Record<ProtocolId, Factory>> = {
   mbus: () => ({ ok: true, value: createMbusDecoder() }),
   sml: () => ({ ok: true, value: createSmlDecoder() }),
+  dsmr: () => ({ ok: true, value: createDsmrDecoder() }),
   dlms: (o) => {
     const keys = parseKeys(o);
     return keys.ok ? { ok: true, value: createDlmsDecoder(keys.value) } : keys;

@@ -6,3 +6,4 @@ export * from './hdlc';
 export * from './crypto';
 export * from './dlms';
 export * from './sml';
+export * from './dsmr';

@@ -24,7 +24,7 @@ describe('embedded default (simulated meter + embedded broker)', () => {
     // only the ports differ from the defaults, so the test does not collide with a running gateway
     gw = runGateway({ mqtt: { embeddedBroker: { host: '127.0.0.1', port: mqttPort } }, web: { host: '127.0.0.1', port: webPort } });
     await waitFor('embedded broker', () => gw?.output().includes(`embedded MQTT broker listening on 127.0.0.1:${mqttPort}`), 15000);
-    expect(gw.output()).toContain(`http://127.0.0.1:${webPort}/`);
+    await waitFor('web server', () => gw?.output().includes(`http://127.0.0.1:${webPort}/`), 15000);
 
     client = await MqttRecorder.connect(`mqtt://127.0.0.1:${mqttPort}`, ['homeassistant/#', 'smi/#']);
     const iskra = await client.next('smi/K8EG004046395507/state', 0, () => true, 15000);

@@ -24,6 +24,11 @@ const PHASES = [
 /** Electricity (A = 1) objects, keyed by `C.D.E`. */
 const ELECTRICITY: readonly Row[] = [
   ['0.0.0', 'meter_number', 'Meter number', 'identifier'],
+  ['0.0.5', 'meter_id', 'Meter id', 'identifier'],
+  ['0.0.9', 'server_id', 'Server id', 'identifier'],
+  ['96.1.0', 'meter_serial', 'Meter serial number', 'identifier'],
+  ['96.50.1', 'manufacturer_text', 'Manufacturer', 'text', false],
+  ['0.2.129', 'list_version', 'List version', 'text', false],
   ['0.2.0', 'firmware_version', 'Firmware version', 'text'],
   ['0.2.8', 'p1_version', 'P1 version', 'text'],
   ['1.8.0', 'energy_import_total', 'Energy import', 'energy'],
@@ -87,6 +92,8 @@ const ELECTRICITY: readonly Row[] = [
 /** Abstract (A = 0, B = 0) objects, keyed by `C.D.E`. */
 const ABSTRACT: readonly Row[] = [
   ['1.0.0', 'meter_time', 'Meter time', 'timestamp'],
+  ['42.0.0', 'logical_device_name', 'Logical device name', 'identifier'],
+  ['96.1.7', 'meter_type', 'Meter type', 'text'],
   ['96.1.0', 'equipment_id', 'Equipment identifier', 'identifier'],
   ['96.1.1', 'equipment_id', 'Equipment identifier', 'identifier'],
   ['96.1.4', 'p1_version', 'P1 version', 'text'],
@@ -100,8 +107,15 @@ const ABSTRACT: readonly Row[] = [
   ['98.1.0', 'billing_history', 'Billing history', 'count', false],
 ];
 
+/** Manufacturer-specific objects (A = 129, B = 129: EDL/SML meters), keyed by `C.D.E`. */
+const MANUFACTURER_SPECIFIC: readonly Row[] = [
+  ['199.130.3', 'manufacturer_text', 'Manufacturer', 'text', false],
+  ['199.130.5', 'public_key', 'Public key', 'text', false],
+];
+
 /** M-Bus channel objects (A = 0, B = channel), keyed by `C.D.E`; readings depend on the medium. */
 const CHANNEL: readonly Row[] = [
+  ['1.0.0', 'meter_time', 'Meter time', 'timestamp'],
   ['24.1.0', 'device_type', 'Device type', 'text', false],
   ['96.1.0', 'equipment_id', 'Equipment identifier', 'identifier'],
   ['96.1.1', 'equipment_id', 'Equipment identifier', 'identifier'],
@@ -122,6 +136,7 @@ function index(rows: readonly Row[]): ReadonlyMap<string, ObisDefinition> {
 const ELECTRICITY_INDEX = index(ELECTRICITY);
 const ABSTRACT_INDEX = index(ABSTRACT);
 const CHANNEL_INDEX = index(CHANNEL);
+const MANUFACTURER_INDEX = index(MANUFACTURER_SPECIFIC);
 
 /** Channel meter reading by medium (DSMR `0-n:24.2.1`, Fluvius `24.2.3`, DSMR 2.2/3 `24.3.0`). */
 const MEDIUM_READING: Readonly<Partial<Record<Medium, readonly [key: string, name: string, quantity: Quantity]>>> = {
@@ -161,6 +176,10 @@ function describeParsed(o: Obis, ctx: DescribeContext): ObisDefinition | undefin
     const def = ABSTRACT_INDEX.get(cde);
     return def && withBillingPeriod(def, o.f);
   }
+  if (o.a === 129 && o.b === 129) {
+    const def = MANUFACTURER_INDEX.get(cde);
+    return def && withBillingPeriod(def, o.f);
+  }
   if (o.a === 0 && o.b >= 1) {
     if (CHANNEL_READINGS.has(cde)) {
       const medium = ctx.medium ?? 'gas';
@@ -179,12 +198,22 @@ function describeParsed(o: Obis, ctx: DescribeContext): ObisDefinition | undefin
   return undefined;
 }
 
-/** Meaning of an OBIS code; unknown codes get a generic, still stable, definition. */
+const memo = new Map<string, ObisDefinition>();
+const MEMO_LIMIT = 4096;
+
+/**
+ * Meaning of an OBIS code; unknown codes get a generic, still stable, definition. Results are
+ * memoised (the table is fixed), so decoders call this per value without caches of their own.
+ */
 export function describeObis(code: ObisCode, ctx: DescribeContext = {}): ObisDefinition {
+  const memoKey = ctx.medium === undefined ? code : `${code}|${ctx.medium}`;
+  const hit = memo.get(memoKey);
+  if (hit) return hit;
   const o = parseObis(code);
-  const known = o && describeParsed(o, ctx);
-  if (known) return known;
-  return { key: `obis_${obisSlug(code)}`, name: `OBIS ${code}`, quantity: 'unknown', enabledByDefault: false };
+  const def = (o && describeParsed(o, ctx)) ?? { key: `obis_${obisSlug(code)}`, name: `OBIS ${code}`, quantity: 'unknown', enabledByDefault: false };
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(memoKey, def);
+  return def;
 }
 
 /** Whether the registry knows this code (unknown codes still get a generic definition). */

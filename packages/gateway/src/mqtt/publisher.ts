@@ -86,7 +86,7 @@ export class MqttPublisher {
     this.send({ topic: this.topics.gatewayAvailability, payload: 'online', retain: true, qos: 1 }, true);
     for (const m of this.messages.gatewayMessages()) this.send(m, true);
     // After a (re)connect the broker may have lost retained messages: announce everything again.
-    for (const [id, state] of this.meters) this.announce(id, state, true);
+    for (const [id, state] of this.meters) this.announce(id, state, { configs: true, availability: true });
   }
 
   private onMessage(topic: string, payload: Buffer): void {
@@ -115,7 +115,7 @@ export class MqttPublisher {
     this.reannounceTimer = setTimeout(() => {
       this.reannounceTimer = undefined;
       this.send({ topic: this.topics.gatewayAvailability, payload: 'online', retain: true, qos: 1 }, true);
-      for (const [id, state] of this.meters) this.announce(id, state, !this.options.retain);
+      for (const [id, state] of this.meters) this.announce(id, state, { configs: !this.options.retain, availability: true });
     }, delay);
   }
 
@@ -129,7 +129,7 @@ export class MqttPublisher {
     }
     state.snapshot = snapshot;
     state.online = true;
-    this.announce(id, state, false);
+    this.announce(id, state, { configs: false, availability: false });
   }
 
   /** Meter silent (unplugged, bridge down): its entities turn unavailable. */
@@ -144,11 +144,12 @@ export class MqttPublisher {
     this.send(message, false);
   }
 
-  private announce(meterId: string, state: MeterState, forceConfigs: boolean): void {
+  /** `force`: send even when the broker already holds the same retained payload from us. */
+  private announce(meterId: string, state: MeterState, force: { configs: boolean; availability: boolean }): void {
     if (this.options.homeAssistant.enabled) {
       const configs = this.messages.discoveryMessages(state.snapshot);
       const current = new Set(configs.map((c) => c.topic));
-      for (const c of configs) this.send(c, forceConfigs);
+      for (const c of configs) this.send(c, force.configs);
       const node = this.messages.nodeOfMeter(meterId);
       const stale = new Set<string>([...state.configTopics, ...(this.brokerConfigs.get(node) ?? [])]);
       for (const topic of stale) {
@@ -159,7 +160,7 @@ export class MqttPublisher {
       }
       state.configTopics = current;
     }
-    this.send({ topic: this.topics.meterAvailability(meterId), payload: state.online ? 'online' : 'offline', retain: true, qos: 1 }, forceConfigs);
+    this.send({ topic: this.topics.meterAvailability(meterId), payload: state.online ? 'online' : 'offline', retain: true, qos: 1 }, force.availability);
     for (const m of this.messages.stateMessages(state.snapshot)) this.send(m, true);
   }
 

@@ -1,0 +1,40 @@
+import type { FrameEvent, StreamDecoder } from '../common/stream';
+import { decodeDsmrTelegram } from './decode-telegram';
+import type { DsmrOptions } from './envelope';
+import { DsmrFramer, type FramerSink } from './framer';
+
+/** A DSMR stream decoder; `flush` ends the stream (a telegram cut short is reported `truncated`). */
+export interface DsmrStreamDecoder extends StreamDecoder {
+  flush(): FrameEvent[];
+}
+
+/** Framer + telegram decoder: bytes in, one event per telegram (or framing error) out, in order. */
+export function createDsmrDecoder(options: DsmrOptions = {}): DsmrStreamDecoder {
+  const framer = new DsmrFramer(options);
+  let events: FrameEvent[] = [];
+  const sink: FramerSink = {
+    frame(bytes) {
+      const result = decodeDsmrTelegram(bytes, options);
+      events.push(result.ok ? { ok: true, snapshot: result.value, frame: bytes } : { ok: false, error: result.error, frame: bytes });
+    },
+    error(error, partial) {
+      events.push(partial === undefined ? { ok: false, error } : { ok: false, error, frame: partial });
+    },
+  };
+  return {
+    protocol: 'dsmr',
+    push(chunk: Uint8Array): FrameEvent[] {
+      events = [];
+      framer.feed(chunk, sink);
+      return events;
+    },
+    flush(): FrameEvent[] {
+      events = [];
+      framer.flush(sink);
+      return events;
+    },
+    get discardedBytes(): number {
+      return framer.discardedBytes;
+    },
+  };
+}

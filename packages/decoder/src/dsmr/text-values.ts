@@ -1,0 +1,240 @@
+import { hexAscii } from '../common/hex';
+
+/**
+ * Value syntax of DSMR brackets (protocol-notes §1.2), read in place from the telegram bytes:
+ * no regexes, no per-character string building, no text decoding of numbers.
+ */
+
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const MAX_EXACT = 2 ** 53;
+
+function pow10(n: number): number {
+  return POW10[n] ?? 10 ** n;
+}
+
+/**
+ * Reads a decimal (`001581.123`, `-0.5`, `000`) in `b[start, end)` and scales it by 10^shift.
+ * Exact: the digits are an integer mantissa, so `02.027` with shift 3 is 2027, not 2026.9999….
+ * NaN when the text is not a decimal.
+ */
+export function parseDecimal(b: Uint8Array, start: number, end: number, shift = 0): number {
+  let i = start;
+  const first = b[i];
+  const negative = first === 45; /* - */
+  if (negative || first === 43 /* + */) i++;
+  const digitsStart = i;
+  let mantissa = 0;
+  let digits = 0;
+  let decimals = -1;
+  for (; i < end; i++) {
+    const c = b[i] as number;
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else if (c === 46 /* . */ && decimals < 0) {
+      decimals = 0;
+    } else {
+      return NaN;
+    }
+  }
+  if (digits === 0) return NaN;
+  let value: number;
+  if (mantissa >= MAX_EXACT) {
+    // More than 15 significant digits: the nearest double of the text, then scaled.
+    const plain = Number(String.fromCharCode(...b.subarray(digitsStart, end)));
+    value = shift >= 0 ? plain * pow10(shift) : plain / pow10(-shift);
+  } else {
+    const exponent = shift - (decimals < 0 ? 0 : decimals);
+    value = exponent >= 0 ? mantissa * pow10(exponent) : mantissa / pow10(-exponent);
+  }
+  return negative && value !== 0 ? -value : value;
+}
+
+/** Whether `b[start, end)` is all decimal digits and at least one. */
+export function isDigits(b: Uint8Array, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Whether `b[start, end)` is only zeros (`00000000`, `0.000`): the placeholder for "no value". */
+export function isAllZeros(b: Uint8Array, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    if (c !== 48 && c !== 46) return false;
+  }
+  return true;
+}
+
+/** Digits without leading zeros (`0002` → `2`, `0000` → `0`); other text unchanged. */
+export function stripLeadingZeros(text: string): string {
+  let i = 0;
+  while (i < text.length - 1 && text.charCodeAt(i) === 48) i++;
+  return i === 0 ? text : text.slice(i);
+}
+
+function two(b: Uint8Array, at: number): number {
+  const hi = (b[at] as number) - 48;
+  const lo = (b[at + 1] as number) - 48;
+  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? hi * 10 + lo : -1;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** UTC milliseconds of the last Sunday of a month at 01:00 UTC (EU summer-time switch). */
+function euSwitch(year: number, month: number): number {
+  const last = Date.UTC(year, month, 0, 1);
+  return last - new Date(last).getUTCDay() * 86_400_000;
+}
+
+/**
+ * Offset of a local Dutch/Belgian time stamp that carries no S/W flag (DSMR 2.2/3.0 hourly gas):
+ * CEST between the last Sundays of March and October (01:00 UTC), else CET. The repeated autumn
+ * hour is read as winter time, the skipped spring hour as summer time.
+ */
+function isEuropeanSummerTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  const asWinterUtc = Date.UTC(year, month - 1, day, hour - 1, minute, second);
+  return asWinterUtc >= euSwitch(year, 3) && asWinterUtc < euSwitch(year, 10);
+}
+
+/**
+ * DSMR time stamp `YYMMDDhhmmssX` (X = `S` summer +02:00, `W` winter +01:00; absent in DSMR
+ * 2.2/3.0 profiles: EU rule) → `20YY-MM-DDThh:mm:ss+hh:mm`. Undefined for an impossible date
+ * such as `632525252525W`.
+ */
+export function tstToIso(b: Uint8Array, start: number, end: number): string | undefined {
+  const length = end - start;
+  if (length !== 12 && length !== 13) return undefined;
+  const yy = two(b, start);
+  const month = two(b, start + 2);
+  const day = two(b, start + 4);
+  const hour = two(b, start + 6);
+  const minute = two(b, start + 8);
+  const second = two(b, start + 10);
+  if (yy < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return undefined;
+  }
+  const year = 2000 + yy;
+  if (day > daysInMonth(year, month)) return undefined;
+  let summer: boolean;
+  if (length === 13) {
+    const flag = (b[start + 12] as number) | 0x20; // lower-case
+    if (flag !== 115 /* s */ && flag !== 119 /* w */) return undefined;
+    summer = flag === 115;
+  } else {
+    summer = isEuropeanSummerTime(year, month, day, hour, minute, second);
+  }
+  // One string from char codes: several times faster than joining slices.
+  const s = start;
+  // prettier-ignore
+  return String.fromCharCode(
+    50, 48, b[s] as number, b[s + 1] as number, 45, b[s + 2] as number, b[s + 3] as number, 45, b[s + 4] as number, b[s + 5] as number,
+    84, b[s + 6] as number, b[s + 7] as number, 58, b[s + 8] as number, b[s + 9] as number, 58, b[s + 10] as number, b[s + 11] as number,
+    43, 48, summer ? 50 : 49, 58, 48, 48,
+  );
+}
+
+/** Whether `b[start, end)` has the shape of a DSMR time stamp (12 digits, optional S/W). */
+export function looksLikeTst(b: Uint8Array, start: number, end: number): boolean {
+  const length = end - start;
+  if (length === 13) {
+    const flag = (b[end - 1] as number) | 0x20;
+    return (flag === 115 || flag === 119) && isDigits(b, start, end - 1);
+  }
+  return length === 12 && isDigits(b, start, end);
+}
+
+/**
+ * A number naming a short unit text (`kWh`, `m3`, `kVArh`) without allocating it: 7 bits per
+ * character, up to 7 characters (exact in a double). -1 for longer or non-ASCII units; 0 for none.
+ */
+export function unitCode(b: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length <= 0) return 0;
+  if (length > 7) return -1;
+  let code = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    if (c > 127) return -1;
+    code = code * 128 + c;
+  }
+  return code;
+}
+
+/** Whether `b[start, end)` equals `other`. */
+export function sameBytes(b: Uint8Array, start: number, end: number, other: Uint8Array): boolean {
+  if (end - start !== other.length) return false;
+  for (let i = start; i < end; i++) if (b[i] !== other[i - start]) return false;
+  return true;
+}
+
+/** An id or text as last read for one OBIS code: the bytes, the text and its decoded form. */
+export interface TextMemo {
+  readonly bytes: Uint8Array;
+  readonly raw: string;
+  readonly value: string;
+}
+
+/**
+ * Reads hex-encoded text in `b[start, end)` (`raw` as sent, `value` decoded when printable),
+ * reusing `memo` when the bytes are the same as last time: meters repeat ids in every telegram.
+ */
+export function readHexText(text: ByteText, start: number, end: number, memo: TextMemo | undefined): TextMemo {
+  if (memo !== undefined && sameBytes(text.bytes, start, end, memo.bytes)) return memo;
+  const raw = text.slice(start, end);
+  return { bytes: text.bytes.slice(start, end), raw, value: hexText(raw) ?? raw };
+}
+
+const HEX_TEXT_CACHE = new Map<string, string | null>();
+const HEX_TEXT_CACHE_LIMIT = 256;
+
+/**
+ * Hex-encoded ASCII (ids, text messages) → text; undefined when not printable ASCII. Meters
+ * repeat the same ids in every telegram, so results are memoised (bounded).
+ */
+export function hexText(hex: string): string | undefined {
+  const cached = HEX_TEXT_CACHE.get(hex);
+  if (cached !== undefined) return cached ?? undefined;
+  const decoded = hexAscii(hex);
+  if (HEX_TEXT_CACHE.size >= HEX_TEXT_CACHE_LIMIT) HEX_TEXT_CACHE.clear();
+  HEX_TEXT_CACHE.set(hex, decoded ?? null);
+  return decoded;
+}
+
+/** Cuts text (latin1: one character per byte) out of telegram bytes, for the few strings needed. */
+export class ByteText {
+  private view: Buffer | undefined;
+
+  constructor(readonly bytes: Uint8Array) {}
+
+  slice(start: number, end: number): string {
+    const b = this.bytes;
+    const n = end - start;
+    // Short texts (versions, tariffs, device types) straight from their char codes.
+    if (n <= 4) {
+      if (n <= 0) return '';
+      const c0 = b[start] as number;
+      if (n === 1) return String.fromCharCode(c0);
+      const c1 = b[start + 1] as number;
+      if (n === 2) return String.fromCharCode(c0, c1);
+      const c2 = b[start + 2] as number;
+      return n === 3 ? String.fromCharCode(c0, c1, c2) : String.fromCharCode(c0, c1, c2, b[start + 3] as number);
+    }
+    this.view ??= Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    return this.view.toString('latin1', start, end);
+  }
+}
+
+/** A DSMR time stamp text (`170102192002W`) → ISO-8601 with offset; undefined when impossible. */
+export function dsmrTimeToIso(text: string): string | undefined {
+  const bytes = Uint8Array.from(text, (ch) => ch.charCodeAt(0) & 0xff);
+  return tstToIso(bytes, 0, bytes.length);
+}
