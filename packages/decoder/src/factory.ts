@@ -80,7 +80,17 @@ class AutoDecoder implements StreamDecoder {
     const joined = new Uint8Array(this.pending.length + chunk.length);
     joined.set(this.pending);
     joined.set(chunk, this.pending.length);
-    const d = detectProtocol(joined);
+    return this.detect(joined, false);
+  }
+
+  flush(): FrameEvent[] {
+    const events = !this.inner && this.pending.length > 0 ? this.detect(this.pending, true) : [];
+    const inner: StreamDecoder | undefined = this.inner;
+    return inner?.flush ? [...events, ...inner.flush()] : events;
+  }
+
+  private detect(joined: Uint8Array, final: boolean): FrameEvent[] {
+    const d = detectProtocol(joined, final);
     if (d === 'need-more') {
       this.pending = joined;
       return [];

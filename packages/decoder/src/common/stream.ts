@@ -16,4 +16,9 @@ export interface StreamDecoder {
   push(chunk: Uint8Array): FrameEvent[];
   /** Bytes dropped as garbage between frames so far. */
   readonly discardedBytes: number;
+  /**
+   * End of input (end of a capture file): report what is still buffered — a frame that is
+   * complete only at end of stream, or one cut off (`truncated`). Optional.
+   */
+  flush?(): FrameEvent[];
 }

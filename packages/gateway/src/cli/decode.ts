@@ -18,6 +18,7 @@ export function decodeInput(file: string | undefined, o: Omit<DecodeOptions, 'su
   // Feed in 64 KiB chunks like a stream would; decoders are incremental.
   const events: FrameEvent[] = [];
   for (let i = 0; i < bytes.length; i += 65536) events.push(...decoder.value.push(bytes.subarray(i, i + 65536)));
+  events.push(...(decoder.value.flush?.() ?? []));
   return events;
 }
 
