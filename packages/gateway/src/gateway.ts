@@ -1,4 +1,3 @@
-import { createDecoder } from '@smi/decoder';
 import type { MeterSnapshot } from '@smi/model';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker';
 import type { Config, MeterConfig } from './config/schema';
@@ -6,6 +5,7 @@ import { redactUrl, type Logger } from './log';
 import { MessageFactory } from './mqtt/messages';
 import { MqttPublisher } from './mqtt/publisher';
 import { Topics } from './mqtt/topics';
+import { createMeterDecoder } from './meter-decoder';
 import { MeterPipeline } from './pipeline';
 import { FrameStats } from './stats';
 import { createTransport } from './transports';
@@ -68,7 +68,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
 
   config.meters.forEach((m, i) => {
     const name = meterLabel(m, i);
-    const decoder = createDecoder(m.protocol, { key: m.key, authKey: m.authKey });
+    const decoder = createMeterDecoder(m);
     if (!decoder.ok) {
       log.error(`${name}: ${decoder.error}`);
       return;

@@ -2,6 +2,7 @@ import type { DecodeError, StreamDecoder } from '@smi/decoder';
 import type { MeterSnapshot } from '@smi/model';
 import { completeLocalTimes } from './local-time';
 import type { Logger } from './log';
+import { isSession } from './session';
 import { FrameStats } from './stats';
 import type { Transport } from './transports';
 
@@ -32,7 +33,10 @@ export class MeterPipeline {
     private readonly clock: () => Date = () => new Date(),
   ) {
     transport.on('data', (chunk) => this.onData(chunk));
-    transport.on('state', (state, detail) => log.debug(`${name}: ${transport.description} ${state}${detail ? ` (${detail})` : ''}`));
+    transport.on('state', (state, detail) => {
+      log.debug(`${name}: ${transport.description} ${state}${detail ? ` (${detail})` : ''}`);
+      this.onLineState(state);
+    });
     transport.on('problem', (message) => log.warn(`${name}: ${message}`));
   }
 
@@ -45,7 +49,25 @@ export class MeterPipeline {
   async stop(): Promise<void> {
     if (this.staleTimer) clearTimeout(this.staleTimer);
     this.staleTimer = undefined;
+    if (isSession(this.decoder)) this.decoder.stop();
     await this.transport.stop();
+  }
+
+  /** Active sessions (meters that must be asked) run while the line is open. */
+  private onLineState(state: 'connecting' | 'open' | 'closed'): void {
+    const session = this.decoder;
+    if (!isSession(session)) return;
+    if (state === 'open') {
+      const t = this.transport;
+      const write = t.write?.bind(t);
+      if (!write) {
+        this.log.error(`${this.name}: ${t.description} cannot send requests; ${session.protocol} needs a serial port or TCP bridge`);
+        return;
+      }
+      session.start({ write, setBaudRate: t.setBaudRate?.bind(t), log: this.log });
+    } else if (state === 'closed') {
+      session.stop();
+    }
   }
 
   private onData(chunk: Buffer): void {

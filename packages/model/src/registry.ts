@@ -158,7 +158,7 @@ export interface DescribeContext {
 /** Suffix for channel objects: channel 1 plain (`gas_volume`), others numbered (`gas_volume_2`). */
 function withChannel(def: ObisDefinition, channel: number): ObisDefinition {
   if (channel <= 1) return def;
-  return { ...def, key: `${def.key}_${channel}`, name: `${def.name} ${channel}` };
+  return { ...def, key: `${def.key}_${channel}`, name: `${def.name} (channel ${channel})` };
 }
 
 function withBillingPeriod(def: ObisDefinition, f: number): ObisDefinition {

@@ -63,13 +63,13 @@ export class SerialTransport extends Transport {
   }
 
   /** Changes the line speed of the open port (IEC 62056-21 baud switch). */
-  async setBaudRate(baudRate: number): Promise<void> {
+  override async setBaudRate(baudRate: number): Promise<void> {
     const port = this.port;
     if (!port?.isOpen) return;
     await new Promise<void>((resolve, reject) => port.update({ baudRate }, (err) => (err ? reject(err) : resolve())));
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
+  override async write(bytes: Uint8Array): Promise<void> {
     const port = this.port;
     if (!port?.isOpen) throw new Error(`${this.options.port} is not open`);
     await new Promise<void>((resolve, reject) => port.write(Buffer.from(bytes), (err) => (err ? reject(err) : port.drain(() => resolve()))));

@@ -49,7 +49,7 @@ export class TcpTransport extends Transport {
     socket.connect(this.port, this.host);
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
+  override async write(bytes: Uint8Array): Promise<void> {
     const socket = this.socket;
     if (!socket || socket.destroyed) throw new Error(`${this.host}:${this.port} is not connected`);
     await new Promise<void>((resolve, reject) => socket.write(bytes, (err) => (err ? reject(err) : resolve())));

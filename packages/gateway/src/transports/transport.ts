@@ -16,6 +16,10 @@ export abstract class Transport extends EventEmitter<TransportEvents> {
   abstract readonly description: string;
   abstract start(): void;
   abstract stop(): Promise<void>;
+  /** Sends bytes to the meter (request/response protocols); absent on read-only sources. */
+  write?(bytes: Uint8Array): Promise<void>;
+  /** Changes the line speed of the open port (IEC 62056-21 baud switch); serial ports only. */
+  setBaudRate?(baudRate: number): Promise<void>;
 }
 
 /** Exponential back-off for reconnecting sources: 1 s, 2 s, 4 s … capped. */
