@@ -5,6 +5,7 @@ import type { FrameEvent, StreamDecoder } from './common/stream';
 import { createMbusDecoder } from './mbus';
 import { createSmlDecoder } from './sml';
 import { createDsmrDecoder } from './dsmr';
+import { createD0Decoder } from './iec62056-21';
 import { createDlmsDecoder } from './dlms';
 import { parseKey } from './crypto';
 
@@ -26,6 +27,7 @@ const FACTORIES: Partial<Record<ProtocolId, Factory>> = {
   mbus: () => ({ ok: true, value: createMbusDecoder() }),
   sml: () => ({ ok: true, value: createSmlDecoder() }),
   dsmr: () => ({ ok: true, value: createDsmrDecoder() }),
+  'iec62056-21': () => ({ ok: true, value: createD0Decoder() }),
   dlms: (o) => {
     const keys = parseKeys(o);
     return keys.ok ? { ok: true, value: createDlmsDecoder(keys.value) } : keys;

@@ -7,3 +7,4 @@ export * from './crypto';
 export * from './dlms';
 export * from './sml';
 export * from './dsmr';
+export * from './iec62056-21';

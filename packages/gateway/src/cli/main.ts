@@ -7,6 +7,8 @@ import { startGateway } from '../gateway';
 import { VERSION } from '../version';
 import { runDecode } from './decode';
 import { runDiscovery } from './discovery';
+import { runSimulate, type SimulateOptions } from './simulate';
+import { SIMULATORS } from '../simulators';
 import { UsageError } from './input';
 import type { ProtocolChoice } from '@smi/decoder';
 
@@ -87,6 +89,17 @@ export function buildProgram(): Command {
     .action((file: string | undefined, o: { protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; config?: string }) => {
       const { config } = configOrExit(o.config);
       process.exitCode = runDiscovery(file, o, config, out, err);
+    });
+
+  program
+    .command('simulate')
+    .description('play a simulated meter on a serial port (a real one or a socat pty), for demos and tests')
+    .addOption(new Option('--meter <name>', 'which meter').choices(Object.keys(SIMULATORS)).makeOptionMandatory())
+    .requiredOption('--port <path>', 'serial port to play the meter on')
+    .option('--interval-ms <ms>', 'pause between pushed frames (push meters)', '10000')
+    .option('--set <key=value>', 'simulator setting (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (o: SimulateOptions) => {
+      await runSimulate(o);
     });
 
   program

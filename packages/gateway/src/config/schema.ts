@@ -39,6 +39,23 @@ export const transportSchema = z.discriminatedUnion('type', [serialTransport, tc
 
 export const PROTOCOL_CHOICES = ['auto', 'dsmr', 'iec62056-21', 'sml', 'dlms', 'mbus'] as const;
 
+const iec62056Schema = z.strictObject({
+  mode: z.enum(['request', 'push']).default('request').describe('request: the gateway asks (modes A, B, C); push: the meter sends on its own (mode D)'),
+  address: z.string().regex(/^[0-9A-Za-z ]{0,32}$/, 'up to 32 letters, digits or spaces').default('').describe('Device address for /?<address>! (empty: any meter)'),
+  wakeUp: z.boolean().default(false).describe('Send a wake-up train of NUL bytes first (battery meters)'),
+  readoutIntervalSeconds: z.number().int().min(5).default(60),
+  maxBaudRate: z.number().int().positive().default(9600).describe('Highest baud rate to switch to after the identification'),
+});
+
+const mbusSchema = z.strictObject({
+  primaryAddresses: z.array(z.number().int().min(0).max(250)).default([]).describe('Primary addresses (0-250) to read'),
+  secondaryAddresses: z
+    .array(z.string().regex(/^[0-9A-Fa-f]{16}$/, 'must be 16 hex digits (id, manufacturer, version, medium; F = wildcard)'))
+    .default([])
+    .describe('Secondary addresses to select and read'),
+  pollIntervalSeconds: z.number().int().min(5).default(60),
+});
+
 const meterSchema = z.strictObject({
   name: z.string().min(1).optional().describe('Label used in logs'),
   protocol: z.enum(PROTOCOL_CHOICES).default('dsmr'),
@@ -46,6 +63,8 @@ const meterSchema = z.strictObject({
   key: hexKey.optional().describe('Decryption key (secret)'),
   authKey: hexKey.optional().describe('Authentication key (secret)'),
   staleAfterSeconds: z.number().int().positive().default(120).describe('Meter is reported offline when silent this long'),
+  iec62056: iec62056Schema.optional().describe('IEC 62056-21 (D0) settings; protocol iec62056-21 only'),
+  mbus: mbusSchema.optional().describe('Wired M-Bus polling; protocol mbus only'),
 });
 
 const brokerSchema = z.strictObject({
