@@ -18,5 +18,6 @@ await build({
   // Workspace packages (@smi/*) are bundled from source; everything from npm stays external.
   external: ['serialport', '@serialport/*', 'mqtt', 'aedes', 'express', 'nunjucks', 'yaml', 'zod', 'commander'],
   define: { SMI_VERSION: JSON.stringify(version) },
+  banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
 });
