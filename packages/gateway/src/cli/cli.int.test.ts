@@ -1,0 +1,102 @@
+/** The command-line contract other tools rely on: output shapes and exit codes of the bundle. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateHaSensorConfig } from '@smi/discovery';
+import { FIXTURES, runCli } from '../test-support/gateway-process';
+
+jest.setTimeout(30000);
+
+const V5 = join(FIXTURES, 'dsmr/v5-iskra-mt382.txt');
+const tmp = mkdtempSync(join(tmpdir(), 'smi-cli-'));
+
+describe('smi decode', () => {
+  it('prints one JSON object per frame with numbers as numbers', () => {
+    const r = runCli(['decode', V5]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const frame = JSON.parse(lines[0] as string) as { protocol: string; meter: { id: string }; time: string; readings: { obis?: string; key: string; value: unknown; unit?: string }[] };
+    expect(frame.protocol).toBe('dsmr');
+    expect(frame.meter.id).toBe('K8EG004046395507');
+    expect(frame.time).toBe('2017-01-02T19:20:02+01:00');
+    const byObis = new Map(frame.readings.map((x) => [x.obis, x]));
+    expect(byObis.get('1-0:1.8.1')).toMatchObject({ key: 'energy_import_tariff_1', value: 4.426, unit: 'kWh' });
+    expect(byObis.get('1-0:1.7.0')).toMatchObject({ value: 244, unit: 'W' });
+    expect(byObis.get('0-1:24.2.1')).toMatchObject({ value: 0.107, unit: 'm³', channel: 1 });
+  });
+
+  it('reads hex text from standard input with --hex, ignoring white space', () => {
+    const hex = readFileSync(V5).toString('hex').replace(/(.{64})/g, '$1\n ');
+    const r = runCli(['decode', '--hex', '--protocol', 'dsmr', '-'], Buffer.from(hex));
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ meter: { id: 'K8EG004046395507' } });
+  });
+
+  it('names the error kind of each rejected frame on stderr and exits 1 when nothing decoded', () => {
+    const bad = join(tmp, 'bad.txt');
+    writeFileSync(bad, readFileSync(V5, 'latin1').replace('(000004.426*kWh)', '(000004.427*kWh)'), 'latin1');
+    const r = runCli(['decode', bad]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stderr.trim())).toMatchObject({ error: 'bad-crc', layer: 'dsmr' });
+  });
+
+  it('--summary prints one closing line with counts per error kind', () => {
+    const mixed = join(tmp, 'mixed.txt');
+    const good = readFileSync(V5, 'latin1');
+    writeFileSync(mixed, good + 'garbage' + good.replace('(000004.426*kWh)', '(000004.427*kWh)') + good, 'latin1');
+    const r = runCli(['decode', '--summary', mixed]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ frames: 2, rejected: 1, readings: 70, errors: { 'bad-crc': 1 } });
+  });
+
+  it.each([
+    [['decode', '--protocol', 'zigbee', V5], 'zigbee'],
+    [['decode', '--bogus', V5], 'unknown option'],
+    [['decode', join(tmp, 'missing.bin')], 'cannot read'],
+    [['decode', '--key', '0011', '--protocol', 'dlms', V5], '--key'],
+  ])('exits 2 on usage errors: %j', (args, text) => {
+    const r = runCli(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(text);
+  });
+});
+
+describe('smi discovery', () => {
+  it('prints every message the gateway would publish, valid for Home Assistant', () => {
+    const r = runCli(['discovery', '--platform', 'homeassistant', V5]);
+    expect(r.status).toBe(0);
+    const msgs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { topic: string; payload: string; retain: boolean });
+    expect(msgs[0]).toEqual({ topic: 'smi/gateway/availability', payload: 'online', retain: true });
+    const configs = msgs.filter((m) => m.topic.endsWith('/config'));
+    expect(configs.length).toBeGreaterThan(30);
+    for (const c of configs) {
+      expect(c.retain).toBe(true);
+      expect(validateHaSensorConfig(JSON.parse(c.payload), c.topic)).toEqual([]);
+    }
+    const last = msgs[msgs.length - 1];
+    expect(last?.topic).toBe('smi/K8EG004046395507/state');
+    expect(JSON.parse(last?.payload ?? '{}')).toMatchObject({ energy_import_tariff_1: 4.426, gas_volume: 0.107 });
+    // availability of the meter comes before its state
+    expect(msgs[msgs.length - 2]).toEqual({ topic: 'smi/K8EG004046395507/availability', payload: 'online', retain: true });
+  });
+});
+
+describe('smi run', () => {
+  it('refuses a bad configuration file with path: problem lines and exit code 2', () => {
+    const cfg = join(tmp, 'bad.yaml');
+    writeFileSync(cfg, 'meters:\n  - protocol: dsmr\n    transport: { type: serial }\nmqtt:\n  url: localhost\n');
+    const r = runCli(['run', '--config', cfg]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('meters.0.transport.port: ');
+    expect(r.stderr).toContain('mqtt.url: must be a URL like mqtt://host:1883');
+  });
+
+  it('prints help', () => {
+    const r = runCli(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('decode');
+    expect(r.stdout).toContain('discovery');
+  });
+});
