@@ -1,11 +1,11 @@
 import type { FrameEvent, StreamDecoder } from '../common';
-import { D0Framer, type FramerEvent, type FramerOptions } from './framer';
+import { D0Framer, type D0FramerEvent, type D0FramerOptions } from './framer';
 import type { Identification } from './identification';
 import { ReadoutInterpreter } from './interpreter';
 import { ReadingFactory } from './readings';
 import { buildSnapshot, MeterInfoCache, type SnapshotOptions } from './snapshot';
 
-export type D0DecoderOptions = FramerOptions & SnapshotOptions;
+export type D0DecoderOptions = D0FramerOptions & SnapshotOptions;
 
 /** A D0 stream decoder; `flush()` ends a pending block (call it on line silence or end of file). */
 export interface D0StreamDecoder extends StreamDecoder {
@@ -23,7 +23,7 @@ export function createD0Decoder(options: D0DecoderOptions = {}): D0StreamDecoder
   const infos = new MeterInfoCache();
   let ident: Identification | undefined;
 
-  const handle = (events: readonly FramerEvent[]): FrameEvent[] => {
+  const handle = (events: readonly D0FramerEvent[]): FrameEvent[] => {
     const out: FrameEvent[] = [];
     for (const e of events) {
       switch (e.type) {

@@ -1,7 +1,7 @@
 import { bcc } from './bcc';
 import { buildDataMessage, parseDataMessage } from './data-message';
 import { createD0Decoder, type D0DecoderOptions } from './decoder';
-import { D0Framer, type FramerEvent, type FramerOptions } from './framer';
+import { D0Framer, type D0FramerEvent, type D0FramerOptions } from './framer';
 import { buildBreak, buildCommand } from './messages';
 import { asciiBytes } from './text';
 
@@ -23,12 +23,12 @@ function concat(...parts: (string | Uint8Array)[]): Uint8Array {
   return out;
 }
 
-function frames(bytes: Uint8Array, options: FramerOptions = {}): FramerEvent[] {
+function frames(bytes: Uint8Array, options: D0FramerOptions = {}): D0FramerEvent[] {
   const f = new D0Framer(options);
   return [...f.pushEvents(bytes), ...f.flushEvents()];
 }
 
-const types = (events: readonly FramerEvent[]): string[] => events.map((e) => (e.type === 'error' ? `error:${e.error.kind}` : e.type));
+const types = (events: readonly D0FramerEvent[]): string[] => events.map((e) => (e.type === 'error' ? `error:${e.error.kind}` : e.type));
 
 describe('data message', () => {
   it('builds STX block ! CR LF ETX BCC with BCC over everything after STX through ETX', () => {
@@ -136,7 +136,7 @@ describe('framer', () => {
     return m;
   };
   /** Broken inputs → error kinds (after flush). */
-  const BROKEN: readonly [string, () => Uint8Array, FramerOptions, readonly string[]][] = [
+  const BROKEN: readonly [string, () => Uint8Array, D0FramerOptions, readonly string[]][] = [
     ['bad BCC', () => concat(ident, wrongBcc()), {}, ['identification', 'error:bad-crc']],
     ['missing ETX and BCC (strict)', () => concat(ident, `\x02${block}!\r\n`), { acceptMissingEtx: false }, ['identification', 'error:truncated']],
     ['block ends before ETX', () => concat(ident, cut(good(), 6)), {}, ['identification', 'error:truncated']],
@@ -163,7 +163,7 @@ describe('framer', () => {
   it.each(BROKEN)('%s — same when fed byte by byte', (_name, make, options, expected) => {
     const bytes = make();
     const f = new D0Framer(options);
-    const ev: FramerEvent[] = [];
+    const ev: D0FramerEvent[] = [];
     for (let i = 0; i < bytes.length; i++) ev.push(...f.pushEvents(bytes.subarray(i, i + 1)));
     ev.push(...f.flushEvents());
     expect(types(ev)).toEqual(expected);

@@ -25,21 +25,21 @@ export type D0Frame =
   | (FrameBase & { readonly type: 'command'; readonly command: CommandMessage });
 
 /** A rejected frame: the error plus where it was and what it held. */
-export interface FramerError extends FrameBase {
+export interface D0FramerError extends FrameBase {
   readonly type: 'error';
   readonly error: DecodeError;
 }
 
-export type FramerEvent = D0Frame | FramerError;
+export type D0FramerEvent = D0Frame | D0FramerError;
 
-export interface FramerOutput {
+export interface D0FramerOutput {
   readonly frames: D0Frame[];
-  readonly errors: FramerError[];
+  readonly errors: D0FramerError[];
   /** Garbage bytes dropped during this push (CR, LF and NUL between frames are not counted). */
   readonly discarded: number;
 }
 
-export interface FramerOptions {
+export interface D0FramerOptions {
   /** Largest data message kept before `too-long` (default 256 KiB: readouts with load profiles are big). */
   readonly maxFrameBytes?: number;
   /** Reject wrong BCCs with `bad-crc` (default true). When false the frame says `bcc: 'mismatch'`. */
@@ -112,11 +112,11 @@ export class D0Framer {
   private lineStart = 0;
   private etx = 0;
   private bang = 0;
-  private out: FramerEvent[] = [];
+  private out: D0FramerEvent[] = [];
   private discardedNow = 0;
   private discardedTotal = 0;
 
-  constructor(options: FramerOptions = {}) {
+  constructor(options: D0FramerOptions = {}) {
     this.max = options.maxFrameBytes ?? DEFAULT_MAX;
     this.verify = options.verifyBcc ?? true;
     this.lenient = options.acceptMissingEtx ?? true;
@@ -135,17 +135,17 @@ export class D0Framer {
     return this.state !== IDLE;
   }
 
-  push(chunk: Uint8Array): FramerOutput {
+  push(chunk: Uint8Array): D0FramerOutput {
     return split(this.pushEvents(chunk), this.takeDiscarded());
   }
 
   /** Ends whatever is pending (line silence or end of input). */
-  flush(): FramerOutput {
+  flush(): D0FramerOutput {
     return split(this.flushEvents(), this.takeDiscarded());
   }
 
   /** Like `push`, but frames and errors in stream order. */
-  pushEvents(chunk: Uint8Array): FramerEvent[] {
+  pushEvents(chunk: Uint8Array): D0FramerEvent[] {
     this.append(chunk);
     this.scan();
     this.compact();
@@ -155,7 +155,7 @@ export class D0Framer {
   }
 
   /** Like `flush`, but frames and errors in stream order. */
-  flushEvents(): FramerEvent[] {
+  flushEvents(): D0FramerEvent[] {
     switch (this.state) {
       case IDLE:
         break;
@@ -254,7 +254,7 @@ export class D0Framer {
     return { offset: this.base + this.start, bytes };
   }
 
-  private emit(event: FramerEvent): void {
+  private emit(event: D0FramerEvent): void {
     this.out.push(event);
   }
 
@@ -594,9 +594,9 @@ function isHex(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
 }
 
-function split(events: FramerEvent[], discarded: number): FramerOutput {
+function split(events: D0FramerEvent[], discarded: number): D0FramerOutput {
   const frames: D0Frame[] = [];
-  const errors: FramerError[] = [];
+  const errors: D0FramerError[] = [];
   for (const e of events) {
     if (e.type === 'error') errors.push(e);
     else frames.push(e);

@@ -19,7 +19,7 @@ export { ReadingFactory, interpretValues, type AddressInfo } from './readings';
 export { ReadoutInterpreter, type Interpretation } from './interpreter';
 export { ID_PRECEDENCE as D0_ID_PRECEDENCE, type BlockFacts } from './facts';
 export { buildSnapshot, decodeReadout, MeterInfoCache, type SnapshotOptions } from './snapshot';
-export { D0Framer, type D0Frame, type FramerError, type FramerEvent, type FramerOptions, type FramerOutput } from './framer';
+export { D0Framer, type D0Frame, type D0FramerError, type D0FramerEvent, type D0FramerOptions, type D0FramerOutput } from './framer';
 export { createD0Decoder, type D0DecoderOptions, type D0StreamDecoder } from './decoder';
 export type { LineCommand, MasterAwait, MasterCommand, MeterCommand, ProgrammingReply } from './commands';
 export { D0MasterSession, type MasterOptions, type MasterState, type WakeUpOptions } from './master';

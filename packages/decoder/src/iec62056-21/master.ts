@@ -1,7 +1,7 @@
 import { fail, type DecodeError, type ErrorKind } from '../common';
 import type { MasterAwait, MasterCommand } from './commands';
 import { BAUD_RATES, INITIAL_BAUD, LAYER, modeCBaudChar, NUL, TIMING, transmitMs, type D0Mode } from './constants';
-import { D0Framer, type FramerEvent, type FramerOptions } from './framer';
+import { D0Framer, type D0FramerEvent, type D0FramerOptions } from './framer';
 import { identificationMode, type Identification } from './identification';
 import { ReadoutInterpreter } from './interpreter';
 import { buildBreak, buildCommand, buildOptionSelect, buildRequest, optionSelect, type CommandMessage } from './messages';
@@ -15,7 +15,7 @@ export interface WakeUpOptions {
   readonly pauseMs?: number;
 }
 
-export interface MasterOptions extends FramerOptions, SnapshotOptions {
+export interface MasterOptions extends D0FramerOptions, SnapshotOptions {
   /** Device address put into the request `/?address!` (default none: any meter answers). */
   readonly address?: string;
   /** Send a wake-up train first (battery-powered meters): `true` for the defaults. */
@@ -163,7 +163,7 @@ export class D0MasterSession {
     return [{ type: 'error', error }];
   }
 
-  private onEvent(e: FramerEvent, out: MasterCommand[]): void {
+  private onEvent(e: D0FramerEvent, out: MasterCommand[]): void {
     switch (e.type) {
       case 'request':
       case 'option-select':

@@ -1,7 +1,7 @@
 import type { MeterCommand } from './commands';
 import { ACK, baudInfo, INITIAL_BAUD, modeBBaudChar, modeCBaudChar, NAK, NUL, TIMING, transmitMs } from './constants';
 import { buildDataMessage } from './data-message';
-import { D0Framer, type FramerEvent } from './framer';
+import { D0Framer, type D0FramerEvent } from './framer';
 import { buildIdentification } from './identification';
 import { buildCommand, type OptionSelect } from './messages';
 
@@ -83,7 +83,7 @@ export class D0MeterSimulator {
     return out;
   }
 
-  private onEvent(e: FramerEvent): MeterCommand[] {
+  private onEvent(e: D0FramerEvent): MeterCommand[] {
     switch (this.state) {
       case 'asleep':
         return [];
