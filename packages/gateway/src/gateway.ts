@@ -111,6 +111,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
         config.web.host,
         config.web.port,
         log,
+        config.web.allowedClients,
       )
     : undefined;
 

@@ -1,5 +1,7 @@
 import { createDecoder, type StreamDecoder } from '@smi/decoder';
 import type { MeterConfig } from './config/schema';
+import { createD0MeterDecoder } from './sessions/d0-factory';
+import { createMbusPollingSession, isMbusPolling } from './sessions/mbus-session';
 
 export type MeterDecoderResult = { ok: true; value: StreamDecoder } | { ok: false; error: string };
 
@@ -8,5 +10,7 @@ export type MeterDecoderResult = { ok: true; value: StreamDecoder } | { ok: fals
  * Push protocols get the plain stream decoder of the protocol.
  */
 export function createMeterDecoder(m: MeterConfig): MeterDecoderResult {
+  if (m.protocol === 'iec62056-21') return createD0MeterDecoder(m);
+  if (isMbusPolling(m)) return createMbusPollingSession(m);
   return createDecoder(m.protocol, { key: m.key, authKey: m.authKey });
 }

@@ -1,4 +1,4 @@
-import type { DecodeError, StreamDecoder } from '@smi/decoder';
+import type { DecodeError, FrameEvent, StreamDecoder } from '@smi/decoder';
 import type { MeterSnapshot } from '@smi/model';
 import { completeLocalTimes } from './local-time';
 import type { Logger } from './log';
@@ -64,14 +64,17 @@ export class MeterPipeline {
         this.log.error(`${this.name}: ${t.description} cannot send requests; ${session.protocol} needs a serial port or TCP bridge`);
         return;
       }
-      session.start({ write, setBaudRate: t.setBaudRate?.bind(t), log: this.log });
+      session.start({ write, setBaudRate: t.setBaudRate?.bind(t), log: this.log, emit: (events) => this.onEvents(events) });
     } else if (state === 'closed') {
       session.stop();
     }
   }
 
   private onData(chunk: Buffer): void {
-    const events = this.decoder.push(chunk);
+    this.onEvents(this.decoder.push(chunk));
+  }
+
+  private onEvents(events: readonly FrameEvent[]): void {
     this.stats.discardedBytes = this.decoder.discardedBytes;
     const now = this.clock().toISOString();
     for (const ev of events) {

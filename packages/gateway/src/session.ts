@@ -1,4 +1,4 @@
-import type { StreamDecoder } from '@smi/decoder';
+import type { FrameEvent, StreamDecoder } from '@smi/decoder';
 import type { Logger } from './log';
 
 /** What an active meter session may do on its line. */
@@ -7,6 +7,11 @@ export interface SessionIo {
   /** Changes the line speed of an open serial port; undefined for transports without a line (TCP). */
   readonly setBaudRate: ((baudRate: number) => Promise<void>) | undefined;
   readonly log: Logger;
+  /**
+   * Reports frame events found outside `push` (a readout that failed on a timeout, a block
+   * flushed after line silence); the pipeline treats them like events returned by `push`.
+   */
+  readonly emit?: (events: readonly FrameEvent[]) => void;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { PROTOCOL_CHOICES } from '../config/schema';
-import { loadConfig } from '../config/load';
+import { loadConfig, validateConfig } from '../config/load';
+import type { Config } from '../config/schema';
+import { addonConfigDocument, fetchSupervisorMqtt, readAddonOptions } from '../addon';
 import { configJsonSchema } from '../config/json-schema';
 import { createLogger } from '../log';
 import { startGateway } from '../gateway';
@@ -29,6 +31,26 @@ function configOrExit(path: string | undefined): ReturnType<typeof loadConfig> &
   return r;
 }
 
+/** Add-on mode: /data/options.json + the Supervisor's MQTT service → the one configuration. */
+async function addonConfigOrExit(path: string): Promise<{ ok: true; config: Config }> {
+  const options = readAddonOptions(path);
+  if (!options.ok) {
+    err(`invalid add-on options: ${options.problem}`);
+    process.exit(2);
+  }
+  const token = process.env['SUPERVISOR_TOKEN'];
+  const supervisor = process.env['SMI_SUPERVISOR_URL'] ?? 'http://supervisor';
+  const service = token ? await fetchSupervisorMqtt(supervisor, token).catch(() => undefined) : undefined;
+  if (!options.options.mqtt.server && !service) err('no MQTT service offered by the Supervisor and no mqtt.server option: starting the embedded broker');
+  const r = validateConfig(addonConfigDocument(options.options, service), process.env);
+  if (!r.ok) {
+    err('invalid add-on options:');
+    for (const p of r.problems) err(`  ${p}`);
+    process.exit(2);
+  }
+  return r;
+}
+
 export function buildProgram(): Command {
   const program = new Command('smi')
     .description('Smart Meter Interop: decode smart-meter data and publish it to Home Assistant, openHAB and MQTT, locally.')
@@ -40,8 +62,9 @@ export function buildProgram(): Command {
     .command('run')
     .description('run the gateway (with no configuration: a simulated DSMR meter and an embedded MQTT broker)')
     .option('-c, --config <file>', 'YAML configuration file')
-    .action(async (opts: { config?: string }) => {
-      const { config } = configOrExit(opts.config);
+    .option('--addon [options-file]', 'Home Assistant add-on mode: options from the Supervisor (default /data/options.json)')
+    .action(async (opts: { config?: string; addon?: string | boolean }) => {
+      const { config } = opts.addon ? await addonConfigOrExit(typeof opts.addon === 'string' ? opts.addon : '/data/options.json') : configOrExit(opts.config);
       const secrets = [config.mqtt.password, ...config.meters.flatMap((m) => [m.key, m.authKey])].filter((s): s is string => !!s);
       const log = createLogger(config.logLevel, secrets);
       log.info(`Smart Meter Interop ${VERSION} starting${opts.config ? ` with ${opts.config}` : ' with the embedded defaults (simulated meter, embedded broker)'}`);

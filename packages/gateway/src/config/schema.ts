@@ -104,6 +104,7 @@ const webSchema = z.strictObject({
   enabled: z.boolean().default(true),
   port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().default('0.0.0.0'),
+  allowedClients: z.array(z.string().min(1)).default([]).describe('When set, only these peer addresses may connect (Home Assistant ingress: 172.30.32.2)'),
 });
 
 export const configSchema = z.strictObject({

@@ -1,4 +1,6 @@
+import { d0Simulator } from './d0';
 import { dsmrSimulator } from './dsmr';
+import { smlSimulator } from './sml';
 import type { SimulatorFactory } from './simulator';
 
 export type { MeterSimulator, SimulatorAction, SimulatorFactory, SimulatorOptions } from './simulator';
@@ -7,4 +9,6 @@ export { runSimulator } from './runner';
 /** Simulated meters by name (`smi simulate --meter NAME`). One line per simulator. */
 export const SIMULATORS: Readonly<Record<string, { readonly description: string; readonly create: SimulatorFactory }>> = {
   dsmr: { description: 'DSMR P1 meter pushing recorded telegrams (setting recording=NAME[,NAME])', create: dsmrSimulator },
+  d0: { description: 'IEC 62056-21 meter answering /?! (settings mode=A|B|C|D|E, recording=NAME or file=PATH, maxBaud, address, wakeUpNuls)', create: d0Simulator },
+  sml: { description: 'SML meter pushing real SML files (settings recording=NAME or file=PATH, corrupt=N)', create: smlSimulator },
 };

@@ -27,11 +27,16 @@ export interface GatewayProcess {
 
 /** Runs `smi run --config <yaml>` as a child process. */
 export function runGateway(config: unknown, env: NodeJS.ProcessEnv = {}): GatewayProcess {
-  const bundle = buildGateway();
   const dir = mkdtempSync(join(tmpdir(), 'smi-gw-'));
   const file = join(dir, 'config.yaml');
   writeFileSync(file, stringify(config));
-  const proc = spawn(process.execPath, [bundle, 'run', '--config', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runSmi(['run', '--config', file], env);
+}
+
+/** Runs the bundle with any arguments as a long-lived child process. */
+export function runSmi(args: string[], env: NodeJS.ProcessEnv = {}): GatewayProcess {
+  const bundle = buildGateway();
+  const proc = spawn(process.execPath, [bundle, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));

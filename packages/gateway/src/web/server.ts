@@ -10,9 +10,17 @@ export interface WebState {
 }
 
 /** The local web page (live values) and the JSON API behind it. Never returns keys or passwords. */
-export function createWebApp(state: WebState): express.Express {
+export function createWebApp(state: WebState, allowedClients: readonly string[] = []): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  if (allowedClients.length) {
+    // Behind Home Assistant ingress only the Supervisor's proxy may connect.
+    const allowed = new Set(allowedClients.flatMap((a) => [a, `::ffff:${a}`]));
+    app.use((req, res, next) => {
+      if (allowed.has(req.socket.remoteAddress ?? '')) next();
+      else res.status(403).json({ error: 'forbidden' });
+    });
+  }
   app.get('/', (_req, res) => {
     res.type('html').send(PAGE);
   });
@@ -28,8 +36,8 @@ export function createWebApp(state: WebState): express.Express {
   return app;
 }
 
-export async function startWebServer(state: WebState, host: string, port: number, log: Logger): Promise<{ port: number; close(): Promise<void> }> {
-  const app = createWebApp(state);
+export async function startWebServer(state: WebState, host: string, port: number, log: Logger, allowedClients: readonly string[] = []): Promise<{ port: number; close(): Promise<void> }> {
+  const app = createWebApp(state, allowedClients);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
     s.once('error', reject);

@@ -1,0 +1,89 @@
+/**
+ * Home Assistant add-on mode: options from /data/options.json, the broker from the Supervisor's
+ * services API (a local HTTP server stands in for the Supervisor, which cannot run here), a real
+ * Mosquitto, and the ingress-only web page.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addonConfigDocument } from './addon';
+import { validateConfig } from './config/load';
+import { startMosquitto, type Mosquitto } from './test-support/mosquitto';
+import { MqttRecorder } from './test-support/mqtt-recorder';
+import { runSmi, type GatewayProcess } from './test-support/gateway-process';
+import { waitFor } from './test-support/ports';
+
+jest.setTimeout(30000);
+
+describe('add-on options → configuration', () => {
+  it('maps meters, keys and the Supervisor broker, and the user broker wins', () => {
+    const options = {
+      meters: [
+        { name: 'p1', protocol: 'dsmr', port: '/dev/ttyUSB0', baudrate: 115200 },
+        { name: 'cii', protocol: 'dlms', host: '192.168.1.9', tcp_port: 8088, key: '00112233445566778899AABBCCDDEEFF' },
+      ],
+      mqtt: {},
+      discovery_prefix: 'homeassistant',
+      log_level: 'warning',
+    };
+    const doc = addonConfigDocument(options, { host: 'core-mosquitto', port: '1883', username: 'addons', password: 'pw' });
+    const r = validateConfig(doc);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.mqtt).toMatchObject({ url: 'mqtt://core-mosquitto:1883', username: 'addons', password: 'pw' });
+    expect(r.config.meters[0]).toMatchObject({ protocol: 'dsmr', transport: { type: 'serial', port: '/dev/ttyUSB0', baudRate: 115200 } });
+    expect(r.config.meters[1]).toMatchObject({ protocol: 'dlms', transport: { type: 'tcp', host: '192.168.1.9', port: 8088 }, key: '00112233445566778899AABBCCDDEEFF' });
+    expect(r.config.web).toMatchObject({ port: 8099, allowedClients: ['172.30.32.2'] });
+    expect(r.config.logLevel).toBe('warn');
+    const own = validateConfig(addonConfigDocument({ ...options, mqtt: { server: 'mqtt://mine:1884', user: 'me' } }, { host: 'core-mosquitto', port: 1883 }));
+    expect(own.ok && own.config.mqtt).toMatchObject({ url: 'mqtt://mine:1884', username: 'me' });
+  });
+});
+
+describe('smi run --addon', () => {
+  let broker: Mosquitto;
+  let supervisor: Server;
+  let gw: GatewayProcess | undefined;
+  let ha: MqttRecorder | undefined;
+  const seenAuth: string[] = [];
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    supervisor = createServer((req, res) => {
+      seenAuth.push(req.headers.authorization ?? '');
+      if (req.url === '/services/mqtt' && req.headers.authorization === 'Bearer test-token') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ result: 'ok', data: { host: '127.0.0.1', port: String(broker.port), ssl: false, protocol: '3.1.1', addon: 'core_mosquitto' } }));
+      } else {
+        res.statusCode = 403;
+        res.end(JSON.stringify({ result: 'error', message: 'No access to mqtt service!' }));
+      }
+    });
+    await new Promise<void>((r) => supervisor.listen(0, '127.0.0.1', () => r()));
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+    await ha?.close();
+    await new Promise<void>((r) => supervisor.close(() => r()));
+    await broker.stop();
+  });
+
+  it('takes the broker from the Supervisor, publishes discovery there and serves the page to ingress only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smi-addon-'));
+    const optionsFile = join(dir, 'options.json');
+    writeFileSync(optionsFile, JSON.stringify({ meters: [], mqtt: {}, discovery_prefix: 'homeassistant', log_level: 'info' }));
+    ha = await MqttRecorder.connect(broker.url, ['homeassistant/#', 'smi/#']);
+    const port = (supervisor.address() as { port: number }).port;
+    gw = runSmi(['run', '--addon', optionsFile], { SUPERVISOR_TOKEN: 'test-token', SMI_SUPERVISOR_URL: `http://127.0.0.1:${port}` });
+    await ha.next('smi/gateway/availability', 0, (m) => m.payload === 'online', 15000);
+    expect(seenAuth).toContain('Bearer test-token');
+    const state = await ha.next('smi/K8EG004046395507/state', 0, () => true, 15000);
+    expect(JSON.parse(state.payload)).toMatchObject({ energy_import_tariff_1: 4.426 });
+    await waitFor('web server', () => gw?.output().includes(':8099/'), 10000);
+    const res = await fetch('http://127.0.0.1:8099/api/meters');
+    expect(res.status).toBe(403); // only the Supervisor's ingress proxy may connect
+    expect(gw.output()).not.toContain('test-token');
+  });
+});

@@ -1,0 +1,54 @@
+import { createD0Decoder, D0_TIMING, type D0StreamDecoder, type FrameEvent } from '@smi/decoder';
+import type { MeterSession, SessionIo } from '../session';
+
+/**
+ * IEC 62056-21 mode D (the meter pushes on its own): the plain D0 stream decoder plus the clock
+ * it lacks. A block that can only end by silence (a readout that stops at `! CR LF` without
+ * ETX/BCC) is flushed once the line has been quiet for `silenceMs` (default 1.5 s, the
+ * standard's longest gap between characters); what that finds reaches the pipeline via `io.emit`.
+ */
+export class D0PushSession implements MeterSession {
+  readonly protocol = 'iec62056-21' as const;
+  private readonly decoder: D0StreamDecoder;
+  private io: SessionIo | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    options: { readonly maskParity?: boolean } = {},
+    private readonly silenceMs: number = D0_TIMING.interCharacterMs,
+  ) {
+    this.decoder = createD0Decoder(options.maskParity === true ? { maskParity: true } : {});
+  }
+
+  get discardedBytes(): number {
+    return this.decoder.discardedBytes;
+  }
+
+  start(io: SessionIo): void {
+    this.io = io;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.io = undefined;
+  }
+
+  push(chunk: Uint8Array): FrameEvent[] {
+    const events = this.decoder.push(chunk);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const flushed = this.decoder.flush();
+      if (flushed.length > 0) this.io?.emit?.(flushed);
+    }, this.silenceMs);
+    return events;
+  }
+
+  /** End of input: what is still buffered. */
+  flush(): FrameEvent[] {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    return this.decoder.flush();
+  }
+}
