@@ -20,4 +20,8 @@ fi
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
 export PATH="$PATH:/usr/sbin"
-npx nx run-many -t typecheck lint test --output-style=stream --skip-nx-cache
+rm -f packages/*/.jest-results.json
+status=0
+npx nx run-many -t typecheck lint test --output-style=stream --skip-nx-cache || status=$?
+node scripts/test-summary.mjs || status=1
+exit $status
