@@ -3,6 +3,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './broker';
 import type { Config, MeterConfig } from './config/schema';
 import { redactUrl, type Logger } from './log';
 import { MessageFactory } from './mqtt/messages';
+import { HomiePublisher } from './mqtt/homie';
 import { MqttPublisher } from './mqtt/publisher';
 import { Topics } from './mqtt/topics';
 import { createMeterDecoder } from './meter-decoder';
@@ -50,6 +51,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     log,
   );
 
+  const homie = config.homie.enabled
+    ? new HomiePublisher(
+        { url: mqttUrl, username: config.mqtt.username, password: config.mqtt.password, clientIdPrefix: `smi-${installId}`, reconnectMs: config.mqtt.reconnectMs, root: config.homie.root },
+        log,
+      )
+    : undefined;
   const latest = new Map<string, MeterSnapshot>();
   const pipelines: MeterPipeline[] = [];
   const publishStats = (): void => {
@@ -81,6 +88,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
         snapshot: (s) => {
           latest.set(s.meter.id, s);
           publisher.publishSnapshot(s);
+          homie?.publishSnapshot(s);
         },
         rejected: () => publishStats(),
         silent: (ids) => ids.forEach((id) => publisher.setMeterOffline(id)),
@@ -122,6 +130,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     stop: async () => {
       clearInterval(statsTimer);
       await Promise.all(pipelines.map((p) => p.stop()));
+      await homie?.stop();
       await publisher.stop();
       await web?.close();
       await broker?.close();

@@ -93,6 +93,11 @@ const homeAssistantSchema = z.strictObject({
   expireAfterSeconds: z.number().int().positive().optional(),
 });
 
+const homieSchema = z.strictObject({
+  enabled: z.boolean().default(false).describe('Publish Homie 4.0.0 devices (openHAB Homie binding)'),
+  root: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and hyphens').default('homie'),
+});
+
 const outputSchema = z.strictObject({
   preset: z.string().default('json-state'),
   topic: z.string().optional().describe('Custom state topic template (nunjucks); replaces the preset'),
@@ -111,6 +116,7 @@ export const configSchema = z.strictObject({
   meters: z.array(meterSchema).default([{ protocol: 'dsmr', transport: { type: 'simulator', telegrams: ['dsmr-v5-iskra', 'dsmr-fluvius'], intervalMs: 10000 }, staleAfterSeconds: 120 }]),
   mqtt: mqttSchema.default(mqttSchema.parse({})),
   homeassistant: homeAssistantSchema.default(homeAssistantSchema.parse({})),
+  homie: homieSchema.default(homieSchema.parse({})),
   output: outputSchema.default(outputSchema.parse({})),
   web: webSchema.default(webSchema.parse({})),
   logLevel: z.enum(LOG_LEVELS).default('info'),

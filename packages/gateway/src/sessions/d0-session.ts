@@ -1,4 +1,4 @@
-import { D0_INITIAL_BAUD, D0MasterSession, fail, type FrameEvent, type MasterCommand } from '@smi/decoder';
+import { D0_INITIAL_BAUD, D0MasterSession, fail, type D0Mode, type FrameEvent, type MasterCommand } from '@smi/decoder';
 import type { MeterSession, SessionIo } from '../session';
 
 export interface D0RequestOptions {
@@ -52,6 +52,12 @@ export class D0RequestSession implements MeterSession {
 
   get discardedBytes(): number {
     return this.idleBytes;
+  }
+
+  /** The identification of the last readout and the protocol mode it announced. */
+  get identification(): { readonly line: string; readonly mode: D0Mode | undefined; readonly baud: number | undefined } | undefined {
+    const id = this.master?.identification;
+    return id ? { line: `/${id.line}`, mode: this.master?.mode, baud: id.baud } : undefined;
   }
 
   /** Baud rate the session last set on the port (for logs and tests). */

@@ -57,10 +57,12 @@ function matchesMask(mask: string, address: string): boolean {
   return fields.every(([from, to]) => /^F+$/.test(m.slice(from, to)) || m.slice(from, to) === address.slice(from, to));
 }
 
-/** Whether an answer can come from the target: the A field for primary addresses, the header for secondary ones. */
+/**
+ * Whether an answer can come from the target. A selected slave's header must match the mask; the
+ * A field is not checked (slaves exist that answer with A = 0 or a stale address).
+ */
 function fromTarget(target: Target, t: MbusTelegram): boolean {
-  if (target.mask === undefined) return t.address === target.address;
-  if (t.kind !== 'variable' || !t.header) return true;
+  if (target.mask === undefined || t.kind !== 'variable' || !t.header) return true;
   return matchesMask(target.mask, mbusSecondaryAddress(t.header));
 }
 
@@ -124,7 +126,10 @@ export class MbusPollingSession implements MeterSession {
   push(chunk: Uint8Array): FrameEvent[] {
     const events: FrameEvent[] = [];
     if (chunk.length > 0) this.arm(); // bytes are arriving: a long frame at 2400 Bd takes a second
-    for (const e of this.framer.push(chunk).events) {
+    const pushed = this.framer.push(chunk);
+    // Garbage instead of a clean E5: several selected slaves answered at once (or line noise).
+    if (pushed.discarded > 0 && this.waiter?.expect === 'ack') this.answer({ kind: 'garbled' });
+    for (const e of pushed.events) {
       if (!e.ok) {
         events.push(e.frame ? { ok: false, error: e.error, frame: e.frame } : { ok: false, error: e.error });
         this.answer({ kind: 'garbled' });

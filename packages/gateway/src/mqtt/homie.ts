@@ -1,0 +1,90 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { homieDevice, homieDeviceId, homieDisconnect, homieLastWill, homieValues, type MqttMessage } from '@smi/discovery';
+import type { MeterSnapshot } from '@smi/model';
+import { redactUrl, type Logger } from '../log';
+
+export interface HomieOptions {
+  readonly url: string;
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+  readonly clientIdPrefix: string;
+  readonly reconnectMs: number;
+  readonly root: string;
+}
+
+interface HomieMeter {
+  readonly client: MqttClient;
+  readonly deviceId: string;
+  snapshot: MeterSnapshot;
+  /** Property layout last announced (a change repeats the init → ready cycle). */
+  signature: string | undefined;
+}
+
+/**
+ * Homie 4.0.0 output for openHAB's Homie binding: one Homie device per meter. Each device has
+ * its own MQTT connection, because the convention wants `$state = lost` as each device's last
+ * will and a connection carries one will.
+ */
+export class HomiePublisher {
+  private readonly meters = new Map<string, HomieMeter>();
+
+  constructor(
+    private readonly options: HomieOptions,
+    private readonly log: Logger,
+  ) {}
+
+  publishSnapshot(snapshot: MeterSnapshot): void {
+    const meter = this.meters.get(snapshot.meter.id) ?? this.connect(snapshot);
+    meter.snapshot = snapshot;
+    if (meter.client.connected) this.announce(meter);
+  }
+
+  private connect(snapshot: MeterSnapshot): HomieMeter {
+    const o = this.options;
+    const deviceId = homieDeviceId(snapshot.meter);
+    const will = homieLastWill(deviceId, o.root);
+    const opts: IClientOptions = {
+      clientId: `${o.clientIdPrefix}-homie-${deviceId}`.slice(0, 64),
+      reconnectPeriod: o.reconnectMs,
+      will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
+    };
+    if (o.username !== undefined) opts.username = o.username;
+    if (o.password !== undefined) opts.password = o.password;
+    const client = mqtt.connect(o.url, opts);
+    const meter: HomieMeter = { client, deviceId, snapshot, signature: undefined };
+    client.on('connect', () => {
+      this.log.debug(`Homie: device ${deviceId} connected to ${redactUrl(o.url)}`);
+      meter.signature = undefined; // the broker may have lost retained attributes: full cycle
+      this.announce(meter);
+    });
+    client.on('error', (err) => this.log.warn(`Homie ${deviceId}: ${err.message}`));
+    this.meters.set(snapshot.meter.id, meter);
+    return meter;
+  }
+
+  private announce(meter: HomieMeter): void {
+    const s = meter.snapshot;
+    const signature = JSON.stringify([s.meter, s.readings.map((r) => [r.key, r.name, r.quantity, r.unit, r.channel])]);
+    const messages = signature === meter.signature ? homieValues(s, { root: this.options.root }) : homieDevice(s, { root: this.options.root });
+    meter.signature = signature;
+    for (const m of messages) this.send(meter.client, m);
+  }
+
+  private send(client: MqttClient, m: MqttMessage): void {
+    client.publish(m.topic, m.payload, { qos: m.qos, retain: m.retain }, (err) => {
+      if (err) this.log.warn(`Homie: publish to ${m.topic} failed: ${err.message}`);
+    });
+  }
+
+  /** Clean shutdown: `$state = disconnected` for every device, then close the connections. */
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.meters.values()].map(async (m) => {
+        const d = homieDisconnect(m.deviceId, this.options.root);
+        if (m.client.connected) await m.client.publishAsync(d.topic, d.payload, { qos: 1, retain: true }).catch(() => undefined);
+        await m.client.endAsync().catch(() => undefined);
+      }),
+    );
+    this.meters.clear();
+  }
+}
