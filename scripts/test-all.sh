@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian/Ubuntu machine with Node 20
-# (system packages: mosquitto, socat; npm dependencies) and runs the whole suite:
-# type checks, lint (incl. module boundaries), unit tests, and integration tests against a real
-# Mosquitto broker and socat pseudo-terminals.
+# (system packages: mosquitto, socat, docker.io, debootstrap; npm dependencies) and runs the whole
+# suite: type checks, lint (incl. module boundaries), unit tests, integration tests against a real
+# Mosquitto broker and socat pseudo-terminals, and the Docker image test (testcontainers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +16,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
