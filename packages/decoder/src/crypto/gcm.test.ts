@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hexToBytes } from '../common';
+import { hexBytes as h } from '../common/testing';
 import { aesKey, gcmDecrypt, gcmEncrypt } from './gcm';
 
-const h = (s: string): Uint8Array => hexToBytes(s) as Uint8Array;
 const vector = JSON.parse(readFileSync(join(__dirname, '../../fixtures/dlms-gcm/dlms-cosem-greenbook-gcm-vector.json'), 'utf8')) as {
   key: { encryption_key: string; authentication_key: string; system_title: string; invocation_counter: string; security_control: string };
   plaintext: string;

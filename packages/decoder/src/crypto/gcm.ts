@@ -68,13 +68,6 @@ function ctr(key: AesKey, iv: Uint8Array, data: Uint8Array): Uint8Array {
   return out;
 }
 
-function ctrIv(iv: Uint8Array): Buffer {
-  const counter = Buffer.alloc(16);
-  counter.set(iv, 0);
-  counter[15] = 2; // GCM's first data block uses counter 2 (1 encrypts the tag)
-  return counter;
-}
-
 /**
  * AES-128-GCM decryption. With a tag it authenticates (mismatch → `auth-failed`: wrong key or
  * wrong authentication key); without a tag it decrypts in CTR mode and cannot detect a wrong key.
@@ -102,10 +95,7 @@ export function gcmEncrypt(input: {
   readonly aad?: Uint8Array;
   readonly tagLength?: number;
 }): { ciphertext: Uint8Array; tag?: Uint8Array } {
-  if (input.tagLength === undefined) {
-    const c = createCipheriv('aes-128-ctr', input.key, ctrIv(input.iv));
-    return { ciphertext: new Uint8Array(Buffer.concat([c.update(input.plaintext), c.final()])) };
-  }
+  if (input.tagLength === undefined) return { ciphertext: ctr(input.key, input.iv, input.plaintext) }; // CTR is its own inverse
   const c = createCipheriv('aes-128-gcm', input.key, input.iv, { authTagLength: input.tagLength });
   if (input.aad) c.setAAD(input.aad);
   const ciphertext = new Uint8Array(Buffer.concat([c.update(input.plaintext), c.final()]));

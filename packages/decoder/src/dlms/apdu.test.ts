@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hexToBytes } from '../common';
+import { hexBytes as h } from '../common/testing';
 import { createFrameCounterTracker } from '../crypto';
 import { decodeDlmsApdu, type DlmsApduOptions } from './apdu';
 import { buildCipheredApdu } from './ciphering';
 
-const h = (s: string): Uint8Array => hexToBytes(s) as Uint8Array;
 const fx = (dir: string, name: string): Uint8Array => h(readFileSync(join(__dirname, '../../fixtures', dir, name), 'utf8').replace(/\s+/g, ''));
 const kind = (r: { ok: boolean; error?: { kind: string } }): string => (r.ok ? 'ok' : (r.error?.kind ?? '?'));
 

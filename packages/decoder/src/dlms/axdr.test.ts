@@ -1,9 +1,10 @@
 import { hexToBytes } from '../common';
+import { hexBytes } from '../common/testing';
 import { decodeAxdr } from './axdr';
 import { dlmsNumber, type DlmsData } from './axdr-types';
 
 const dec = (hex: string): DlmsData => {
-  const r = decodeAxdr(hexToBytes(hex) as Uint8Array);
+  const r = decodeAxdr(hexBytes(hex));
   if (!r.ok) throw new Error(`${r.error.kind}: ${r.error.message}`);
   return r.value.value;
 };
@@ -85,9 +86,9 @@ describe('A-XDR Data', () => {
   });
 
   it('reports where it stopped', () => {
-    const r = decodeAxdr(hexToBytes('02 02 11 01 12 00') as Uint8Array);
+    const r = decodeAxdr(hexBytes('02 02 11 01 12 00'));
     expect(r.ok ? 'ok' : [r.error.kind, r.error.offset]).toEqual(['truncated', 5]);
-    const end = decodeAxdr(hexToBytes('11 05 00') as Uint8Array);
+    const end = decodeAxdr(hexBytes('11 05 00'));
     expect(end.ok && end.value.end).toBe(2);
   });
 

@@ -1,34 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterSnapshot } from '@smi/model';
-import { hexToBytes, type FrameEvent } from '../common';
+import type { FrameEvent } from '../common';
+import { hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { builtinDlmsProfile } from './builtin-profiles';
 import { createDlmsDecoder, type DlmsDecoderOptions } from './dlms-decoder';
 
 /** Swiss/EU CII HDLC pushes (scs/smartmeter-datacollector tests), fed whole and in random chunks. */
 const dir = join(__dirname, '../../fixtures/dlms-hdlc-cii');
-const load = (f: string): Uint8Array => hexToBytes(readFileSync(join(dir, `${f}.hex`), 'utf8').replace(/\s+/g, '')) as Uint8Array;
-const E570_KEY = hexToBytes('101112131415161718191A1B1C1D1E1F') as Uint8Array;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+const load = (f: string): Uint8Array => hexBytes(readFileSync(join(dir, `${f}.hex`), 'utf8'));
+const E570_KEY = hexBytes('101112131415161718191A1B1C1D1E1F');
 
 function run(bytes: Uint8Array, options: DlmsDecoderOptions = {}, seed = 0): FrameEvent[] {
   const d = createDlmsDecoder(options);
   if (seed === 0) return d.push(bytes);
-  const rand = rng(seed);
-  const events: FrameEvent[] = [];
-  for (let i = 0; i < bytes.length; ) {
-    const n = 1 + Math.floor(rand() * 64);
-    events.push(...d.push(bytes.subarray(i, i + n)));
-    i += n;
-  }
-  return events;
+  return randomChunks(bytes, seededRandom(seed), 64).flatMap((c) => d.push(c));
 }
 
 const snapshots = (events: FrameEvent[]): MeterSnapshot[] => events.flatMap((e) => (e.ok ? [e.snapshot] : []));
@@ -123,10 +109,10 @@ describe('CII pushes the source rejects', () => {
   });
 
   it('E450 lone last block (source test_lge450_do_not_provide_invalid_data): no snapshot', () => {
-    const lone = hexToBytes(
+    const lone = hexBytes(
       '7EA057CEFF0313E969E0C00004000046393132090C07E50706020E0813FF80008106000000000600000000060000000006000000000600' +
       '0D88C10600000000060000001206000000010600000000060004720D1203E8AD297E',
-    ) as Uint8Array;
+    );
     expect(snapshots(run(lone))).toEqual([]);
   });
 

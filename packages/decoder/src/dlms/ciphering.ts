@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '../common';
+import { concatBytes, fail, ok, type Result } from '../common';
 import { aesKey, GCM_TAG_LENGTH, gcmDecrypt, gcmEncrypt } from '../crypto';
 import { AxdrReader } from './axdr';
 
@@ -67,6 +67,22 @@ export function parseCipheredApdu(apdu: Uint8Array): Result<CipheredApdu> {
   return ok({ tag, systemTitle, securityControl: apdu[start] as number, invocationCounter: ic, payload: apdu.subarray(start + 5, start + length) });
 }
 
+/** GCM IV: system title (8 bytes) ‖ invocation counter (4 bytes, big-endian). */
+function gcmIv(systemTitle: Uint8Array, invocationCounter: number): Uint8Array {
+  const iv = new Uint8Array(12);
+  iv.set(systemTitle, 0);
+  iv[8] = invocationCounter >>> 24;
+  iv[9] = (invocationCounter >>> 16) & 0xff;
+  iv[10] = (invocationCounter >>> 8) & 0xff;
+  iv[11] = invocationCounter & 0xff;
+  return iv;
+}
+
+/** GCM AAD: SC ‖ AK, followed by the plaintext when the frame is authenticated only. */
+function gcmAad(securityControlByte: number, authKey: Uint8Array, plaintext?: Uint8Array): Uint8Array {
+  return concatBytes([Uint8Array.of(securityControlByte), authKey, plaintext ?? new Uint8Array(0)]);
+}
+
 /**
  * Decrypts/authenticates a ciphered APDU with AES-128-GCM (suite 0, and suite 1 as Kaifa MA309
  * uses it). IV = system title ‖ invocation counter. A+E: AAD = SC ‖ AK, 12-byte tag; E only: no tag
@@ -80,24 +96,15 @@ export function decipherApdu(c: CipheredApdu, keys: CipherKeys): Result<Uint8Arr
   if (!sc.encrypted && !sc.authenticated) return keys.key ? fail('not-encrypted', LAYER, 'security control announces no protection') : ok(c.payload.slice());
   if (!keys.key) return fail('missing-key', LAYER, 'frame is encrypted and no key is configured');
   if (keys.key.length !== 16 || (keys.authKey !== undefined && keys.authKey.length !== 16)) return fail('bad-length', 'key', 'AES-128 keys must be 16 bytes');
-  const iv = new Uint8Array(12);
-  iv.set(c.systemTitle, 0);
-  iv[8] = c.invocationCounter >>> 24;
-  iv[9] = (c.invocationCounter >>> 16) & 0xff;
-  iv[10] = (c.invocationCounter >>> 8) & 0xff;
-  iv[11] = c.invocationCounter & 0xff;
+  const iv = gcmIv(c.systemTitle, c.invocationCounter);
   const key = aesKey(keys.key);
   if (!sc.authenticated) return gcmDecrypt({ key, iv, ciphertext: c.payload });
   if (c.payload.length < GCM_TAG_LENGTH) return fail('truncated', LAYER, 'no room for the 12-byte tag');
   const body = c.payload.subarray(0, c.payload.length - GCM_TAG_LENGTH);
   const tag = c.payload.subarray(c.payload.length - GCM_TAG_LENGTH);
   if (!keys.authKey) return sc.encrypted ? gcmDecrypt({ key, iv, ciphertext: body }) : ok(body.slice());
-  const aadLength = 1 + keys.authKey.length + (sc.encrypted ? 0 : body.length);
-  const aad = new Uint8Array(aadLength);
-  aad[0] = c.securityControl;
-  aad.set(keys.authKey, 1);
+  const aad = gcmAad(c.securityControl, keys.authKey, sc.encrypted ? undefined : body);
   if (!sc.encrypted) {
-    aad.set(body, 1 + keys.authKey.length);
     const checked = gcmDecrypt({ key, iv, ciphertext: new Uint8Array(0), aad, tag });
     return checked.ok ? ok(body.slice()) : checked;
   }
@@ -111,14 +118,12 @@ export function buildCipheredApdu(
 ): Uint8Array {
   const sc = opts.securityControl ?? 0x30;
   const { authenticated, encrypted } = securityControl(sc);
-  const iv = new Uint8Array(12);
-  iv.set(opts.systemTitle, 0);
-  new DataView(iv.buffer).setUint32(8, opts.invocationCounter);
+  const iv = gcmIv(opts.systemTitle, opts.invocationCounter);
   const ak = opts.authKey ?? new Uint8Array(16);
   let body: Uint8Array = plaintext;
   let tag: Uint8Array = new Uint8Array(0);
   if (authenticated) {
-    const aad = Uint8Array.from([sc, ...ak, ...(encrypted ? [] : plaintext)]);
+    const aad = gcmAad(sc, ak, encrypted ? undefined : plaintext);
     const e = gcmEncrypt({ key: aesKey(opts.key), iv, aad, plaintext: encrypted ? plaintext : new Uint8Array(0), tagLength: GCM_TAG_LENGTH });
     body = encrypted ? e.ciphertext : plaintext;
     tag = e.tag ?? tag;
@@ -127,6 +132,5 @@ export function buildCipheredApdu(
   }
   const length = 5 + body.length + tag.length;
   const ber = length < 0x80 ? [length] : length < 0x100 ? [0x81, length] : [0x82, length >> 8, length & 0xff];
-  const ic = [opts.invocationCounter >>> 24, (opts.invocationCounter >>> 16) & 0xff, (opts.invocationCounter >>> 8) & 0xff, opts.invocationCounter & 0xff];
-  return Uint8Array.from([opts.tag ?? GENERAL_GLO_CIPHERING, 0x08, ...opts.systemTitle, ...ber, sc, ...ic, ...body, ...tag]);
+  return Uint8Array.from([opts.tag ?? GENERAL_GLO_CIPHERING, 0x08, ...opts.systemTitle, ...ber, sc, ...iv.subarray(8), ...body, ...tag]);
 }

@@ -1,7 +1,7 @@
-import { hexToBytes } from '../common';
+import { hexBytes } from '../common/testing';
 import { decodeCosemDate, decodeCosemDateTime, decodeCosemTime } from './cosem-datetime';
 
-const dt = (h: string) => decodeCosemDateTime(hexToBytes(h) as Uint8Array);
+const dt = (h: string) => decodeCosemDateTime(hexBytes(h));
 
 describe('COSEM date-time', () => {
   it('EVN: deviation −120 (CEST) with DST bit → +02:00', () => {
@@ -57,9 +57,9 @@ describe('COSEM date-time', () => {
   });
 
   it('decodes date (5 bytes) and time (4 bytes)', () => {
-    const d = decodeCosemDate(hexToBytes('07E5091B01') as Uint8Array);
+    const d = decodeCosemDate(hexBytes('07E5091B01'));
     expect(d.ok && d.value.iso).toBe('2021-09-27');
-    const t = decodeCosemTime(hexToBytes('092F0FFF') as Uint8Array);
+    const t = decodeCosemTime(hexBytes('092F0FFF'));
     expect(t.ok && t.value.iso).toBe('09:47:15');
   });
 });

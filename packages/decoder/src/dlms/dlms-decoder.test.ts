@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hexToBytes, type FrameEvent } from '../common';
+import type { FrameEvent } from '../common';
+import { hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { buildHdlcFrame } from '../hdlc';
 import { createDlmsDecoder } from './dlms-decoder';
 import { createGbtAssembler, parseGbtBlock } from './gbt';
 
-const han = (f: string): Uint8Array => hexToBytes(readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-han', `${f}.hex`), 'utf8').trim()) as Uint8Array;
+const han = (f: string): Uint8Array => hexBytes(readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-han', `${f}.hex`), 'utf8'));
 const kinds = (events: FrameEvent[]): string[] => events.map((e) => (e.ok ? 'ok' : e.error.kind));
 
 /** Wraps an information field into HDLC frames of at most `size` bytes (S bit on all but the last). */
@@ -28,14 +29,7 @@ describe('createDlmsDecoder over HDLC', () => {
     expect(kinds(whole)).toEqual(['ok']);
     for (let seed = 1; seed <= 25; seed++) {
       const d = createDlmsDecoder();
-      const events: FrameEvent[] = [];
-      let s = seed;
-      for (let i = 0; i < stream.length; ) {
-        s = (Math.imul(s, 48271) + 11) >>> 0;
-        const n = 1 + (s % 37);
-        events.push(...d.push(stream.subarray(i, i + n)));
-        i += n;
-      }
+      const events = randomChunks(stream, seededRandom(seed), 37).flatMap((c) => d.push(c));
       expect(events).toEqual(whole);
     }
   });

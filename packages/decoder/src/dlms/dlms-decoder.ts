@@ -1,10 +1,11 @@
 import type { MeterInfo, MeterSnapshot } from '@smi/model';
-import { ok, type DecodeError, type FrameEvent, type Result, type StreamDecoder } from '../common';
+import { ByteQueue, ok, type DecodeError, type FrameEvent, type FrameScan, type Result, type StreamDecoder } from '../common';
 import { createFrameCounterTracker, type FrameCounterTracker } from '../crypto';
-import { ByteQueue, createHdlcReassembler, HDLC_FLAG, parseHdlcFrame, scanHdlc, stripLlc, type FrameScan } from '../hdlc';
+import { createHdlcReassembler, HDLC_FLAG, parseHdlcFrame, scanHdlc, stripLlc } from '../hdlc';
+import { MBUS_LONG_START, parseMbusFrame } from '../mbus';
 import { decodeDlmsApdu, type DlmsApduOptions } from './apdu';
 import { createGbtAssembler, GENERAL_BLOCK_TRANSFER, parseGbtBlock } from './gbt';
-import { createMbusSegmentAssembler, dlmsSegmentOf, parseMbusLongFrame, scanMbusLong } from './mbus-carrier';
+import { createMbusSegmentAssembler, dlmsSegmentOf, scanDlmsMbus } from './mbus-carrier';
 import type { DlmsProfile } from './profile';
 import { createReadingCache, mapDlmsPush, type ReadingCache } from './push-mapper';
 
@@ -22,8 +23,6 @@ export interface DlmsDecoderOptions {
   /** Replay tracker to share between decoders; each decoder has its own by default. */
   readonly counters?: FrameCounterTracker;
 }
-
-const M_BUS_START = 0x68;
 
 /** Decodes one complete APDU (LLC optional) to a snapshot: unwrap, decrypt, map with profiles. */
 export function decodeDlmsPush(
@@ -85,11 +84,11 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
       onResult(hdlc.push(f.value), bytes, events);
       return undefined;
     }
-    const f = parseMbusLongFrame(bytes);
+    const f = parseMbusFrame(bytes);
     if (!f.ok) return f.error;
     const seg = dlmsSegmentOf(f.value);
     if (!seg.ok) {
-      events.push({ ok: false, error: seg.error, frame: bytes.slice() }); // a valid M-Bus frame, but no DLMS segment
+      events.push({ ok: false, error: seg.error, frame: f.value.bytes }); // a valid M-Bus frame, but no DLMS segment
       return undefined;
     }
     carrier ??= 'mbus';
@@ -100,7 +99,7 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
   function scanAt(): { kind: DlmsCarrier; scan: FrameScan } | undefined {
     const b = queue.at(0);
     if (b === HDLC_FLAG && carrier !== 'mbus') return { kind: 'hdlc', scan: scanHdlc(queue) };
-    if (b === M_BUS_START && carrier !== 'hdlc') return { kind: 'mbus', scan: scanMbusLong(queue) };
+    if (b === MBUS_LONG_START && carrier !== 'hdlc') return { kind: 'mbus', scan: scanDlmsMbus(queue) };
     return undefined;
   }
 

@@ -1,3 +1,4 @@
+import { hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { buildCipheredApdu } from './ciphering';
 import { createEncryptedP1Framer, SMARTY_AUTH_KEY, unwrapEncryptedP1 } from './encrypted-p1';
 
@@ -5,8 +6,8 @@ import { createEncryptedP1Framer, SMARTY_AUTH_KEY, unwrapEncryptedP1 } from './e
  * Synthetic envelopes: no published Smarty frame with its key is in our fixtures, so frames are
  * built here with node:crypto following §1.6 (the GCM itself is checked on the Green Book vector).
  */
-const KEY = Uint8Array.from(Buffer.from('AABBCCDDEEFF00112233445566778899', 'hex'));
-const GAK = Uint8Array.from(Buffer.from('00112233445566778899AABBCCDDEEF0', 'hex'));
+const KEY = hexBytes('AABBCCDDEEFF00112233445566778899');
+const GAK = hexBytes('00112233445566778899AABBCCDDEEF0');
 const ST = Uint8Array.from(Buffer.from('SAG1234567', 'latin1').subarray(0, 8));
 const TELEGRAM = Buffer.from('/SAG5SAG-METER\r\n\r\n1-3:0.2.8(50)\r\n0-0:1.0.0(210101120000W)\r\n1-0:1.8.0(000123.456*kWh)\r\n!ABCD\r\n', 'latin1');
 
@@ -53,14 +54,7 @@ describe('createEncryptedP1Framer', () => {
     // "DB 07" and "DB 08 00" are false starts; the second is rejected by its security control byte
     for (let seed = 1; seed <= 20; seed++) {
       const f = createEncryptedP1Framer();
-      const frames: Uint8Array[] = [];
-      let s = seed;
-      for (let i = 0; i < stream.length; ) {
-        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-        const n = 1 + (s % 30);
-        frames.push(...f.push(stream.subarray(i, i + n)).frames);
-        i += n;
-      }
+      const frames = randomChunks(stream, seededRandom(seed), 30).flatMap((c) => f.push(c).frames);
       expect(frames.map((x) => Buffer.from(x).toString('hex'))).toEqual([a, b].map((x) => Buffer.from(x).toString('hex')));
       expect(unwrapEncryptedP1(frames[0] as Uint8Array, { key: KEY }).ok).toBe(true);
     }

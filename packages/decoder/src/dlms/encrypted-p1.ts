@@ -1,5 +1,4 @@
-import { fail, ok, type DecodeError, type Result } from '../common';
-import { ByteQueue } from '../hdlc';
+import { ByteQueue, fail, ok, type DecodeError, type Result } from '../common';
 import { decipherApdu, GENERAL_GLO_CIPHERING, parseCipheredApdu, securityControl } from './ciphering';
 
 /**

@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '../common';
+import { ByteQueue, fail, ok, type Result } from '../common';
 import { AxdrReader } from './axdr';
 
 /** APDU tag of general-block-transfer (§4.3). */
@@ -48,12 +48,10 @@ export interface GbtAssembler {
  * partial one is dropped); any other gap in the numbering drops the partial APDU with an error.
  */
 export function createGbtAssembler(): GbtAssembler {
-  let parts: Uint8Array[] = [];
-  let size = 0;
+  const apdu = new ByteQueue();
   let next = 0; // expected block number; 0 = nothing in progress
   const reset = (): void => {
-    parts = [];
-    size = 0;
+    apdu.clear();
     next = 0;
   };
   return {
@@ -66,22 +64,15 @@ export function createGbtAssembler(): GbtAssembler {
         reset();
         return fail('bad-format', LAYER, `block ${block.blockNumber} where ${expected} was expected; partial APDU dropped`);
       }
-      parts.push(block.data.slice());
-      size += block.data.length;
+      apdu.append(block.data);
       next = block.blockNumber + 1;
-      if (size > GBT_MAX_APDU) {
+      if (apdu.length > GBT_MAX_APDU) {
         reset();
         return fail('too-long', LAYER, `APDU over ${GBT_MAX_APDU} bytes`);
       }
       if (!block.last) return ok(undefined);
-      const out = new Uint8Array(size);
-      let at = 0;
-      for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-      }
-      reset();
-      return ok(out);
+      next = 0;
+      return ok(apdu.take());
     },
   };
 }

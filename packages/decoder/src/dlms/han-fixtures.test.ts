@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterSnapshot, Reading } from '@smi/model';
-import { hexToBytes } from '../common';
+import { hexBytes } from '../common/testing';
 import { decodeDlmsApdu } from './apdu';
 import { dlmsNumber } from './axdr-types';
 import { decodeCosemDateTime } from './cosem-datetime';
@@ -17,7 +17,7 @@ interface Fixture {
 }
 const cases = readdirSync(dir).filter((f) => f.endsWith('.hex')).map((f) => {
   const json = JSON.parse(readFileSync(join(dir, f.replace(/\.hex$/, '.json')), 'utf8')) as Fixture;
-  return { name: f, bytes: hexToBytes(readFileSync(join(dir, f), 'utf8').trim()) as Uint8Array, json };
+  return { name: f, bytes: hexBytes(readFileSync(join(dir, f), 'utf8')), json };
 });
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b).toString('latin1');

@@ -1,4 +1,4 @@
-import { hexToBytes } from '../common';
+import { hexBytes } from '../common/testing';
 import { BUILTIN_DLMS_PROFILES } from './builtin-profiles';
 import { decodeDlmsPush } from './dlms-decoder';
 import { parseDlmsProfile } from './profile';
@@ -48,7 +48,7 @@ describe('parseDlmsProfile', () => {
 
 describe('profiles in use', () => {
   // A positional push without OBIS (Wiener Netze style): clock, A+ and A- energies, P+ — synthetic.
-  const apdu = hexToBytes('0F 00000001 00 02 04 09 0C 07E8030D0309022DFF800000 06 0001E240 06 00000000 06 0000012C') as Uint8Array;
+  const apdu = hexBytes('0F 00000001 00 02 04 09 0C 07E8030D0309022DFF800000 06 0001E240 06 00000000 06 0000012C');
 
   it('without a profile, a positional list gives only the time', () => {
     const r = decodeDlmsPush(apdu);
@@ -71,7 +71,7 @@ describe('profiles in use', () => {
   });
 
   it('user profiles win over built-in ones', () => {
-    const kamstrup = hexToBytes('0F 00000000 00 02 04 0A 0E 4B616D73747275705F5630303031 09 06 0101010700FF 06 00000064 00') as Uint8Array;
+    const kamstrup = hexBytes('0F 00000000 00 02 04 0A 0E 4B616D73747275705F5630303031 09 06 0101010700FF 06 00000064 00');
     const builtin = decodeDlmsPush(kamstrup);
     expect(builtin.ok && builtin.value.readings[0]?.value).toBe(100);
     const p = parseDlmsProfile({ id: 'kw', match: { listId: 'Kamstrup_V0001' }, registers: [{ obis: '1-1:1.7.0', unit: 'kW' }] });

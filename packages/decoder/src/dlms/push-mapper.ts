@@ -4,6 +4,7 @@ import {
 } from '@smi/model';
 import { dlmsUnit } from '../common/dlms-units';
 import { bytesToHex } from '../common/hex';
+import { scaleDecimal } from '../common/decimal';
 import type { DlmsApdu } from './apdu';
 import { dlmsNumber, type DlmsData } from './axdr-types';
 import { BUILTIN_DLMS_PROFILES } from './builtin-profiles';
@@ -90,16 +91,10 @@ function isoTime(d: DlmsData): string | undefined {
   return undefined;
 }
 
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
-
-/** raw × 10^exp without binary noise (13 × 10^-1 = 1.3, not 1.3000000000000003). */
+/** raw × 10^exp without binary noise; a product that is not a safe integer is kept to 15 digits. */
 function scale(raw: number, exp: number): number {
-  if (exp === 0) return raw;
-  const p = POW10[exp < 0 ? -exp : exp];
-  if (p === undefined) return raw * 10 ** exp;
-  if (exp < 0) return raw / p; // division by an exact power of ten rounds correctly
-  const r = raw * p;
-  return Number.isSafeInteger(r) ? r : Number(r.toPrecision(15));
+  const r = scaleDecimal(raw, exp);
+  return exp <= 0 || Number.isSafeInteger(r) ? r : Number(r.toPrecision(15));
 }
 
 function valueOf(d: DlmsData, scaler: number, unit: Unit | number | undefined): { value: ReadingValue; unit?: Unit } | undefined {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hexToBytes } from '../common';
+import { hexBytes } from '../common/testing';
 import { buildHdlcFrame, parseHdlcFrame } from './hdlc-frame';
 
 const cii = (name: string): Uint8Array[] =>
-  readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-cii', name), 'utf8').trim().split('\n').map((l) => hexToBytes(l) as Uint8Array);
+  readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-cii', name), 'utf8').trim().split('\n').map((l) => hexBytes(l));
 
 describe('parseHdlcFrame', () => {
   it('reads format, addresses, control and information of an Iskra AM550 segment (A8 A4, S=1)', () => {

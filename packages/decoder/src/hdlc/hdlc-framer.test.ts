@@ -1,35 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hexToBytes } from '../common';
+import { hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { buildHdlcFrame } from './hdlc-frame';
 import { createHdlcFramer, type HdlcPushResult } from './hdlc-framer';
 
 const dir = join(__dirname, '../../fixtures/dlms-hdlc-cii');
 const files = readdirSync(dir).filter((f) => f.endsWith('.hex'));
-const load = (f: string): Uint8Array => hexToBytes(readFileSync(join(dir, f), 'utf8').replace(/\s+/g, '')) as Uint8Array;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const load = (f: string): Uint8Array => hexBytes(readFileSync(join(dir, f), 'utf8'));
 
 function feed(bytes: Uint8Array, seed: number): { frames: HdlcPushResult['frames']; discarded: number; errors: HdlcPushResult['errors'] } {
   const framer = createHdlcFramer();
-  const rand = rng(seed);
   const out = { frames: [] as HdlcPushResult['frames'], discarded: 0, errors: [] as HdlcPushResult['errors'] };
-  for (let i = 0; i < bytes.length; ) {
-    const n = 1 + Math.floor(rand() * 40);
-    const r = framer.push(bytes.subarray(i, i + n));
+  for (const chunk of randomChunks(bytes, seededRandom(seed), 40)) {
+    const r = framer.push(chunk);
     out.frames.push(...r.frames);
     out.errors.push(...r.errors);
     out.discarded += r.discarded;
-    i += n;
   }
   return out;
 }

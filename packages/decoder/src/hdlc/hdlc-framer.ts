@@ -1,5 +1,4 @@
-import { crc16X25, type DecodeError } from '../common';
-import { ByteQueue, type FrameScan } from './byte-queue';
+import { ByteQueue, crc16X25, type DecodeError, type FrameScan } from '../common';
 import { HDLC_FLAG, HDLC_MIN_LENGTH, hdlcLengthField, isHdlcFormatByte, parseHdlcFrame, type HdlcFrame } from './hdlc-frame';
 
 export interface HdlcPushResult {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hexToBytes } from '../common';
+import { hexBytes } from '../common/testing';
 import { buildHdlcFrame, parseHdlcFrame, type HdlcFrame } from './hdlc-frame';
 import { createHdlcReassembler } from './hdlc-reassembler';
 import { hasLlc, stripLlc } from './llc';
 
 const frames = (name: string): HdlcFrame[] =>
   readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-cii', name), 'utf8').trim().split('\n').map((l) => {
-    const f = parseHdlcFrame(hexToBytes(l) as Uint8Array);
+    const f = parseHdlcFrame(hexBytes(l));
     if (!f.ok) throw new Error(f.error.message);
     return f.value;
   });

@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '../common';
+import { ByteQueue, fail, ok, type Result } from '../common';
 import type { HdlcFrame } from './hdlc-frame';
 
 /** Largest APDU accepted from segmented frames (a guard against a stream of S=1 frames). */
@@ -23,12 +23,10 @@ function sameAddresses(a: HdlcFrame, b: HdlcFrame): boolean {
 
 /** Joins the information fields of segmented frames (format bit S) into one APDU (§4.1). */
 export function createHdlcReassembler(): HdlcReassembler {
-  let parts: Uint8Array[] = [];
-  let size = 0;
+  const apdu = new ByteQueue();
   let first: HdlcFrame | undefined;
   const reset = (): void => {
-    parts = [];
-    size = 0;
+    apdu.clear();
     first = undefined;
   };
   return {
@@ -40,21 +38,14 @@ export function createHdlcReassembler(): HdlcReassembler {
       }
       if (!first && !frame.segmented) return ok(frame.information);
       first ??= frame;
-      parts.push(frame.information);
-      size += frame.information.length;
-      if (size > HDLC_MAX_APDU) {
+      apdu.append(frame.information);
+      if (apdu.length > HDLC_MAX_APDU) {
         reset();
         return fail('too-long', LAYER, `segmented APDU over ${HDLC_MAX_APDU} bytes`);
       }
       if (frame.segmented) return ok(undefined);
-      const out = new Uint8Array(size);
-      let at = 0;
-      for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-      }
-      reset();
-      return ok(out);
+      first = undefined;
+      return ok(apdu.take());
     },
   };
 }

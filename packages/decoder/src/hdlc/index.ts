@@ -1,4 +1,3 @@
-export * from './byte-queue';
 export * from './hdlc-frame';
 export * from './hdlc-framer';
 export * from './hdlc-reassembler';

@@ -41,10 +41,8 @@ export const DIF_GLOBAL_READOUT = 0x7f;
 /** At most 10 DIFEs per record (EN 13757-3). */
 export const MAX_DIFES = 10;
 
-export interface DataInformationBlock {
-  readonly dif: number;
-  readonly difes: readonly number[];
-  readonly field: DataField;
+/** Where a record sits: function, storage number, tariff and subunit (from the DIB). */
+export interface RecordPlace {
   readonly function: RecordFunction;
   /** DIF bit 6 + 4 bits per DIFE. */
   readonly storage: number;
@@ -52,6 +50,12 @@ export interface DataInformationBlock {
   readonly tariff: number;
   /** Subunit (device): 1 bit per DIFE. */
   readonly subunit: number;
+}
+
+export interface DataInformationBlock extends RecordPlace {
+  readonly dif: number;
+  readonly difes: readonly number[];
+  readonly field: DataField;
   /** Offset just after the DIB. */
   readonly end: number;
 }

@@ -1,7 +1,6 @@
 import type { Medium, Unit } from '@smi/model';
-import { fail, ok, type Result } from '../common';
+import { fail, ok, scaleDecimal, type Result } from '../common';
 import { bcdDigits, readBcd, readUnsignedLE } from './data-coding';
-import { scaleDecimal } from './records';
 import { findRow, resolveRow, type VifMeaning, type VifRow } from './vif-types';
 
 /**

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorKind } from '../common';
+import { hexBytes as hex } from '../common/testing';
 import { encodeLongFrame, encodeShortFrame, mbusChecksum, parseMbusFrame } from './frame';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const fixture = (name: string): Uint8Array => hex(readFileSync(join(__dirname, '../../fixtures/mbus', `${name}.hex`), 'utf8'));
 
 describe('EN 13757-2 frames', () => {

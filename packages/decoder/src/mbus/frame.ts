@@ -45,7 +45,7 @@ export function isFromSlave(control: number): boolean {
 export function parseMbusFrame(bytes: Uint8Array): Result<MbusFrame> {
   const first = bytes[0];
   if (first === undefined) return fail('truncated', LAYER, 'empty input', 0);
-  const copy = Uint8Array.from(bytes);
+  const copy = new Uint8Array(bytes); // a copy, and a plain Uint8Array even when given a Buffer
   if (first === MBUS_ACK) {
     if (bytes.length !== 1) return fail('bad-length', LAYER, 'bytes after the single-character ACK', 1);
     return ok({ type: 'ack', bytes: copy });

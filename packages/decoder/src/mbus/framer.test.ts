@@ -1,41 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { concatBytes as concat } from '../common';
+import { hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { createMbusFramer, type MbusFramerEvent } from './framer';
 
 const DIR = join(__dirname, '../../fixtures/mbus');
 const frames = readdirSync(DIR).filter((f) => f.endsWith('.hex')).sort()
-  .map((f) => Uint8Array.from(Buffer.from(readFileSync(join(DIR, f), 'utf8').trim(), 'hex')));
+  .map((f) => hexBytes(readFileSync(join(DIR, f), 'utf8')));
 
-/** Deterministic PRNG (mulberry32) so chunk boundaries are random but reproducible. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-function feed(stream: Uint8Array, random: () => number, maxChunk: number): MbusFramerEvent[] {
+function feed(stream: Uint8Array, random: () => number, maxChunk: number): readonly MbusFramerEvent[] {
   const framer = createMbusFramer();
-  const events: MbusFramerEvent[] = [];
-  for (let i = 0; i < stream.length; ) {
-    const n = 1 + Math.floor(random() * maxChunk);
-    events.push(...framer.push(stream.slice(i, i + n)).events);
-    i += n;
-  }
-  return events;
+  return randomChunks(stream, random, maxChunk).flatMap((c) => framer.push(c).events);
 }
 
 const ack = Uint8Array.of(0xe5);
@@ -54,7 +29,7 @@ describe('incremental M-Bus framer', () => {
   });
 
   it.each([1, 2, 7, 64, 300])('gives the same frames for random chunks of at most %i bytes', (max) => {
-    const events = feed(stream, prng(max * 7919), max);
+    const events = feed(stream, seededRandom(max * 7919), max);
     const longs = events.flatMap((e) => (e.ok && e.frame.type === 'long' ? [Buffer.from(e.frame.bytes).toString('hex')] : []));
     expect(longs).toEqual(frames.map((f) => Buffer.from(f).toString('hex')));
     expect(events.every((e) => e.ok)).toBe(true);

@@ -1,4 +1,4 @@
-import { fail, type DecodeError } from '../common';
+import { ByteQueue, fail, type DecodeError, type FrameScan } from '../common';
 import {
   MBUS_ACK, MBUS_LONG_OVERHEAD, MBUS_LONG_START, MBUS_SHORT_LENGTH, MBUS_SHORT_START, MBUS_STOP,
   parseMbusFrame, type MbusFrame,
@@ -34,39 +34,45 @@ export interface MbusFramer {
 
 const LAYER = 'mbus-frame';
 
-type Step =
-  | { readonly kind: 'wait' }
-  | { readonly kind: 'frame'; readonly length: number }
-  | { readonly kind: 'reject'; readonly length: number; readonly error: DecodeError; readonly whole: boolean }
-  | { readonly kind: 'skip' };
+/**
+ * What the bytes at the front of a queue are: a candidate frame of `size` bytes (its checksum is
+ * the parser's job), a need for more bytes, a byte to skip, or a frame-shaped run to reject (the
+ * whole run when a frame could be delimited, else its first byte).
+ */
+export type MbusScan =
+  | FrameScan
+  | { readonly kind: 'reject'; readonly size: number; readonly error: DecodeError; readonly whole: boolean };
 
-/** Looks at the bytes from `pos` (EN 13757-2 resynchronisation rules, protocol notes §5.1). */
-function step(buf: Uint8Array, pos: number): Step {
-  const b = buf[pos] as number;
-  const left = buf.length - pos;
-  if (b === MBUS_ACK) return { kind: 'frame', length: 1 };
+const SKIP: MbusScan = { kind: 'skip' };
+const NEED_MORE: MbusScan = { kind: 'need-more' };
+
+/** Looks at the front of `queue` (EN 13757-2 resynchronisation rules, protocol notes §5.1). */
+export function scanMbusFrame(queue: ByteQueue): MbusScan {
+  const b = queue.at(0);
+  const left = queue.length;
+  if (b === MBUS_ACK) return { kind: 'frame', size: 1 };
   if (b === MBUS_SHORT_START) {
-    if (left < MBUS_SHORT_LENGTH) return { kind: 'wait' };
-    if (buf[pos + 4] !== MBUS_STOP) return { kind: 'skip' };
-    if ((((buf[pos + 1] as number) + (buf[pos + 2] as number)) & 0xff) !== buf[pos + 3]) {
-      return { kind: 'reject', length: MBUS_SHORT_LENGTH, whole: true, error: fail('bad-crc', LAYER, 'short frame checksum mismatch', 3).error };
+    if (left < MBUS_SHORT_LENGTH) return NEED_MORE;
+    if (queue.at(4) !== MBUS_STOP) return SKIP;
+    if (((queue.at(1) + queue.at(2)) & 0xff) !== queue.at(3)) {
+      return { kind: 'reject', size: MBUS_SHORT_LENGTH, whole: true, error: fail('bad-crc', LAYER, 'short frame checksum mismatch', 3).error };
     }
-    return { kind: 'frame', length: MBUS_SHORT_LENGTH };
+    return { kind: 'frame', size: MBUS_SHORT_LENGTH };
   }
-  if (b !== MBUS_LONG_START) return { kind: 'skip' };
-  if (left < 4) return { kind: 'wait' };
-  const l1 = buf[pos + 1] as number;
-  const l2 = buf[pos + 2] as number;
-  if (buf[pos + 3] !== MBUS_LONG_START) return { kind: 'skip' };
+  if (b !== MBUS_LONG_START) return SKIP;
+  if (left < 4) return NEED_MORE;
+  const l1 = queue.at(1);
+  const l2 = queue.at(2);
+  if (queue.at(3) !== MBUS_LONG_START) return SKIP;
   // Never trust a length before both L bytes agree.
-  if (l1 !== l2) return { kind: 'reject', length: 1, whole: false, error: fail('bad-length', LAYER, 'the two length bytes differ', 2).error };
-  if (l1 < 3) return { kind: 'reject', length: 1, whole: false, error: fail('bad-length', LAYER, 'length below 3', 1).error };
+  if (l1 !== l2) return { kind: 'reject', size: 1, whole: false, error: fail('bad-length', LAYER, 'the two length bytes differ', 2).error };
+  if (l1 < 3) return { kind: 'reject', size: 1, whole: false, error: fail('bad-length', LAYER, 'length below 3', 1).error };
   const total = l1 + MBUS_LONG_OVERHEAD;
-  if (left < total) return { kind: 'wait' };
-  if (buf[pos + total - 1] !== MBUS_STOP) {
-    return { kind: 'reject', length: 1, whole: false, error: fail('bad-format', LAYER, 'long frame without stop byte 16', total - 1).error };
+  if (left < total) return NEED_MORE;
+  if (queue.at(total - 1) !== MBUS_STOP) {
+    return { kind: 'reject', size: 1, whole: false, error: fail('bad-format', LAYER, 'long frame without stop byte 16', total - 1).error };
   }
-  return { kind: 'frame', length: total };
+  return { kind: 'frame', size: total };
 }
 
 /**
@@ -75,53 +81,49 @@ function step(buf: Uint8Array, pos: number): Step {
  * whole, so its data bytes are never mistaken for frames. Never mutates the chunks it is given.
  */
 export function createMbusFramer(): MbusFramer {
-  let pending = new Uint8Array(0);
+  const queue = new ByteQueue();
   let discardedTotal = 0;
   return {
     get pendingBytes() {
-      return pending.length;
+      return queue.length;
     },
     get discardedBytes() {
       return discardedTotal;
     },
     push(chunk: Uint8Array): MbusFramerResult {
-      const buf = new Uint8Array(pending.length + chunk.length);
-      buf.set(pending, 0);
-      buf.set(chunk, pending.length);
+      queue.append(chunk);
       const events: MbusFramerEvent[] = [];
       const frames: MbusFrame[] = [];
       const errors: MbusFramerError[] = [];
       let discarded = 0;
-      let pos = 0;
-      while (pos < buf.length) {
-        const s = step(buf, pos);
-        if (s.kind === 'wait') break;
+      while (queue.length > 0) {
+        const s = scanMbusFrame(queue);
+        if (s.kind === 'need-more') break;
         if (s.kind === 'skip') {
           discarded++;
-          pos++;
+          queue.consume(1);
           continue;
         }
-        const bytes = buf.slice(pos, pos + s.length);
         if (s.kind === 'reject') {
-          const err: MbusFramerError = s.whole ? { error: s.error, frame: bytes } : { error: s.error };
+          const err: MbusFramerError = s.whole ? { error: s.error, frame: queue.copy(0, s.size) } : { error: s.error };
           errors.push(err);
           events.push({ ok: false, ...err });
-          discarded += s.length;
-          pos += s.length;
+          discarded += s.size;
+          queue.consume(s.size);
           continue;
         }
-        const parsed = parseMbusFrame(bytes);
+        const parsed = parseMbusFrame(queue.view(0, s.size)); // copies what it keeps
         if (parsed.ok) {
           frames.push(parsed.value);
           events.push({ ok: true, frame: parsed.value });
         } else {
+          const bytes = queue.copy(0, s.size);
           errors.push({ error: parsed.error, frame: bytes });
           events.push({ ok: false, error: parsed.error, frame: bytes });
-          discarded += s.length;
+          discarded += s.size;
         }
-        pos += s.length;
+        queue.consume(s.size);
       }
-      pending = buf.slice(pos);
       discardedTotal += discarded;
       return { frames, errors, discarded, events };
     },

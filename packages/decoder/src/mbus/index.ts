@@ -3,7 +3,9 @@ export {
   MBUS_ACK, MBUS_LONG_START, MBUS_SHORT_START, MBUS_STOP, encodeLongFrame as encodeMbusLongFrame,
   encodeShortFrame as encodeMbusShortFrame, isFromSlave as isMbusSlaveFrame, mbusChecksum as mbusFrameChecksum, parseMbusFrame, type MbusFrame,
 } from './frame';
-export { createMbusFramer, type MbusFramer, type MbusFramerError, type MbusFramerEvent, type MbusFramerResult } from './framer';
+export {
+  createMbusFramer, scanMbusFrame, type MbusFramer, type MbusFramerError, type MbusFramerEvent, type MbusFramerResult, type MbusScan,
+} from './framer';
 export {
   CI as MBUS_CI, decodeApplicationLayer as decodeMbusApplicationLayer, type MbusFixedTelegram, type MbusReportTelegram,
   type MbusTelegram, type MbusVariableTelegram,

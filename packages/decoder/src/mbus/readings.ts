@@ -1,7 +1,8 @@
 import {
   QUANTITY_DEFINITIONS, convertValue, type Medium, type Quantity, type Reading, type ReadingValue, type Unit,
 } from '@smi/model';
-import type { RecordFunction } from './dif';
+import { bytesToHex } from '../common';
+import type { RecordFunction, RecordPlace } from './dif';
 import type { MbusDataRecord, MbusRecord } from './records';
 import type { VifMeaning } from './vif-types';
 
@@ -58,13 +59,6 @@ const FUNCTION_KEYS: Readonly<Record<RecordFunction, readonly [key: string, name
   error: ['error', 'during error'],
 };
 
-export interface RecordPlace {
-  readonly function: RecordFunction;
-  readonly storage: number;
-  readonly tariff: number;
-  readonly subunit: number;
-}
-
 /** `energy` + function/tariff/storage/subunit → `energy_max_tariff_1_storage_2_subunit_1`, and the matching name. */
 export function placeKeyAndName(key: string, name: string, p: RecordPlace): { readonly key: string; readonly name: string } {
   const keys = [key];
@@ -93,7 +87,8 @@ export interface ReadingContext {
   readonly medium?: Medium;
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+/** `{ key: value }`, or `{}` when the value is undefined (for exactOptionalPropertyTypes). */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
@@ -130,7 +125,7 @@ function dataRecordReading(r: MbusDataRecord, ctx: ReadingContext): Reading {
 export function recordToReading(r: MbusRecord, ctx: ReadingContext = {}): Reading | undefined {
   if (r.type === 'data') return dataRecordReading(r, ctx);
   if (r.data.length === 0) return undefined;
-  const hex = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('hex').toUpperCase();
+  const hex = bytesToHex(r.data);
   return { key: 'manufacturer_data', name: 'Manufacturer data', quantity: 'unknown', value: hex, raw: hex, enabledByDefault: false };
 }
 

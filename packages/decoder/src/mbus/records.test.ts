@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorKind } from '../common';
+import { hexBytes as hex } from '../common/testing';
 import type { MbusVariableTelegram } from './application';
 import { parseRecords, type MbusDataRecord, type MbusRecord } from './records';
 import { decodeMbusTelegram } from './snapshot';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
 function telegram(name: string): MbusVariableTelegram {
   const t = decodeMbusTelegram(hex(readFileSync(join(__dirname, '../../fixtures/mbus', `${name}.hex`), 'utf8')));

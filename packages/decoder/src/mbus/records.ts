@@ -1,12 +1,12 @@
 import type { Unit } from '@smi/model';
-import { fail, ok, type Result } from '../common';
+import { bytesToHex, fail, ok, scaleDecimal, type Result } from '../common';
 import {
   bcdDigits, decodeTypeF, decodeTypeG, decodeTypeI, decodeTypeJ, formatMbusDateTime, hexMsbFirst, lvarLength,
   readBcd, readReal32LE, readSignedLE, readUnsignedLE, reversedText, type LvarKind,
 } from './data-coding';
 import {
   DIF_GLOBAL_READOUT, DIF_IDLE_FILLER, DIF_MANUFACTURER_DATA, DIF_MORE_RECORDS_FOLLOW, parseDib,
-  type DataCoding, type DataInformationBlock, type RecordFunction,
+  type DataCoding, type DataInformationBlock, type RecordPlace,
 } from './dif';
 import { decodeManufacturer } from './header';
 import { parseVib, type Qualifier, type ValueInformationBlock } from './vib';
@@ -16,17 +16,13 @@ import type { VifMeaning } from './vif-types';
 export type RecordCoding = Exclude<DataCoding, 'lvar' | 'special'> | `lvar-${LvarKind}`;
 
 /** One decoded data record (DIB + VIB + data) with its typed, scaled value. */
-export interface MbusDataRecord {
+export interface MbusDataRecord extends RecordPlace {
   readonly type: 'data';
   /** Offset of the DIF within the user data (after the CI field). */
   readonly offset: number;
   readonly dif: number;
   readonly difes: readonly number[];
   readonly vib: ValueInformationBlock;
-  readonly function: RecordFunction;
-  readonly storage: number;
-  readonly tariff: number;
-  readonly subunit: number;
   readonly coding: RecordCoding;
   /** Identifier-safe key of what is measured, with VIFE qualifiers (`energy_forward`), no storage/tariff. */
   readonly key: string;
@@ -64,16 +60,6 @@ export interface RecordList {
 }
 
 const LAYER = 'mbus-record';
-
-function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
-}
-
-/** raw × 10^exp, decimal-exact for integers (division by an exact power of ten rounds once). */
-export function scaleDecimal(raw: number, exp: number): number {
-  if (exp === 0) return raw;
-  return exp > 0 ? raw * 10 ** exp : raw / 10 ** -exp;
-}
 
 interface Decoded {
   readonly value: number | string | null;
@@ -215,7 +201,7 @@ export function parseRecords(data: Uint8Array, start: number, end = data.length,
     }
     if (p + length > end) return fail('truncated', LAYER, `record needs ${length} data bytes`, p);
     const bytes = data.slice(p, p + length);
-    const raw = toHex(bytes);
+    const raw = bytesToHex(bytes);
     if (msbFirst && (coding === 'int' || coding === 'real' || coding === 'bcd')) bytes.reverse();
     records.push(buildRecord(i, dib.value, vib.value, coding, bytes, raw));
     i = p + length;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hexBytes as hex } from '../common/testing';
 import type { MbusVariableTelegram } from './application';
 import { decodeApplicationLayer } from './application';
 import { encodeLongFrame, parseMbusFrame } from './frame';
@@ -8,7 +9,6 @@ import { EMPTY_READOUT, accumulateReadout, mergeReadout, type ReadoutAccumulator
 import { INITIAL_SLAVE_STATE, slaveRespond, type MbusSlaveConfig, type MbusSlaveState } from './slave-simulator';
 import { recordsToReadings } from './readings';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
 /** Kamstrup Multical 601 header (fx:mbus/kamstrup_multical_601.hex) with a given access number. */
 const header = (access: number): string => `17 58 85 06 2D 2C 08 04 ${access.toString(16).padStart(2, '0')} 00 00 00`;

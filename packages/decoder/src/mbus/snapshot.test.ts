@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterSnapshot, Reading } from '@smi/model';
 import type { ErrorKind } from '../common';
+import { hexBytes as hex } from '../common/testing';
 import { encodeLongFrame } from './frame';
 import { decodeMbusFrame } from './snapshot';
 
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const fixture = (name: string): Uint8Array => hex(readFileSync(join(__dirname, '../../fixtures/mbus', `${name}.hex`), 'utf8'));
 
 function snapshot(name: string): MeterSnapshot {

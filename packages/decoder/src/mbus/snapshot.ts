@@ -3,15 +3,11 @@ import { type DecodeError, type Result, fail, ok } from '../common';
 import { decodeApplicationLayer, type MbusFixedTelegram, type MbusTelegram, type MbusVariableTelegram } from './application';
 import { parseMbusFrame } from './frame';
 import { mbusManufacturerName, secondaryAddress } from './header';
-import { placeKeyAndName, recordsToReadings, typedValue, quantityForMeaning, uniqueKeys } from './readings';
+import { optional, placeKeyAndName, recordsToReadings, typedValue, quantityForMeaning, uniqueKeys } from './readings';
 
 export interface MbusDecodeOptions {
   /** Meter id `KAM-06855817` instead of `06855817` (ids are only unique per manufacturer). */
   readonly idWithManufacturer?: boolean;
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function variableMeter(t: MbusVariableTelegram, options: MbusDecodeOptions): MeterInfo {

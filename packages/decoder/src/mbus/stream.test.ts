@@ -1,37 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameEvent } from '../common';
+import { concatBytes as concat, type FrameEvent } from '../common';
+import { hexBytes as hex, randomChunks, seededRandom } from '../common/testing';
 import { encodeLongFrame } from './frame';
 import { createMbusDecoder, type MbusStreamOptions } from './stream';
 
 const DIR = join(__dirname, '../../fixtures/mbus');
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.hex')).sort().map((f) => hex(readFileSync(join(DIR, f), 'utf8')));
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  return Uint8Array.from(parts.flatMap((p) => Array.from(p)));
-}
-
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function run(stream: Uint8Array, options: MbusStreamOptions, maxChunk = stream.length, seed = 1): FrameEvent[] {
   const decoder = createMbusDecoder(options);
-  const random = prng(seed);
-  const out: FrameEvent[] = [];
-  for (let i = 0; i < stream.length; ) {
-    const n = 1 + Math.floor(random() * maxChunk);
-    out.push(...decoder.push(stream.slice(i, i + n)));
-    i += n;
-  }
-  return out;
+  return randomChunks(stream, seededRandom(seed), maxChunk).flatMap((c) => decoder.push(c));
 }
 
 const header = (access: number): string => `17 58 85 06 2D 2C 08 04 ${access.toString(16).padStart(2, '0')} 00 00 00`;

@@ -1,6 +1,8 @@
 /**
- * A growable byte queue for incremental framers. `append` copies the caller's chunk (the caller's
- * buffer is never kept nor mutated); `consume` drops bytes from the front.
+ * A growable byte queue for incremental framers (HDLC, M-Bus, DLMS, the encrypted P1 envelope) and
+ * for joining segments into one message (HDLC segments, GBT blocks, M-Bus DLMS segments). `append`
+ * copies the caller's chunk (the caller's buffer is never kept nor mutated); `consume` drops bytes
+ * from the front. The buffer is reused, so appending allocates only when the queue grows.
  */
 export class ByteQueue {
   private buf = new Uint8Array(256);
@@ -50,12 +52,21 @@ export class ByteQueue {
     return this.buf.slice(this.start + from, this.start + to);
   }
 
+  /** All queued bytes as a copy the caller may keep; the queue is then empty. */
+  take(): Uint8Array {
+    const out = this.buf.slice(this.start, this.end);
+    this.clear();
+    return out;
+  }
+
+  clear(): void {
+    this.start = 0;
+    this.end = 0;
+  }
+
   consume(count: number): void {
     this.start = Math.min(this.end, this.start + count);
-    if (this.start === this.end) {
-      this.start = 0;
-      this.end = 0;
-    }
+    if (this.start === this.end) this.clear();
   }
 
   /** Counts bytes in [0, count) that are not `except` (used to count garbage but not flags). */
