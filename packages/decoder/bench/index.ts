@@ -3,8 +3,10 @@
  * the same input in the same process.
  */
 import * as d0 from './d0.bench';
+import * as dlms from './dlms.bench';
+import * as mbus from './mbus.bench';
 
-const suites: Record<string, { run(): void }> = { d0 };
+const suites: Record<string, { run(): void }> = { d0, dlms, mbus };
 const only = process.argv.slice(2);
 console.log(`Smart Meter Interop decoder benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 for (const [name, suite] of Object.entries(suites)) {
