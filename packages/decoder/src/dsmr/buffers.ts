@@ -39,7 +39,7 @@ function entry(text: ByteText, groups: Groups, i: number, time?: string, eventTi
   let unit: Unit | undefined;
   let number: number;
   if (star >= 0) {
-    const u = entryUnit(text.slice(star + 1, e));
+    const u = entryUnit(text, star + 1, e);
     unit = u.unit;
     if (u.shift !== undefined) number = parseDecimal(b, s, ve, u.shift);
     else {

@@ -76,8 +76,7 @@ export function noteChannelObject(state: ChannelState, text: ByteText, ref: Obis
       return;
     case 'identifier':
       if (e > s && !isAllZeros(b, s, e) && state.id === undefined) {
-        ref.lastText = readHexText(text, s, e, ref.lastText);
-        state.id = ref.lastText.value;
+        state.id = readHexText(text, s, e).value;
       }
       return;
     case 'status':

@@ -69,13 +69,13 @@ export class DsmrFramer {
   feed(chunk: Uint8Array, sink: FramerSink): number {
     this.append(chunk);
     const before = this.discardedTotal;
-    const buf = this.buf;
     const len = this.len;
+    // Bounded by the live length: indexOf would otherwise run through the unused capacity.
+    const buf = this.buf.subarray(0, len);
     let p = this.base;
     for (;;) {
       if (this.start < 0) {
-        let slash = buf.indexOf(SLASH, p);
-        if (slash >= len) slash = -1;
+        const slash = buf.indexOf(SLASH, p);
         const garbageEnd = slash < 0 ? len : slash;
         if (!this.skipping) this.countGarbage(p, garbageEnd);
         p = garbageEnd;
@@ -87,8 +87,7 @@ export class DsmrFramer {
       }
       const start = this.start;
       if (this.bang < 0) {
-        let bang = buf.indexOf(BANG, this.scan);
-        if (bang >= len) bang = -1;
+        const bang = buf.indexOf(BANG, this.scan);
         const searchEnd = bang < 0 ? len : bang;
         let next = buf.indexOf(SLASH, this.scan);
         if (next >= searchEnd) next = -1;

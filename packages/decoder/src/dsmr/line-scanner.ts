@@ -2,7 +2,8 @@ import { manufacturerName } from '@smi/model';
 import { fail, type DecodeError } from '../common/errors';
 import { LAYER } from './envelope';
 import { obisCursor, readObis, type ObisRef } from './obis-ref';
-import { sameBytes, type ByteText } from './text-values';
+import { ByteMemo } from '../common/byte-memo';
+import type { ByteText } from './text-values';
 
 /**
  * Splits a telegram body into COSEM objects in one forward pass over the bytes: `OBIS(value)…`
@@ -67,9 +68,8 @@ function isLetter(c: number): boolean {
 
 type HeaderInfo = Omit<Header, 'bodyStart'>;
 
-/** The last identification line read, as bytes and as read: a meter repeats it in every telegram. */
-let lastLine = new Uint8Array(0);
-let lastInfo: HeaderInfo | undefined;
+/** Identification lines read, by their bytes: a meter repeats its line in every telegram. */
+const HEADERS = new ByteMemo<HeaderInfo>(64);
 
 function headerInfo(text: ByteText, start: number, lineEnd: number): HeaderInfo {
   const b = text.bytes;
@@ -100,11 +100,7 @@ export function readHeader(text: ByteText, start: number, end: number): Header |
   while (lineEnd < end && b[lineEnd] !== CR && b[lineEnd] !== LF && b[lineEnd] !== BANG) lineEnd++;
   if (lineEnd >= end || b[lineEnd] === BANG) return fail('truncated', LAYER, 'telegram ends inside its identification line', lineEnd).error;
   if (lineEnd - start < 4) return fail('bad-format', LAYER, 'identification line too short', start).error;
-  if (lastInfo === undefined || !sameBytes(b, start, lineEnd, lastLine)) {
-    lastInfo = headerInfo(text, start, lineEnd);
-    lastLine = b.slice(start, lineEnd);
-  }
-  const info = lastInfo;
+  const info = HEADERS.get(b, start, lineEnd) ?? HEADERS.set(b, start, lineEnd, headerInfo(text, start, lineEnd));
   return {
     identification: info.identification,
     manufacturerId: info.manufacturerId,
@@ -116,6 +112,10 @@ export function readHeader(text: ByteText, start: number, end: number): Header |
 }
 
 const SHARED_GROUPS = newGroups();
+
+/** Bytes a value bracket stops at: `)`, `*` (unit follows), and those that may not occur (CR, LF, `/`). */
+const BRACKET_STOP = new Uint8Array(256);
+for (const c of [CLOSE, STAR, CR, LF, SLASH]) BRACKET_STOP[c] = 1;
 
 function formatError(message: string, at: number, b: Uint8Array): DecodeError {
   // A `/` where a line or value should go on: the next telegram began before this one ended.
@@ -134,12 +134,12 @@ function readBrackets(b: Uint8Array, p: number, end: number, groups: Groups): nu
     let q = s;
     let star = -1;
     for (;;) {
+      while (q < end && BRACKET_STOP[b[q] as number] === 0) q++;
       if (q >= end) return fail('truncated', LAYER, 'value bracket not closed', p).error;
       const c = b[q] as number;
       if (c === CLOSE) break;
-      if (c === STAR) star = q;
-      else if (c === LF || c === CR || c === SLASH) return formatError('value bracket not closed on its line', c === SLASH ? q : p, b);
-      q++;
+      if (c !== STAR) return formatError('value bracket not closed on its line', c === SLASH ? q : p, b);
+      star = q++;
     }
     if (groups.count >= MAX_GROUPS) return fail('bad-format', LAYER, 'too many value brackets on one line', p).error;
     groups.starts[groups.count] = s;

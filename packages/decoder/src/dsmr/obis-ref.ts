@@ -1,7 +1,6 @@
 import { formatObis, type ObisCode } from '@smi/model';
 import { objectSpec, type DsmrObjectSpec } from './object-specs';
 import type { ReadingTemplate } from './reading-templates';
-import type { TextMemo } from './text-values';
 
 /**
  * An OBIS code as found at the start of a telegram line, resolved once and then memoised by its
@@ -20,8 +19,6 @@ export interface ObisRef {
   readonly spec: DsmrObjectSpec;
   /** Reading templates met for this code (one per meter unit and medium), filled lazily. */
   readonly templates: ReadingTemplate[];
-  /** The id or text last read for this code (see `readHexText`). */
-  lastText: TextMemo | undefined;
 }
 
 /**
@@ -40,11 +37,95 @@ const SEPARATORS = new Uint8Array([45, 58, 46, 46]);
 export const obisCursor = { end: 0 };
 
 /**
+ * Codes as sent, up to 15 bytes before their `(`, map to their reference without parsing: the text
+ * is read as up to four little-endian 32-bit words (bytes after the code masked off), found by a word-wise
+ * search for `(`, and compared word by word with the texts already met (parallel typed arrays,
+ * open addressing, reset with the reference table). Only a text that parsed as a code ending right
+ * at its `(` is memoised, so a hit means exactly what parsing would have found.
+ */
+const TEXT_SIZE = 1024;
+const TEXT_LIMIT = TEXT_SIZE / 2;
+const textW0 = new Int32Array(TEXT_SIZE);
+const textW1 = new Int32Array(TEXT_SIZE);
+const textW2 = new Int32Array(TEXT_SIZE);
+const textW3 = new Int32Array(TEXT_SIZE);
+const textLength = new Int32Array(TEXT_SIZE);
+let textRefs: (ObisRef | undefined)[] = new Array<ObisRef | undefined>(TEXT_SIZE).fill(undefined);
+let textCount = 0;
+/** Low bytes kept of a word whose byte n is the `(`. */
+const KEEP = [0, 0xff, 0xffff, 0xffffff];
+
+/** Little-endian word of the bytes at i (four loads: cheaper than a DataView per telegram). */
+function wordAt(b: Uint8Array, i: number): number {
+  return (b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24);
+}
+
+/** Index of the first `(` byte in a little-endian word, or 4 (zero-byte test on `w ^ 0x28282828`). */
+function parenIn(w: number): number {
+  const x = w ^ 0x28282828;
+  const t = (x - 0x01010101) & ~x & 0x80808080;
+  return t === 0 ? 4 : (31 - Math.clz32(t & -t)) >>> 3;
+}
+
+/**
  * Reads an OBIS code (`A-B:C.D.E`, optionally `*F`, `.F` or `&F`) starting at `start` and
  * resolves it to a reference; the byte after it is left in `obisCursor.end`. Undefined when the
  * bytes are not an OBIS code. Allocation-free unless the code is new.
  */
 export function readObis(b: Uint8Array, start: number, end: number): ObisRef | undefined {
+  if (start + 16 > b.length) return parseObis(b, start, end);
+  let w0 = wordAt(b, start);
+  let w1 = 0;
+  let w2 = 0;
+  let w3 = 0;
+  let n = parenIn(w0);
+  if (n < 4) w0 &= KEEP[n] as number;
+  else {
+    w1 = wordAt(b, start + 4);
+    n = parenIn(w1);
+    if (n < 4) w1 &= KEEP[n] as number;
+    else {
+      w2 = wordAt(b, start + 8);
+      n = parenIn(w2);
+      if (n < 4) w2 &= KEEP[n] as number;
+      else {
+        w3 = wordAt(b, start + 12);
+        n = parenIn(w3);
+        if (n === 4) return parseObis(b, start, end);
+        w3 &= KEEP[n] as number;
+        n += 4;
+      }
+      n += 4;
+    }
+    n += 4;
+  }
+  const paren = start + n;
+  if (paren >= end) return parseObis(b, start, end);
+  let slot = (Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca6b) ^ Math.imul(w3 + n, 0x27d4eb2f), 0xc2b2ae35) >>> 22) & (TEXT_SIZE - 1);
+  for (;;) {
+    const ref = textRefs[slot];
+    if (ref === undefined) break;
+    if (textW0[slot] === w0 && textW1[slot] === w1 && textW2[slot] === w2 && textW3[slot] === w3 && textLength[slot] === n) {
+      obisCursor.end = paren;
+      return ref;
+    }
+    slot = (slot + 1) & (TEXT_SIZE - 1);
+  }
+  const ref = parseObis(b, start, end);
+  if (ref !== undefined && obisCursor.end === paren && textCount < TEXT_LIMIT) {
+    textW0[slot] = w0;
+    textW1[slot] = w1;
+    textW2[slot] = w2;
+    textW3[slot] = w3;
+    textLength[slot] = n;
+    textRefs[slot] = ref;
+    textCount++;
+  }
+  return ref;
+}
+
+/** Parses the code field by field and finds or makes its reference (by numeric value). */
+function parseObis(b: Uint8Array, start: number, end: number): ObisRef | undefined {
   let key = 0;
   let hash = 0;
   let i = start;
@@ -107,7 +188,6 @@ function newRef(key: number, slot: number): ObisRef {
     channel: a === 0 && b >= 1 ? b : undefined,
     spec: objectSpec(a, b, `${c}.${d}.${e}`),
     templates: [],
-    lastText: undefined,
   };
   // A full table (only with a huge `maxLength` full of distinct codes) stops memoising.
   if (tableCount < TABLE_SIZE - 1) {
@@ -119,8 +199,10 @@ function newRef(key: number, slot: number): ObisRef {
 
 /** Drops the memo when it has grown past its bound (called between telegrams). */
 export function trimObisRefs(): boolean {
-  if (tableCount < REF_LIMIT) return false;
+  if (tableCount < REF_LIMIT && textCount < TEXT_LIMIT) return false;
   table = new Array<ObisRef | undefined>(TABLE_SIZE).fill(undefined);
   tableCount = 0;
+  textRefs = new Array<ObisRef | undefined>(TEXT_SIZE).fill(undefined);
+  textCount = 0;
   return true;
 }

@@ -188,13 +188,16 @@ export interface EntryUnit {
   readonly from: Unit | undefined;
 }
 
-const ENTRY_UNITS = new Map<string, EntryUnit>();
+/** By unit code (`unitCode`), or by text for units it cannot name. */
+const ENTRY_UNITS = new Map<number | string, EntryUnit>();
 
-/** How a buffer value in the meter unit `unitText` is published (kW → W, s → s, kvarh → varh). */
-export function entryUnit(unitText: string): EntryUnit {
-  const known = ENTRY_UNITS.get(unitText);
+/** How a buffer value in the meter unit `bytes[start, end)` is published (kW → W, s → s, kvarh → varh). */
+export function entryUnit(text: ByteText, start: number, end: number): EntryUnit {
+  const code = unitCode(text.bytes, start, end);
+  const id = code >= 0 ? code : text.slice(start, end);
+  const known = ENTRY_UNITS.get(id);
   if (known !== undefined) return known;
-  const from = normalizeUnit(unitText);
+  const from = normalizeUnit(text.slice(start, end));
   let result: EntryUnit = { unit: from, shift: 0, from };
   if (from !== undefined) {
     const quantity = quantityForUnit(from);
@@ -203,7 +206,7 @@ export function entryUnit(unitText: string): EntryUnit {
     if (target !== undefined && factor !== undefined) result = { unit: target, shift: powerOfTen(factor), from };
   }
   if (ENTRY_UNITS.size >= 64) ENTRY_UNITS.clear();
-  ENTRY_UNITS.set(unitText, result);
+  ENTRY_UNITS.set(id, result);
   return result;
 }
 

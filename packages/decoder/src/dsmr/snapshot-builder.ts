@@ -176,9 +176,7 @@ export class SnapshotBuilder implements ObjectVisitor {
           this.add(ref, place, null);
           return undefined;
         }
-        const memo = readHexText(this.text, s, e, ref.lastText);
-        ref.lastText = memo;
-        const { raw, value } = memo;
+        const { raw, value } = readHexText(this.text, s, e);
         const priority = ref.spec.idPriority;
         if (priority !== undefined && place.channel === undefined && this.ids[priority] === undefined && !isAllZeros(b, s, e)) {
           this.ids[priority] = value;

@@ -1,4 +1,5 @@
 import { hexAscii } from '../common/hex';
+import { ByteMemo } from '../common/byte-memo';
 
 /**
  * Value syntax of DSMR brackets (protocol-notes §1.2), read in place from the telegram bytes:
@@ -24,28 +25,23 @@ export function parseDecimal(b: Uint8Array, start: number, end: number, shift = 
   if (negative || first === 43 /* + */) i++;
   const digitsStart = i;
   let mantissa = 0;
-  let digits = 0;
-  let decimals = -1;
+  let dot = -1;
   for (; i < end; i++) {
-    const c = b[i] as number;
-    if (c >= 48 && c <= 57) {
-      mantissa = mantissa * 10 + (c - 48);
-      digits++;
-      if (decimals >= 0) decimals++;
-    } else if (c === 46 /* . */ && decimals < 0) {
-      decimals = 0;
-    } else {
-      return NaN;
-    }
+    const d = (b[i] as number) - 48;
+    if (d >= 0 && d <= 9) mantissa = mantissa * 10 + d;
+    else if (d === -2 /* . */ && dot < 0) dot = i;
+    else return NaN;
   }
-  if (digits === 0) return NaN;
+  // Every byte was a digit but the one dot: counts follow from the positions.
+  if (end - digitsStart === (dot < 0 ? 0 : 1)) return NaN;
+  const decimals = dot < 0 ? 0 : end - dot - 1;
   let value: number;
   if (mantissa >= MAX_EXACT) {
     // More than 15 significant digits: the nearest double of the text, then scaled.
     const plain = Number(String.fromCharCode(...b.subarray(digitsStart, end)));
     value = shift >= 0 ? plain * pow10(shift) : plain / pow10(-shift);
   } else {
-    const exponent = shift - (decimals < 0 ? 0 : decimals);
+    const exponent = shift - decimals;
     value = exponent >= 0 ? mantissa * pow10(exponent) : mantissa / pow10(-exponent);
   }
   return negative && value !== 0 ? -value : value;
@@ -169,44 +165,21 @@ export function unitCode(b: Uint8Array, start: number, end: number): number {
   return code;
 }
 
-/** Whether `b[start, end)` equals `other`. */
-export function sameBytes(b: Uint8Array, start: number, end: number, other: Uint8Array): boolean {
-  if (end - start !== other.length) return false;
-  for (let i = start; i < end; i++) if (b[i] !== other[i - start]) return false;
-  return true;
-}
-
-/** An id or text as last read for one OBIS code: the bytes, the text and its decoded form. */
-export interface TextMemo {
-  readonly bytes: Uint8Array;
+/** An id or text as sent (hex) and decoded (when printable ASCII, else as sent). */
+export interface HexText {
   readonly raw: string;
   readonly value: string;
 }
 
-/**
- * Reads hex-encoded text in `b[start, end)` (`raw` as sent, `value` decoded when printable),
- * reusing `memo` when the bytes are the same as last time: meters repeat ids in every telegram.
- */
-export function readHexText(text: ByteText, start: number, end: number, memo: TextMemo | undefined): TextMemo {
-  if (memo !== undefined && sameBytes(text.bytes, start, end, memo.bytes)) return memo;
+/** Ids and texts read so far: meters repeat them in every telegram. */
+const HEX_TEXTS = new ByteMemo<HexText>(128);
+
+/** Reads hex-encoded text in `b[start, end)`: `raw` as sent, `value` decoded when printable. */
+export function readHexText(text: ByteText, start: number, end: number): HexText {
+  const known = HEX_TEXTS.get(text.bytes, start, end);
+  if (known !== undefined) return known;
   const raw = text.slice(start, end);
-  return { bytes: text.bytes.slice(start, end), raw, value: hexText(raw) ?? raw };
-}
-
-const HEX_TEXT_CACHE = new Map<string, string | null>();
-const HEX_TEXT_CACHE_LIMIT = 256;
-
-/**
- * Hex-encoded ASCII (ids, text messages) → text; undefined when not printable ASCII. Meters
- * repeat the same ids in every telegram, so results are memoised (bounded).
- */
-export function hexText(hex: string): string | undefined {
-  const cached = HEX_TEXT_CACHE.get(hex);
-  if (cached !== undefined) return cached ?? undefined;
-  const decoded = hexAscii(hex);
-  if (HEX_TEXT_CACHE.size >= HEX_TEXT_CACHE_LIMIT) HEX_TEXT_CACHE.clear();
-  HEX_TEXT_CACHE.set(hex, decoded ?? null);
-  return decoded;
+  return HEX_TEXTS.set(text.bytes, start, end, { raw, value: hexAscii(raw) ?? raw });
 }
 
 /** Cuts text (latin1: one character per byte) out of telegram bytes, for the few strings needed. */

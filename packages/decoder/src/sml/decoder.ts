@@ -1,6 +1,5 @@
 import type { MeterSnapshot } from '@smi/model';
-import { fail, ok, type FrameEvent, type Result, type StreamDecoder } from '../common';
-import { crc16Kermit } from './crc-kermit';
+import { crc16Kermit, fail, ok, type FrameEvent, type Result, type StreamDecoder } from '../common';
 import { SmlFramer } from './framer';
 import { parseSmlMessages, swap16, type SmlEntrySink } from './messages';
 import { BUILTIN_SML_PROFILES, mergeProfiles, resolveQuirks, type ResolvedQuirks, type SmlMeterProfile, type SmlQuirks } from './profiles';
@@ -145,8 +144,9 @@ export function parseSmlFile(input: Uint8Array, options: SmlOptions = DEFAULT_OP
 
 /** parseSmlFile, optionally handing GetList.Res entries to a sink instead of collecting them. */
 function checkAndParse(input: Uint8Array, options: SmlOptions, sink: SmlEntrySink | undefined): Result<SmlFile> {
-  // A plain view (Node Buffers make every subarray a Buffer, which is slower); no copy.
-  const frame = input instanceof Buffer ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : input;
+  // A plain view (Node Buffers make every subarray a Buffer, which is slower); no copy. Tested by
+  // constructor: cheaper than instanceof, which walks the prototype chain of every plain array.
+  const frame = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const t = unwrapSmlTransport(frame);
   if (!t.ok) return t;
   const { payload, payloadOffset, padding } = t.value;

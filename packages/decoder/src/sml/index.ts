@@ -22,5 +22,4 @@ export { SML_TYPE, SmlReader, readTl as readSmlTl, type SmlInt, type TlHeader as
 export { SML_START, unwrapSmlTransport, type SmlTransportFile } from './transport';
 export * from './types';
 export { smlTimeToIso } from './values';
-export { crc16Kermit } from './crc-kermit';
 export { encodeSmlFile, encodeSmlMessage, encodeTl as encodeSmlTl, smlw as smlWriter, type SmlMessageSpec } from './encode';

@@ -1,5 +1,5 @@
 import { crc16X25, type Result, fail, ok } from '../common';
-import { SML_END_OF_MESSAGE, SML_TYPE, SmlReader, type SmlInt } from './tl';
+import { readBigEndian, SML_END_OF_MESSAGE, SML_TYPE, SmlReader, type SmlInt } from './tl';
 import {
   SML_TAG,
   type SmlAttentionResponse,
@@ -187,6 +187,96 @@ function readListEntryInto(r: SmlReader, v: SmlEntryView): void {
   v.valueSignature = r.optionalOctets('valueSignature');
 }
 
+/**
+ * The usual SML_ListEntry in one pass over its bytes, single-byte TL fields only: `77 07 <name>`,
+ * status absent or Unsigned, valTime absent or `72 62 01|02 65 <u32>`, unit absent or `62 u`,
+ * scaler absent or `52 s`, value an Integer, Unsigned, Boolean or short octet string, no
+ * signature. Returns false, having moved nothing, on anything else (the general reader then reads
+ * the entry, errors included), so both paths read an entry alike.
+ */
+function readListEntryFast(r: SmlReader, v: SmlEntryView): boolean {
+  const b = r.bytes;
+  const end = r.end;
+  let p = r.pos;
+  if (p + 8 > end || b[p] !== 0x77 || b[p + 1] !== 0x07) return false;
+  const objStart = p + 2;
+  p += 8;
+  // status
+  let status: SmlInt | undefined;
+  let c = b[p];
+  if (c === 0x01) p++;
+  else {
+    if (c === undefined || (c & 0xf0) !== 0x60) return false;
+    const w = (c & 0x0f) - 1;
+    if (w < 1 || w > 8 || p + 1 + w > end) return false;
+    status = readBigEndian(b, p + 1, w, false);
+    p += 1 + w;
+  }
+  // valTime
+  let valTime: SmlTime | undefined;
+  c = b[p];
+  if (c === 0x01) p++;
+  else {
+    const choice = b[p + 2];
+    if (c !== 0x72 || b[p + 1] !== 0x62 || (choice !== 1 && choice !== 2) || b[p + 3] !== 0x65 || p + 8 > end) return false;
+    const seconds = readBigEndian(b, p + 4, 4, false) as number;
+    valTime = choice === 1 ? { kind: 'secIndex', seconds } : { kind: 'timestamp', unix: seconds };
+    p += 8;
+  }
+  // unit, scaler
+  let unit: number | undefined;
+  c = b[p];
+  if (c === 0x01) p++;
+  else if (c === 0x62 && p + 2 <= end) {
+    unit = b[p + 1] as number;
+    p += 2;
+  } else return false;
+  let scaler: number | undefined;
+  c = b[p];
+  if (c === 0x01) p++;
+  else if (c === 0x52 && p + 2 <= end) {
+    scaler = ((b[p + 1] as number) << 24) >> 24; // Integer8
+    p += 2;
+  } else return false;
+  // value, then no signature
+  c = b[p];
+  if (c === undefined || c & 0x80) return false;
+  const type = c & 0x70;
+  const n = (c & 0x0f) - 1;
+  if (c === 0x01) {
+    if (b[p + 1] !== 0x01 || p + 2 > end) return false;
+    v.kind = 'absent';
+    p += 1;
+  } else if (type === SML_TYPE.integer || type === SML_TYPE.unsigned) {
+    if (n < 1 || n > 8 || p + 2 + n > end || b[p + 1 + n] !== 0x01) return false;
+    v.kind = type === SML_TYPE.integer ? 'integer' : 'unsigned';
+    v.width = n;
+    v.int = readBigEndian(b, p + 1, n, type === SML_TYPE.integer);
+    p += 1 + n;
+  } else if (type === SML_TYPE.octets) {
+    if (n < 1 || p + 2 + n > end || b[p + 1 + n] !== 0x01) return false;
+    v.kind = 'octets';
+    v.octStart = p + 1;
+    v.octLength = n;
+    p += 1 + n;
+  } else if (c === 0x42) {
+    if (p + 3 > end || b[p + 2] !== 0x01) return false;
+    v.kind = 'boolean';
+    v.bool = b[p + 1] !== 0;
+    p += 2;
+  } else return false;
+  r.pos = p + 1; // the `01` of valueSignature
+  v.objStart = objStart;
+  v.objLength = 6;
+  v.status = status;
+  v.valTime = valTime;
+  v.unit = unit;
+  v.scaler = scaler;
+  v.list = undefined;
+  v.valueSignature = undefined;
+  return true;
+}
+
 function entryValue(v: SmlEntryView): SmlValue | undefined {
   switch (v.kind) {
     case 'absent':
@@ -231,7 +321,7 @@ function readOpenResponse(r: SmlReader): SmlOpenResponse {
   const codepage = r.optionalOctets('codepage');
   const clientId = r.optionalOctets('clientId');
   const reqFileId = r.octets('reqFileId');
-  const serverId = r.octets('serverId');
+  const serverId = r.id('serverId');
   const refTime = readTime(r, 'refTime');
   const smlVersion = r.optionalSmallUnsigned('smlVersion');
   return {
@@ -256,7 +346,7 @@ const NO_ENTRIES: readonly SmlListEntry[] = [];
 function readGetListResponse(r: SmlReader, sink: SmlEntrySink | undefined): SmlGetListResponse {
   r.list('GetList.Res', 7);
   const clientId = r.optionalOctets('clientId');
-  const serverId = r.octets('serverId');
+  const serverId = r.id('serverId');
   const listName = r.optionalOctets('listName');
   const actSensorTime = readTime(r, 'actSensorTime');
   let valList: readonly SmlListEntry[] = NO_ENTRIES;
@@ -267,7 +357,7 @@ function readGetListResponse(r: SmlReader, sink: SmlEntrySink | undefined): SmlG
     if (r.ok) sink.list(serverId);
     const n = r.list('valList');
     for (let i = 0; i < n && r.ok; i++) {
-      readListEntryInto(r, view);
+      if (!readListEntryFast(r, view)) readListEntryInto(r, view);
       if (r.ok) sink.entry(view);
     }
   }
@@ -287,7 +377,7 @@ function readGetListResponse(r: SmlReader, sink: SmlEntrySink | undefined): SmlG
 
 function readPeriodEntry(r: SmlReader): SmlPeriodEntry {
   r.list('SML_PeriodEntry', 5);
-  const objName = r.octets('objName');
+  const objName = r.id('objName');
   const unit = r.optionalSmallUnsigned('unit');
   const scaler = r.optionalSmallInteger('scaler');
   const value = readValue(r, 'value');
@@ -307,7 +397,7 @@ function readTreePath(r: SmlReader): Uint8Array[] {
 
 function readGetProfileListResponse(r: SmlReader): SmlGetProfileListResponse {
   r.list('GetProfileList.Res', 9);
-  const serverId = r.octets('serverId');
+  const serverId = r.id('serverId');
   const actTime = readTime(r, 'actTime');
   const regPeriod = r.optionalSmallUnsigned('regPeriod') ?? 0;
   const parameterTreePath = readTreePath(r);
@@ -332,7 +422,7 @@ function readGetProfileListResponse(r: SmlReader): SmlGetProfileListResponse {
 
 function readProfileHeader(r: SmlReader): SmlProfileHeaderEntry {
   r.list('SML_ProfObjHeaderEntry', 3);
-  const objName = r.octets('objName');
+  const objName = r.id('objName');
   const unit = r.optionalSmallUnsigned('unit');
   const scaler = r.optionalSmallInteger('scaler');
   return { objName, unit, scaler };
@@ -361,7 +451,7 @@ function readProfilePeriod(r: SmlReader): SmlProfilePeriod {
 
 function readGetProfilePackResponse(r: SmlReader): SmlGetProfilePackResponse {
   r.list('GetProfilePack.Res', 8);
-  const serverId = r.octets('serverId');
+  const serverId = r.id('serverId');
   const actTime = readTime(r, 'actTime');
   const regPeriod = r.optionalSmallUnsigned('regPeriod') ?? 0;
   const parameterTreePath = readTreePath(r);
@@ -384,7 +474,7 @@ function readGetProfilePackResponse(r: SmlReader): SmlGetProfilePackResponse {
 
 function readAttentionResponse(r: SmlReader): SmlAttentionResponse {
   r.list('Attention.Res', 4);
-  const serverId = r.octets('serverId');
+  const serverId = r.id('serverId');
   const attentionNo = r.octets('attentionNo');
   const attentionMsg = r.optionalOctets('attentionMsg');
   if (!r.skipIfAbsent()) r.skip(); // attentionDetails: SML_Tree, not mapped
@@ -441,6 +531,8 @@ export function readMessage(r: SmlReader, sink?: SmlEntrySink): SmlMessage | und
  */
 export function parseSmlMessages(payload: Uint8Array, base = 0, sink?: SmlEntrySink): Result<SmlMessage[]> {
   const r = new SmlReader(payload, 0, payload.length, base);
+  // A sink (decodeSmlFile) needs of the octet strings only server ids and object names.
+  r.views = sink === undefined;
   const messages: SmlMessage[] = [];
   while (r.pos < r.end) {
     if (payload[r.pos] === SML_END_OF_MESSAGE) {

@@ -1,6 +1,6 @@
 import type { MeterSnapshot } from '@smi/model';
 import { decodeSmlFile, parseSmlFile, type SmlOptions } from './decoder';
-import { crc16Kermit } from './crc-kermit';
+import { crc16Kermit } from '../common';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
 import { BUILTIN_SML_PROFILES, mergeProfiles, profileMatches, resolveQuirks } from './profiles';
 import { describeServerId } from './server-id';

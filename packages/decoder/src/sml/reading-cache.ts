@@ -1,4 +1,4 @@
-import { buildReading, convertValue, formatObis, obisFromBytes, unitFactor, type LogEntry, type Reading, type ReadingValue, type Unit } from '@smi/model';
+import { buildReading, convertValue, formatObis, unitFactor, type LogEntry, type Reading, type ReadingValue, type Unit } from '@smi/model';
 import type { SmlInt } from './tl';
 import { scaleValue } from './values';
 
@@ -9,10 +9,15 @@ import { scaleValue } from './values';
  * then only need the conversion factor, taken from the model's `unitFactor`: a power of ten is
  * folded into the SML scaler (one exact division instead of scale, convert and round), any other
  * factor goes through the model's `convertValue`. Results equal buildReading's (reading-cache.test.ts).
- * The caches are bounded and hold pure functions of their keys.
+ *
+ * Everything is kept per code (`SmlCode`): its text and its templates. Codes are found by their
+ * 6-byte object name, packed into two small integers, in an open-addressing table (no strings
+ * hashed per entry), or by their text. Bounded: the tables start over when half full.
  */
 interface Template {
   readonly reading: Reading;
+  /** Meter unit (numbers); undefined for none. */
+  readonly unit: Unit | undefined;
   /** Power of ten to add to the scaler for the unit conversion (0: none). */
   readonly exp10: number;
   /** Set when the conversion factor is not a power of ten. */
@@ -20,40 +25,81 @@ interface Template {
   readonly to?: Unit;
 }
 
-const MAX_ENTRIES = 4096;
-/** obis → (meter unit or '#' for none, or '' for non-numbers) → template. */
-const templates = new Map<string, Map<string, Template>>();
-let templateCount = 0;
-/** First three bytes → last three bytes → text (small-integer keys keep the maps fast). */
-const obisCodes = new Map<number, Map<number, string>>();
-let obisCount = 0;
+/** One OBIS code met in SML object names. */
+export interface SmlCode {
+  readonly obis: string;
+  /** Templates for numbers, one per meter unit met. */
+  readonly numeric: Template[];
+  /** Template for text, booleans and empty values. */
+  other: Template | undefined;
+}
+
+const SIZE = 4096;
+const LIMIT = SIZE / 2;
+const MAX_UNITS_PER_CODE = 16;
+const codeHi = new Int32Array(SIZE);
+const codeLo = new Int32Array(SIZE);
+let codes: (SmlCode | undefined)[] = new Array<SmlCode | undefined>(SIZE).fill(undefined);
+let byText = new Map<string, SmlCode>();
+let count = 0;
 
 type MutableReading = { -readonly [K in keyof Reading]: Reading[K] };
 
-function template(obis: string, unit: Unit | undefined, numeric: boolean): Template {
-  const sub = numeric ? (unit ?? '#') : '';
-  let perCode = templates.get(obis);
-  let t = perCode?.get(sub);
-  if (t === undefined) {
-    const probe = numeric ? buildReading(unit === undefined ? { obis, value: 1 } : { obis, value: 1, unit }) : buildReading({ obis, value: null });
-    t = { reading: probe, exp10: 0 };
-    if (numeric && unit !== undefined && probe.unit !== undefined && probe.unit !== unit) {
-      const factor = unitFactor(unit, probe.unit);
-      const exp = factor === undefined ? NaN : Math.log10(factor);
-      t = Number.isInteger(exp) ? { reading: probe, exp10: exp } : { reading: probe, exp10: 0, from: unit, to: probe.unit };
-    }
-    if (templateCount >= MAX_ENTRIES) {
-      templates.clear();
-      templateCount = 0;
-      perCode = undefined;
-    }
-    if (perCode === undefined) {
-      perCode = new Map();
-      templates.set(obis, perCode);
-    }
-    perCode.set(sub, t);
-    templateCount++;
+function reset(): void {
+  codes = new Array<SmlCode | undefined>(SIZE).fill(undefined);
+  byText = new Map();
+  count = 0;
+}
+
+/** The code of the object name at bytes[start, start + length), or undefined when not 6 bytes. */
+export function codeAt(b: Uint8Array, start: number, length: number): SmlCode | undefined {
+  if (length !== 6) return undefined;
+  const hi = ((b[start] as number) << 16) | ((b[start + 1] as number) << 8) | (b[start + 2] as number);
+  const lo = ((b[start + 3] as number) << 16) | ((b[start + 4] as number) << 8) | (b[start + 5] as number);
+  let slot = (Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 20) & (SIZE - 1);
+  for (;;) {
+    const c = codes[slot];
+    if (c === undefined) break;
+    if (codeHi[slot] === hi && codeLo[slot] === lo) return c;
+    slot = (slot + 1) & (SIZE - 1);
   }
+  const obis = formatObis({ a: hi >>> 16, b: (hi >>> 8) & 0xff, c: hi & 0xff, d: lo >>> 16, e: (lo >>> 8) & 0xff, f: lo & 0xff });
+  const c = codeOf(obis);
+  // The slot is still free: codeOf may only have emptied the whole table.
+  codeHi[slot] = hi;
+  codeLo[slot] = lo;
+  codes[slot] = c;
+  return c;
+}
+
+/** The code for an OBIS text; the table holds at most one slot per code, so it never fills up. */
+function codeOf(obis: string): SmlCode {
+  let c = byText.get(obis);
+  if (c === undefined) {
+    if (count >= LIMIT) reset();
+    c = { obis, numeric: [], other: undefined };
+    byText.set(obis, c);
+    count++;
+  }
+  return c;
+}
+
+function numericTemplate(code: SmlCode, unit: Unit | undefined): Template {
+  const list = code.numeric;
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i] as Template;
+    if (t.unit === unit) return t;
+  }
+  const obis = code.obis;
+  const probe = buildReading(unit === undefined ? { obis, value: 1 } : { obis, value: 1, unit });
+  let t: Template = { reading: probe, unit, exp10: 0 };
+  if (unit !== undefined && probe.unit !== undefined && probe.unit !== unit) {
+    const factor = unitFactor(unit, probe.unit);
+    const exp = factor === undefined ? NaN : Math.log10(factor);
+    t = Number.isInteger(exp) ? { reading: probe, unit, exp10: exp } : { reading: probe, unit, exp10: 0, from: unit, to: probe.unit };
+  }
+  if (list.length >= MAX_UNITS_PER_CODE) list.length = 0;
+  list.push(t);
   return t;
 }
 
@@ -67,52 +113,42 @@ function finish(obis: string, base: Reading, value: ReadingValue, unit: Unit | u
   return r;
 }
 
-/** A number reading: raw × 10^exp10 in `unit`, as buildReading would type and convert it. */
-export function numericReading(obis: string, raw: SmlInt, exp10: number, unit: Unit | undefined, time: string | undefined, entries?: readonly LogEntry[]): Reading {
-  const t = template(obis, unit, true);
+/** A number reading of a code: raw × 10^exp10 in `unit`, as buildReading would type and convert it. */
+export function numericReadingOf(code: SmlCode, raw: SmlInt, exp10: number, unit: Unit | undefined, time: string | undefined, entries?: readonly LogEntry[]): Reading {
+  const t = numericTemplate(code, unit);
   let v = scaleValue(raw, exp10 + t.exp10);
   if (t.from !== undefined && t.to !== undefined) v = convertValue(v, t.from, t.to) ?? v;
-  return finish(obis, t.reading, v, t.reading.unit, time, String(raw), entries);
+  return finish(code.obis, t.reading, v, t.reading.unit, time, String(raw), entries);
 }
 
-/** A text, boolean or empty reading. */
+/** A text, boolean or empty reading of a code. */
+export function otherReadingOf(code: SmlCode, value: string | boolean | null, time: string | undefined, entries?: readonly LogEntry[]): Reading {
+  code.other ??= { reading: buildReading({ obis: code.obis, value: null }), unit: undefined, exp10: 0 };
+  return finish(code.obis, code.other.reading, value, undefined, time, undefined, entries);
+}
+
+/** `numericReadingOf` by OBIS text. */
+export function numericReading(obis: string, raw: SmlInt, exp10: number, unit: Unit | undefined, time: string | undefined, entries?: readonly LogEntry[]): Reading {
+  return numericReadingOf(codeOf(obis), raw, exp10, unit, time, entries);
+}
+
+/** `otherReadingOf` by OBIS text. */
 export function otherReading(obis: string, value: string | boolean | null, time: string | undefined, entries?: readonly LogEntry[]): Reading {
-  return finish(obis, template(obis, undefined, false).reading, value, undefined, time, undefined, entries);
+  return otherReadingOf(codeOf(obis), value, time, entries);
 }
 
 /** Publishing unit and extra power of ten for numbers of this code in this meter unit. */
 export function conversionFor(obis: string, unit: Unit | undefined): { readonly unit: Unit | undefined; readonly exp10: number; readonly from?: Unit; readonly to?: Unit } {
-  const t = template(obis, unit, true);
+  const t = numericTemplate(codeOf(obis), unit);
   return t.from !== undefined && t.to !== undefined ? { unit: t.reading.unit, exp10: 0, from: t.from, to: t.to } : { unit: t.reading.unit, exp10: t.exp10 };
 }
 
 /** Canonical OBIS text of a 6-byte object name (cached), or undefined for other lengths. */
 export function obisText(objName: Uint8Array): string | undefined {
-  return obisTextAt(objName, 0, objName.length);
+  return codeAt(objName, 0, objName.length)?.obis;
 }
 
 /** Same, for the object name at bytes[start, start + length). */
 export function obisTextAt(b: Uint8Array, start: number, length: number): string | undefined {
-  if (length !== 6) return undefined;
-  const hi = ((b[start] as number) << 16) | ((b[start + 1] as number) << 8) | (b[start + 2] as number);
-  const lo = ((b[start + 3] as number) << 16) | ((b[start + 4] as number) << 8) | (b[start + 5] as number);
-  let inner = obisCodes.get(hi);
-  let s = inner?.get(lo);
-  if (s === undefined) {
-    const o = obisFromBytes(b.subarray(start, start + 6));
-    if (o === undefined) return undefined;
-    s = formatObis(o);
-    if (obisCount >= MAX_ENTRIES) {
-      obisCodes.clear();
-      obisCount = 0;
-      inner = undefined;
-    }
-    if (inner === undefined) {
-      inner = new Map();
-      obisCodes.set(hi, inner);
-    }
-    inner.set(lo, s);
-    obisCount++;
-  }
-  return s;
+  return codeAt(b, start, length)?.obis;
 }

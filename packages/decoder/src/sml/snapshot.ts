@@ -10,7 +10,7 @@ import {
 import { dlmsUnit } from '../common';
 import { POWER_SIGN_FIXES, type SmlQuirks } from './profiles';
 import type { SmlServerIdInfo } from './server-id';
-import { conversionFor, numericReading, obisText, obisTextAt, otherReading } from './reading-cache';
+import { codeAt, conversionFor, numericReading, numericReadingOf, obisText, otherReading, otherReadingOf } from './reading-cache';
 import type { SmlEntryView } from './messages';
 import type { SmlInt } from './tl';
 import type { SmlMessage, SmlTime, SmlValue } from './types';
@@ -25,6 +25,9 @@ export interface SmlSnapshotContext {
 }
 
 type SignFix = (typeof POWER_SIGN_FIXES)[keyof typeof POWER_SIGN_FIXES];
+
+/** Readings of a builder compared key by key up to this many, then indexed. */
+const MAX_LINEAR = 32;
 
 /** OBIS codes that carry the manufacturer as text (EMH/ISK/DNT style, DZG style). */
 const MANUFACTURER_OBIS = new Set(['129-129:199.130.3', '1-0:96.50.1*1']);
@@ -127,7 +130,10 @@ function fixFor(quirks: SmlQuirks): SignFix | undefined {
  * `SmlEntrySink`, and closes with the snapshot. Later values of a code replace earlier ones.
  */
 export class SmlSnapshotBuilder {
-  private readonly readings = new Map<string, Reading>();
+  /** In order of first appearance of each key; a later reading with the same key replaces it. */
+  private readonly readings: Reading[] = [];
+  /** Key → index in `readings`, built once there are too many readings to compare keys one by one. */
+  private index: Map<string, number> | undefined;
   private textManufacturer: string | undefined;
   private version: string | undefined;
   private fix: SignFix | undefined;
@@ -143,13 +149,34 @@ export class SmlSnapshotBuilder {
 
   private add(obis: string, r: Reading): void {
     if (typeof r.value === 'string' && MANUFACTURER_OBIS.has(obis)) this.textManufacturer ??= r.value;
-    this.readings.set(r.key, r);
+    const list = this.readings;
+    const key = r.key;
+    if (this.index === undefined) {
+      // A file has a dozen or two readings: comparing keys (mostly the same string objects) beats hashing.
+      for (let i = 0; i < list.length; i++) {
+        if ((list[i] as Reading).key === key) {
+          list[i] = r;
+          return;
+        }
+      }
+      list.push(r);
+      if (list.length > MAX_LINEAR) this.index = new Map(list.map((x, i) => [x.key, i]));
+      return;
+    }
+    const at = this.index.get(key);
+    if (at === undefined) {
+      this.index.set(key, list.length);
+      list.push(r);
+    } else {
+      list[at] = r;
+    }
   }
 
   /** One entry from the fast path (valid only during the call). */
   entryView(v: SmlEntryView): void {
-    const obis = obisTextAt(v.bytes, v.objStart, v.objLength);
-    if (obis === undefined) return;
+    const code = codeAt(v.bytes, v.objStart, v.objLength);
+    if (code === undefined) return;
+    const obis = code.obis;
     const time = v.valTime === undefined ? undefined : smlTimeToIso(v.valTime);
     let r: Reading;
     switch (v.kind) {
@@ -157,20 +184,20 @@ export class SmlSnapshotBuilder {
       case 'unsigned': {
         const u = v.unit === undefined ? undefined : dlmsUnit(v.unit);
         const n = this.fix !== undefined && v.kind === 'integer' ? fixedInt(obis, { type: 'integer', value: v.int, width: v.width }, this.fix) : v.int;
-        r = numericReading(obis, n, (v.scaler ?? 0) + (u?.exponent ?? 0), u?.unit, time);
+        r = numericReadingOf(code, n, (v.scaler ?? 0) + (u?.exponent ?? 0), u?.unit, time);
         break;
       }
       case 'octets':
-        r = otherReading(obis, v.octLength === 0 ? null : octetsToTextAt(v.bytes, v.octStart, v.octLength), time);
+        r = otherReadingOf(code, v.octLength === 0 ? null : octetsToTextAt(v.bytes, v.octStart, v.octLength), time);
         break;
       case 'boolean':
-        r = otherReading(obis, v.bool, time);
+        r = otherReadingOf(code, v.bool, time);
         break;
       case 'list':
-        r = otherReading(obis, v.list?.type === 'list' ? (timeValue(v.list.items) ?? null) : null, time);
+        r = otherReadingOf(code, v.list?.type === 'list' ? (timeValue(v.list.items) ?? null) : null, time);
         break;
       case 'absent':
-        r = otherReading(obis, null, time);
+        r = otherReadingOf(code, null, time);
         break;
     }
     this.add(obis, r);
@@ -216,7 +243,7 @@ export class SmlSnapshotBuilder {
   }
 
   finish(messages: readonly SmlMessage[], ctx: Omit<SmlSnapshotContext, 'quirks'>): MeterSnapshot {
-    const list = [...this.readings.values()];
+    const list = this.readings.slice();
     const time = firstTime(messages);
     const meter = meterInfo(ctx, list, this.version, this.textManufacturer);
     return time === undefined ? { protocol: 'sml', meter, readings: list } : { protocol: 'sml', meter, time, readings: list };

@@ -54,6 +54,11 @@ export class SmlReader {
   type = 0;
   /** Set by `tl()`: data length (non-list) or element count (list). */
   length = 0;
+  /**
+   * Whether `octets` returns views. A caller that needs no octet strings but ids and object names
+   * (read with `id`) turns it off: the strings are then checked and skipped, and read as empty.
+   */
+  views = true;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -164,6 +169,14 @@ export class SmlReader {
    * caller that keeps parsed messages while reusing its buffer should copy). `01` gives an empty one.
    */
   octets(what: string): Uint8Array {
+    if (!this.expect(SML_TYPE.octets, what)) return EMPTY;
+    const start = this.pos;
+    this.pos += this.length;
+    return this.views ? this.bytes.subarray(start, this.pos) : EMPTY;
+  }
+
+  /** An octet string that is always read as a view, also without `views` (server ids, object names). */
+  id(what: string): Uint8Array {
     if (!this.expect(SML_TYPE.octets, what)) return EMPTY;
     const start = this.pos;
     this.pos += this.length;

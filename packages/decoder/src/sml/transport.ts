@@ -58,10 +58,14 @@ export function unwrapSmlTransport(frame: Uint8Array): Result<SmlTransportFile> 
     return ok({ payload: u.value.subarray(0, payloadEnd), payloadOffset: 8, padding, crc, crcOk });
   }
   if (padding > 3) return fail('bad-format', 'sml-file', `padding count ${padding} (0…3 allowed)`, endAt + 5);
-  const u = unescape(frame, 8, endAt);
-  if (!u.ok) return u;
-  if (padding > u.value.length) return fail('bad-length', 'sml-file', 'padding longer than the payload', endAt + 5);
-  return ok({ payload: u.value.subarray(0, u.value.length - padding), payloadOffset: 8, padding, crc, crcOk });
+  // Usually nothing is escaped: the payload is then a view of the frame, made once.
+  const first = firstEscape(frame, 8, endAt);
+  const u = first >= 0 ? unescape(frame, 8, endAt, first) : undefined;
+  if (u !== undefined && !u.ok) return u;
+  const length = u === undefined ? endAt - 8 : u.value.length;
+  if (padding > length) return fail('bad-length', 'sml-file', 'padding longer than the payload', endAt + 5);
+  const payload = u === undefined ? frame.subarray(8, endAt - padding) : u.value.subarray(0, length - padding);
+  return ok({ payload, payloadOffset: 8, padding, crc, crcOk });
 }
 
 function isPrefixOfStart(b: Uint8Array): boolean {
@@ -69,18 +73,17 @@ function isPrefixOfStart(b: Uint8Array): boolean {
   return true;
 }
 
+/** Offset of the first aligned `1B1B1B1B` in frame[start, end), or -1. */
+function firstEscape(frame: Uint8Array, start: number, end: number): number {
+  for (let i = start; i + 4 <= end; i += 4) if (frame[i] === SML_ESCAPE && isEscapeAt(frame, i)) return i;
+  return -1;
+}
+
 /**
  * Removes escape doubling: an aligned `1B1B1B1B 1B1B1B1B` stands for one `1B1B1B1B`. Any other
  * aligned escape inside the payload is a framing error. Returns a subarray when nothing is escaped.
  */
-function unescape(frame: Uint8Array, start: number, end: number): Result<Uint8Array> {
-  let first = -1;
-  for (let i = start; i + 4 <= end; i += 4) {
-    if (frame[i] === SML_ESCAPE && isEscapeAt(frame, i)) {
-      first = i;
-      break;
-    }
-  }
+function unescape(frame: Uint8Array, start: number, end: number, first = firstEscape(frame, start, end)): Result<Uint8Array> {
   if (first < 0) return ok(frame.subarray(start, end));
   const out = new Uint8Array(end - start);
   let o = 0;

@@ -1,4 +1,5 @@
 import { bytesToHex } from '../common';
+import { ByteMemo } from '../common/byte-memo';
 import type { SmlInt } from './tl';
 import type { SmlTime } from './types';
 
@@ -23,25 +24,12 @@ export function scaleValue(raw: SmlInt, scaler: number): number {
   return Number(q) + Number(r) / 10 ** -scaler;
 }
 
-/**
- * Recently converted binary strings (server ids, public keys repeat in every file of a meter),
- * compared by content; bounded.
- */
-const hexMemo: { readonly bytes: Uint8Array; readonly hex: string }[] = [];
-const MAX_HEX_MEMO = 16;
+/** Binary strings converted so far (server ids, public keys repeat in every file of a meter). */
+const HEX = new ByteMemo<string>(64);
 
 function memoHex(bytes: Uint8Array, start: number, length: number): string {
-  search: for (const e of hexMemo) {
-    const b = e.bytes;
-    if (b.length !== length) continue;
-    for (let i = 0; i < length; i++) if (b[i] !== bytes[start + i]) continue search;
-    return e.hex;
-  }
-  const copy = bytes.slice(start, start + length);
-  const hex = bytesToHex(copy);
-  if (hexMemo.length >= MAX_HEX_MEMO) hexMemo.shift();
-  hexMemo.push({ bytes: copy, hex });
-  return hex;
+  const end = start + length;
+  return HEX.get(bytes, start, end) ?? HEX.set(bytes, start, end, bytesToHex(bytes.subarray(start, end)));
 }
 
 /** Printable ASCII → text, anything else → upper-case hex (protocol-notes §3.3: texts as strings). */

@@ -1,0 +1,60 @@
+import { obisCursor, readObis } from './obis-ref';
+import { latin1Bytes } from './testing';
+
+/**
+ * readObis finds codes it has met by their text (a word-wise lookup) and parses the others; both
+ * must give the same reference and end. The text lookup needs 16 readable bytes, so a line that
+ * is followed by more text takes it, a code at the very end of the input is parsed.
+ */
+function both(text: string): { fast: [string | undefined, number]; parsed: [string | undefined, number] } {
+  const padded = latin1Bytes(`${text}00123.456*kWh)\r\n1-0:2.8.1(000000.000*kWh)\r\n`);
+  const bare = latin1Bytes(text);
+  const fast = readObis(padded, 0, padded.length)?.code;
+  const fastEnd = obisCursor.end;
+  const parsed = readObis(bare, 0, bare.length)?.code;
+  return { fast: [fast, fastEnd], parsed: [parsed, obisCursor.end] };
+}
+
+describe('readObis by text equals readObis by parsing', () => {
+  const texts = [
+    '1-0:1.8.1(',
+    '1-0:1.8.1*255(',
+    '1-0:1.8.0.255(',
+    '1-0:1.8.0&1(',
+    '1-0:32.32.0(',
+    '0-1:24.2.1(',
+    '1-0:99.97.0(',
+    '0-0:96.13.0(',
+    '0-0:96.1.255*255(',
+    '1-0:1.8(', // not a code
+    '1-0:1.8.1 (', // blank before the bracket: parsed, ends at the blank
+    '1-0:1.8.1*255*3(', // stops after F
+    '1-0:1.8.1\u0000(', // a NUL must not read as the end of the text
+    '1-0:1.8.1-(',
+    '1234-0:1.8.1(',
+    '255-255:255.255.255*255(', // longer than the text lookup takes
+    '(', // no code at all
+  ];
+  it.each(texts)('%j', (text) => {
+    for (let k = 0; k < 3; k++) {
+      // Repeated: the first read may memoise the text, the later ones look it up.
+      const { fast, parsed } = both(text);
+      expect(fast).toEqual(parsed);
+    }
+  });
+
+  it('tells codes apart whose texts differ only after the first word or in length', () => {
+    const read = (t: string): string | undefined => {
+      const b = latin1Bytes(`${t}(1)\r\n!0000\r\n`);
+      return readObis(b, 0, b.length)?.code;
+    };
+    for (let k = 0; k < 2; k++) {
+      expect(read('1-0:1.8.1')).toBe('1-0:1.8.1');
+      expect(read('1-0:1.8.10')).toBe('1-0:1.8.10');
+      expect(read('1-0:1.8.100')).toBe('1-0:1.8.100');
+      expect(read('1-0:21.8.1')).toBe('1-0:21.8.1');
+      expect(read('1-0:1.8.1*1')).toBe('1-0:1.8.1*1');
+      expect(read('1-0:1.8.1*11')).toBe('1-0:1.8.1*11');
+    }
+  });
+});
