@@ -36,9 +36,22 @@ function lineStarts(text: string): number[] {
 }
 
 /**
+ * Whether line `k` has the same text in both blocks. Compared from the end: a changed reading
+ * usually differs in the last digits of its value.
+ */
+function sameLine(text: string, starts: readonly number[], prevText: string, prevStarts: readonly number[], k: number): boolean {
+  const a = starts[k] as number;
+  const pa = prevStarts[k] as number;
+  const b = Math.min(starts[k + 1] as number, text.length);
+  const pb = Math.min(prevStarts[k + 1] as number, prevText.length);
+  if (b - a !== pb - pa) return false;
+  for (let i = b - 1, j = pb - 1; i >= a; i--, j--) if (text.charCodeAt(i) !== prevText.charCodeAt(j)) return false;
+  return true;
+}
+
+/**
  * Interprets the data blocks of one stream. Meters send the same layout every readout with most
- * lines unchanged, so the new block is compared with the previous one, range by range (halving
- * where they differ), and unchanged lines reuse their parsed sets and readings. Changed lines
+ * lines unchanged, so the new block is compared with the previous one line by line, and unchanged lines reuse their parsed sets and readings. Changed lines
  * are parsed and typed anew (through the factory's per-set cache and the model's `buildReading`).
  * An unchanged block returns copies of the previous result's arrays.
  */
@@ -63,24 +76,11 @@ export class ReadoutInterpreter {
 
   /** Fills `lines[from, to)`, reusing the previous block's lines where the text is equal. */
   private fill(text: string, starts: readonly number[], lines: Line[], from: number, to: number, prev: Block | undefined): void {
-    if (from >= to) return;
-    if (prev !== undefined && to < prev.starts.length) {
-      const a = starts[from] as number;
-      const b = Math.min(starts[to] as number, text.length);
-      const pa = prev.starts[from] as number;
-      const pb = Math.min(prev.starts[to] as number, prev.text.length);
-      if (b - a === pb - pa && text.slice(a, b) === prev.text.slice(pa, pb)) {
-        for (let k = from; k < to; k++) lines[k] = prev.lines[k] as Line;
-        return;
-      }
+    const reusable = prev === undefined ? 0 : Math.min(to, prev.starts.length - 1);
+    for (let k = from; k < to; k++) {
+      if (prev !== undefined && k < reusable && sameLine(text, starts, prev.text, prev.starts, k)) lines[k] = prev.lines[k] as Line;
+      else lines[k] = this.parseLine(text, starts, k);
     }
-    if (to - from === 1) {
-      lines[from] = this.parseLine(text, starts, from);
-      return;
-    }
-    const mid = (from + to) >> 1;
-    this.fill(text, starts, lines, from, mid, prev);
-    this.fill(text, starts, lines, mid, to, prev);
   }
 
   private parseLine(text: string, starts: readonly number[], k: number): Line {
