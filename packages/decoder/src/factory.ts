@@ -4,9 +4,9 @@ import { fail } from './common/errors';
 import type { FrameEvent, StreamDecoder } from './common/stream';
 import { createMbusDecoder } from './mbus';
 import { createSmlDecoder } from './sml';
-import { createDsmrDecoder } from './dsmr';
+import { createP1Decoder } from './encrypted-p1-stream';
 import { createD0Decoder } from './iec62056-21';
-import { createDlmsDecoder } from './dlms';
+import { createDlmsDecoder, type DlmsProfile } from './dlms';
 import { parseKey } from './crypto';
 
 export type ProtocolChoice = ProtocolId | 'auto';
@@ -16,6 +16,8 @@ export interface DecoderOptions {
   readonly key?: string | undefined;
   /** Authentication key as hex text. */
   readonly authKey?: string | undefined;
+  /** DLMS meter profiles tried before the built-in ones (user profile files, a chosen built-in). */
+  readonly profiles?: readonly DlmsProfile[] | undefined;
 }
 
 export type FactoryResult = { readonly ok: true; readonly value: StreamDecoder } | { readonly ok: false; readonly error: string };
@@ -26,11 +28,15 @@ type Factory = (options: DecoderOptions, hints: { readonly encrypted: boolean })
 const FACTORIES: Partial<Record<ProtocolId, Factory>> = {
   mbus: () => ({ ok: true, value: createMbusDecoder() }),
   sml: () => ({ ok: true, value: createSmlDecoder() }),
-  dsmr: () => ({ ok: true, value: createDsmrDecoder() }),
+  // Plain or encrypted P1 (Smarty / Austrian envelope): the stream decides, the key is checked against it.
+  dsmr: (o) => {
+    const keys = parseKeys(o);
+    return keys.ok ? { ok: true, value: createP1Decoder(keys.value) } : keys;
+  },
   'iec62056-21': () => ({ ok: true, value: createD0Decoder() }),
   dlms: (o) => {
     const keys = parseKeys(o);
-    return keys.ok ? { ok: true, value: createDlmsDecoder(keys.value) } : keys;
+    return keys.ok ? { ok: true, value: createDlmsDecoder(o.profiles ? { ...keys.value, profiles: o.profiles } : keys.value) } : keys;
   },
 };
 

@@ -9,7 +9,7 @@ import { Topics } from './mqtt/topics';
 import { createMeterDecoder } from './meter-decoder';
 import { MeterPipeline } from './pipeline';
 import { FrameStats } from './stats';
-import { createTransport } from './transports';
+import { createMeterTransport } from './detect/meter-transport';
 import { VERSION } from './version';
 import { startWebServer } from './web/server';
 
@@ -82,7 +82,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     }
     const pipeline = new MeterPipeline(
       name,
-      createTransport(m.transport),
+      createMeterTransport(m, log, name),
       decoder.value,
       {
         snapshot: (s) => {

@@ -1,6 +1,7 @@
 import { createDecoder, type StreamDecoder } from '@smi/decoder';
 import type { MeterConfig } from './config/schema';
 import { createD0MeterDecoder } from './sessions/d0-factory';
+import { dlmsProfilesFor } from './meter-profiles';
 import { createMbusPollingSession, isMbusPolling } from './sessions/mbus-session';
 
 export type MeterDecoderResult = { ok: true; value: StreamDecoder } | { ok: false; error: string };
@@ -12,5 +13,7 @@ export type MeterDecoderResult = { ok: true; value: StreamDecoder } | { ok: fals
 export function createMeterDecoder(m: MeterConfig): MeterDecoderResult {
   if (m.protocol === 'iec62056-21') return createD0MeterDecoder(m);
   if (isMbusPolling(m)) return createMbusPollingSession(m);
-  return createDecoder(m.protocol, { key: m.key, authKey: m.authKey });
+  const profiles = dlmsProfilesFor(m);
+  if (!profiles.ok) return profiles;
+  return createDecoder(m.protocol, { key: m.key, authKey: m.authKey, profiles: profiles.value });
 }

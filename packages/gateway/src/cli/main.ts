@@ -9,6 +9,7 @@ import { startGateway } from '../gateway';
 import { VERSION } from '../version';
 import { runDecode } from './decode';
 import { runDiscovery } from './discovery';
+import { registerDetect } from './detect';
 import { runSimulate, type SimulateOptions } from './simulate';
 import { SIMULATORS } from '../simulators';
 import { UsageError } from './input';
@@ -124,6 +125,8 @@ export function buildProgram(): Command {
     .action(async (o: SimulateOptions) => {
       await runSimulate(o);
     });
+
+  registerDetect(program, out, err);
 
   program
     .command('config-schema')

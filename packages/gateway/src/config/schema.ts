@@ -62,6 +62,7 @@ const meterSchema = z.strictObject({
   transport: transportSchema,
   key: hexKey.optional().describe('Decryption key (secret)'),
   authKey: hexKey.optional().describe('Authentication key (secret)'),
+  profiles: z.array(z.string().min(1)).optional().describe('DLMS meter profiles tried before the built-in ones: built-in ids (lg-e570-cii) or paths to JSON profile files'),
   staleAfterSeconds: z.number().int().positive().default(120).describe('Meter is reported offline when silent this long'),
   iec62056: iec62056Schema.optional().describe('IEC 62056-21 (D0) settings; protocol iec62056-21 only'),
   mbus: mbusSchema.optional().describe('Wired M-Bus polling; protocol mbus only'),

@@ -166,6 +166,19 @@ describe('D0RequestSession against the simulated meter', () => {
     l.session.stop();
   });
 
+  it('after the line reopens (at the transport\'s speed) it switches to 300 Bd again', async () => {
+    const l = line({ mode: 'A' }, { lineBaud: 115200 });
+    l.session.start(l.io);
+    await jest.advanceTimersByTimeAsync(10000);
+    l.session.stop();
+    l.state.gatewayBaud = 115200; // the transport opened the port again
+    l.session.start(l.io);
+    await jest.advanceTimersByTimeAsync(10000);
+    expect(l.bauds).toEqual([300, 300]);
+    expect(l.snapshots()).toHaveLength(2);
+    l.session.stop();
+  });
+
   it('sends the device address; a meter with another address stays silent → truncated, counted via emit', async () => {
     const ok = line({ address: '63355730' }, { address: '63355730' });
     ok.session.start(ok.io);
@@ -213,6 +226,28 @@ describe('D0RequestSession against the simulated meter', () => {
     await jest.advanceTimersByTimeAsync(200000);
     expect(l.errors()).toEqual([]);
     expect(l.snapshots().map((s) => value(s, 'energy_import_total'))).toEqual([8048.375]);
+    l.session.stop();
+  });
+
+  it('line noise does not keep the wait for the identification open for ever', async () => {
+    const l = line({ address: '1' }, { address: '2', readoutIntervalMs: 600000 });
+    l.session.start(l.io);
+    const noise = setInterval(() => l.pushed.push(...l.session.push(Uint8Array.of(0x55, 0xaa))), 100);
+    await jest.advanceTimersByTimeAsync(10000);
+    clearInterval(noise);
+    expect(l.errors()).toEqual(['truncated']);
+    l.session.stop();
+  });
+
+  it('does not interrupt a readout that outlasts the interval; the due readout is skipped', async () => {
+    // ~150 s readout, interval 20 s: one request, one readout, then the schedule goes on
+    const l = line({ mode: 'C' }, { readoutIntervalMs: 20000 }, { chunk: 64, gapMs: 1000 });
+    l.session.start(l.io);
+    await jest.advanceTimersByTimeAsync(155000);
+    expect(l.written.filter((w) => w.startsWith('/?'))).toHaveLength(1);
+    expect(l.snapshots()).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(10000);
+    expect(l.written.filter((w) => w.startsWith('/?'))).toHaveLength(2);
     l.session.stop();
   });
 

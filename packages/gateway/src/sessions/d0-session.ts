@@ -1,4 +1,4 @@
-import { D0_INITIAL_BAUD, D0MasterSession, fail, type D0Mode, type FrameEvent, type MasterCommand } from '@smi/decoder';
+import { D0_INITIAL_BAUD, D0MasterSession, fail, transmitMs, type D0Mode, type FrameEvent, type MasterCommand } from '@smi/decoder';
 import type { MeterSession, SessionIo } from '../session';
 
 export interface D0RequestOptions {
@@ -23,6 +23,12 @@ type LineCommand = Extract<MasterCommand, { type: 'send' | 'wait' | 'set-baud' |
 const LAYER = 'iec62056-21-session';
 
 /**
+ * Bytes allowed for the identification when bounding the wait for it: the standard's 16-character
+ * ident makes 23 with `/XXXZ` and CR LF; meters send longer ones, so four times the standard's.
+ */
+const IDENT_BYTES = 64;
+
+/**
  * IEC 62056-21 modes A, B, C (and E in readout mode) on an open line: every
  * `readoutIntervalMs` the pure `D0MasterSession` signs on; this class carries out what it asks
  * (writes, pauses, baud switches on the port) in order, measures the silence behind each
@@ -41,9 +47,13 @@ export class D0RequestSession implements MeterSession {
   private firstTimer: NodeJS.Timeout | undefined;
   private expectTimer: NodeJS.Timeout | undefined;
   private expectMs = 0;
+  /** No byte restarts the expect timer beyond this (epoch ms). */
+  private expectDeadline = Infinity;
   private readonly pauses = new Set<NodeJS.Timeout>();
   private portBaud: number;
   private idleBytes = 0;
+  /** When the last command was carried out (a send: when the bytes were handed to the port). */
+  private lastDoneAt = 0;
   private warnedNoBaud = false;
 
   constructor(private readonly options: D0RequestOptions) {
@@ -68,6 +78,8 @@ export class D0RequestSession implements MeterSession {
   start(io: SessionIo): void {
     this.stop();
     this.io = io;
+    // The line (re)opened at the transport's own speed.
+    this.portBaud = this.options.lineBaud ?? D0_INITIAL_BAUD;
     const canSwitch = io.setBaudRate !== undefined;
     this.master = new D0MasterSession({
       address: this.options.address,
@@ -102,7 +114,7 @@ export class D0RequestSession implements MeterSession {
       this.idleBytes += chunk.length;
       return [];
     }
-    if (this.expectTimer) this.armExpect(this.expectMs);
+    if (this.expectTimer) this.armExpect(Math.min(this.expectMs, this.expectDeadline - Date.now()));
     const events = this.carryOut(master.receive(chunk));
     if (!this.signedOn()) this.clearExpect();
     return events;
@@ -190,13 +202,18 @@ export class D0RequestSession implements MeterSession {
     switch (c.type) {
       case 'send':
         io.log.trace(`${this.options.label}: → ${printable(c.bytes)}`);
-        await io.write(c.bytes);
+        this.lastDoneAt = Date.now();
+        await io.write(c.bytes); // resolves once drained: the bytes' time on the wire has passed
         return;
       case 'wait':
         await this.pause(c.ms);
+        this.lastDoneAt = Date.now();
         return;
       case 'set-baud':
-        await this.pause(c.afterMs);
+        // `afterMs` counts from the previous command (for a send: from handing the bytes over,
+        // so the drain already spent most of it).
+        await this.pause(this.lastDoneAt + c.afterMs - Date.now());
+        this.lastDoneAt = Date.now();
         if (generation !== this.generation || c.baud === this.portBaud) return;
         if (io.setBaudRate) {
           io.log.debug(`${this.options.label}: switching the port from ${this.portBaud} to ${c.baud} Bd`);
@@ -208,6 +225,11 @@ export class D0RequestSession implements MeterSession {
         }
         return;
       case 'expect':
+        this.lastDoneAt = Date.now();
+        // Bytes restart the timer (silence is what counts), but line noise or a push meter must
+        // not keep a sign-on waiting for ever: the identification is short.
+        this.expectDeadline = c.what === 'identification' ? Date.now() + c.timeoutMs + transmitMs(IDENT_BYTES, this.portBaud) : Infinity;
+        this.expectMs = c.timeoutMs;
         this.armExpect(c.timeoutMs);
         return;
     }
@@ -226,7 +248,6 @@ export class D0RequestSession implements MeterSession {
 
   private armExpect(ms: number): void {
     if (this.expectTimer) clearTimeout(this.expectTimer);
-    this.expectMs = ms;
     const generation = this.generation;
     this.expectTimer = setTimeout(() => {
       this.expectTimer = undefined;
@@ -235,7 +256,7 @@ export class D0RequestSession implements MeterSession {
       const events = this.carryOut(master.timeout());
       for (const e of events) if (!e.ok) this.io?.log.debug(`${this.options.label}: readout failed (${e.error.kind}): ${e.error.message}`);
       this.emitLater(events);
-    }, ms);
+    }, Math.max(0, ms));
   }
 
   private clearExpect(): void {

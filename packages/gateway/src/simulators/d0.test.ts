@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createD0Decoder, D0MasterSession, type FrameEvent } from '@smi/decoder';
-import { d0Simulator, parseD0Readout, toActions } from './d0';
+import { d0Simulator, parseD0Readout, SWITCH_GRACE_MS, toActions } from './d0';
 import type { SimulatorAction } from './simulator';
 
 const FIXTURE = join(__dirname, '../../../decoder/fixtures/d0/smartmeter-obis-iskra-mt174.txt');
@@ -28,11 +28,14 @@ describe('d0 simulator', () => {
     expect(wire.equals(readFileSync(FIXTURE))).toBe(true);
   });
 
-  it('folds the meter\'s reaction time into the next action', () => {
+  it('folds the meter\'s reaction time into the next action; the drain covers most of the wire time', () => {
     expect(toActions([{ type: 'wait', ms: 200 }, { type: 'send', bytes: ascii('x') }, { type: 'wait', ms: 50 }, { type: 'set-baud', baud: 9600, afterMs: 10 }, { type: 'handover', protocol: 'hdlc', baud: 9600 }])).toEqual([
       { send: ascii('x'), afterMs: 200 },
       { setBaud: 9600, afterMs: 60 },
     ]);
+    // the wire time after a send is mostly spent by the runner's drain: only a short grace follows
+    expect(toActions([{ type: 'send', bytes: ascii('x') }, { type: 'set-baud', baud: 300, afterMs: 9900 }])).toEqual([{ send: ascii('x'), afterMs: 0 }, { setBaud: 300, afterMs: SWITCH_GRACE_MS }]);
+    expect(toActions([{ type: 'send', bytes: ascii('x') }, { type: 'set-baud', baud: 300, afterMs: 100 }])).toEqual([{ send: ascii('x'), afterMs: 0 }, { setBaud: 300, afterMs: 100 }]);
   });
 
   it('mode D pushes identification and data at 2400 7E1; the D0 decoder reads them', () => {

@@ -34,22 +34,38 @@ export function parseD0Readout(bytes: Uint8Array): D0Readout {
   return { manufacturerId: id.value.manufacturerId, ident: id.value.ident, data: block.map((l) => `${l}\r\n`).join('') };
 }
 
+/**
+ * Longest pause between a send and the baud switch after it. The session asks for the bytes'
+ * time on the wire; the runner already drains the port before the next action (on a UART the
+ * bytes have left by then), but a speed change flushes the port's buffers (serialport's `update`
+ * calls `tcflush`) and a pty's drain returns before socat has taken everything, so a short grace
+ * keeps the tail of a long readout without making the meter deaf for the whole wire time.
+ */
+export const SWITCH_GRACE_MS = 500;
+
+/** Reaction time of the simulated meter unless set: inside the standard's 200–1500 ms, clear of the master's own switch. */
+export const DEFAULT_REACTION_MS = 400;
+
 /** A session's commands as runner actions: pauses fold into the next action's `afterMs`. */
 export function toActions(commands: readonly MeterCommand[]): SimulatorAction[] {
   const out: SimulatorAction[] = [];
   let pause = 0;
+  let afterSend = false;
   for (const c of commands) {
     switch (c.type) {
       case 'wait':
         pause += c.ms;
+        afterSend = false;
         break;
       case 'send':
         out.push({ send: c.bytes, afterMs: pause });
         pause = 0;
+        afterSend = true;
         break;
       case 'set-baud':
-        out.push({ setBaud: c.baud, afterMs: pause + c.afterMs });
+        out.push({ setBaud: c.baud, afterMs: pause + (afterSend ? Math.min(c.afterMs, SWITCH_GRACE_MS) : c.afterMs) });
         pause = 0;
+        afterSend = false;
         break;
       case 'handover':
         // Mode E binary: the line would now carry HDLC; this simulator has no DLMS server.
@@ -70,7 +86,7 @@ function number(settings: Readonly<Record<string, string>>, key: string): number
 /**
  * An IEC 62056-21 meter (the pure `D0MeterSimulator` on a port). Settings: `mode=A|B|C|D|E`
  * (default C), `recording=NAME` (built-in readout, default `d0-iskra-mt174`) or `file=PATH` (a
- * captured readout), `maxBaud` (default 9600), `address`, `wakeUpNuls`, `reactionMs`,
+ * captured readout), `maxBaud` (default 9600), `address`, `wakeUpNuls`, `reactionMs` (default 400),
  * `manufacturer`, `ident`, `escape` (mode E, default 2). Modes A–C/E answer `/?!` at
  * 300 7E1; mode D pushes its telegram at 2400 7E1 every interval.
  */
@@ -91,7 +107,7 @@ export const d0Simulator: SimulatorFactory = ({ settings }) => {
     ...(maxBaud === undefined ? {} : { maxBaud }),
     ...(settings['address'] === undefined ? {} : { address: settings['address'] }),
     ...(wakeUpNuls === undefined ? {} : { wakeUpNuls }),
-    ...(reactionMs === undefined ? {} : { reactionMs }),
+    reactionMs: reactionMs ?? DEFAULT_REACTION_MS,
     ...(settings['escape'] === undefined ? {} : { escape: settings['escape'] }),
   });
   const description = `IEC 62056-21 meter, mode ${mode} (${readout.manufacturerId} ${readout.ident}${file ? `, ${file}` : `, ${name}`})`;

@@ -1,0 +1,91 @@
+import { fail } from './common/errors';
+import type { FrameEvent, StreamDecoder } from './common/stream';
+import { createEncryptedP1Framer, unwrapEncryptedP1 } from './dlms';
+import { createDsmrDecoder } from './dsmr';
+
+export interface P1StreamOptions {
+  /** Decryption key (GUEK). With a key, plain telegrams are rejected (`not-encrypted`). */
+  readonly key?: Uint8Array;
+  /** AAD key; default: the fixed Smarty key (Austrian meters: the GAK from the grid operator). */
+  readonly authKey?: Uint8Array;
+}
+
+const LAYER = 'p1-envelope';
+const GLO_CIPHERING = 0xdb;
+
+type Mode = 'undecided' | 'plain' | 'encrypted';
+
+/**
+ * A DSMR P1 stream that may be encrypted (Luxembourg Smarty, Austrian P1: a general-glo-ciphering
+ * envelope per telegram, §1.6). The first complete unit decides the mode for the rest of the
+ * stream: an envelope (`DB 08 …`, found by the envelope framer) or a plain telegram that decodes.
+ * Until then both paths see the bytes; plain framing errors are held back once a `DB` byte was
+ * seen, since ciphertext is full of `/` and `!`.
+ *
+ * Key diagnostics as for DLMS: an envelope without a key is `missing-key`; a wrong key is
+ * `auth-failed` (tag) or `decrypt-failed` (no tag, plaintext is no telegram); a plain telegram
+ * while a key is configured is `not-encrypted`. The decrypted telegram's own CRC is checked by the
+ * DSMR decoder.
+ */
+export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder {
+  const envelopes = createEncryptedP1Framer();
+  const plain = createDsmrDecoder();
+  let mode: Mode = 'undecided';
+  let sawGloTag = false;
+  let envelopeDiscarded = 0;
+
+  function unwrap(envelope: Uint8Array): FrameEvent[] {
+    if (!options.key) return [{ ok: false, error: fail('missing-key', LAYER, 'the meter sends encrypted telegrams and no key is configured').error, frame: envelope }];
+    const opened = unwrapEncryptedP1(envelope, options.authKey ? { key: options.key, authKey: options.authKey } : { key: options.key });
+    if (!opened.ok) return [{ ok: false, error: opened.error, frame: envelope }];
+    // One envelope holds exactly one telegram: a fresh decoder, flushed, reports it whole or why not.
+    const inner = createDsmrDecoder();
+    const events = [...inner.push(opened.value), ...inner.flush()];
+    return events.length > 0 ? events : [{ ok: false, error: fail('decrypt-failed', LAYER, 'decrypted content holds no P1 telegram').error, frame: envelope }];
+  }
+
+  /** With a key configured, a plain telegram is refused (as a DLMS decoder refuses plain pushes). */
+  function checkPlain(events: FrameEvent[]): FrameEvent[] {
+    if (!options.key) return events;
+    return events.map((e) =>
+      e.ok ? { ok: false, error: fail('not-encrypted', LAYER, 'a key is configured but the telegram is not encrypted').error, frame: e.frame } : e,
+    );
+  }
+
+  function pushEnvelopes(chunk: Uint8Array): { events: FrameEvent[]; found: boolean } {
+    const r = envelopes.push(chunk);
+    envelopeDiscarded += r.discarded;
+    const events: FrameEvent[] = r.errors.map((error) => ({ ok: false, error }));
+    for (const f of r.frames) events.push(...unwrap(f));
+    return { events, found: r.frames.length > 0 };
+  }
+
+  return {
+    protocol: 'dsmr',
+    get discardedBytes() {
+      return mode === 'encrypted' ? envelopeDiscarded : plain.discardedBytes;
+    },
+    push(chunk) {
+      if (mode === 'encrypted') return pushEnvelopes(chunk).events;
+      if (mode === 'plain') return checkPlain(plain.push(chunk));
+      if (chunk.includes(GLO_CIPHERING)) sawGloTag = true;
+      const env = pushEnvelopes(chunk);
+      const fromPlain = plain.push(chunk);
+      if (env.found) {
+        mode = 'encrypted';
+        return env.events;
+      }
+      if (fromPlain.some((e) => e.ok)) {
+        mode = 'plain';
+        return [...env.events, ...checkPlain(fromPlain)];
+      }
+      return sawGloTag ? env.events : [...env.events, ...fromPlain];
+    },
+    flush() {
+      if (mode === 'encrypted') return [];
+      const rest = plain.flush();
+      if (mode === 'undecided' && sawGloTag) return [];
+      return checkPlain(rest);
+    },
+  };
+}
