@@ -10,7 +10,7 @@ import { MqttRecorder } from './test-support/mqtt-recorder';
 import { startPtyPair, type PtyPair } from './test-support/socat';
 import { runGateway, type GatewayProcess } from './test-support/gateway-process';
 import { waitFor } from './test-support/ports';
-import { runSimulatorCli, type SimulatorProcess } from './test-support/simulator-cli';
+import { runSimulatorCli, type SimulatorProcess } from './test-support/simulator-process';
 
 jest.setTimeout(60000);
 

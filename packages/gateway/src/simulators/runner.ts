@@ -15,21 +15,24 @@ export async function runSimulator(sim: MeterSimulator, path: string, intervalMs
   const port = new SerialPort({ path, ...sim.line, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   log.info(`simulating ${sim.description} on ${path} (${sim.line.baudRate} ${sim.line.dataBits}${sim.line.parity[0]?.toUpperCase()}${sim.line.stopBits})`);
-  const timers = new Set<NodeJS.Timeout>();
+  // Pending pauses: on stop they end at once (and the queue stops), so stopping never hangs.
+  const pauses = new Map<NodeJS.Timeout, () => void>();
+  let stopped = false;
   let chain: Promise<void> = Promise.resolve();
   const later = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       const t = setTimeout(() => {
-        timers.delete(t);
+        pauses.delete(t);
         resolve();
       }, ms);
-      timers.add(t);
+      pauses.set(t, resolve);
     });
   const write = (bytes: Uint8Array): Promise<void> =>
     new Promise((resolve, reject) => port.write(Buffer.from(bytes), (err) => (err ? reject(err) : port.drain(() => resolve()))));
   const perform = async (actions: readonly SimulatorAction[]): Promise<void> => {
     for (const a of actions) {
       if (a.afterMs) await later(a.afterMs);
+      if (stopped) return;
       if ('send' in a) await write(a.send);
       else await new Promise<void>((resolve, reject) => port.update({ baudRate: a.setBaud }, (err) => (err ? reject(err) : resolve())));
     }
@@ -54,7 +57,12 @@ export async function runSimulator(sim: MeterSimulator, path: string, intervalMs
   return {
     stop: async () => {
       if (pushTimer) clearTimeout(pushTimer);
-      for (const t of timers) clearTimeout(t);
+      stopped = true;
+      for (const [t, resolve] of pauses) {
+        clearTimeout(t);
+        resolve();
+      }
+      pauses.clear();
       await chain;
       if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     },
