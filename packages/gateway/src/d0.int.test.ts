@@ -9,9 +9,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { validateHaSensorConfig } from '@smi/discovery';
-import { startMosquitto, type Mosquitto } from './test-support/mosquitto';
-import { MqttRecorder } from './test-support/mqtt-recorder';
-import { startPtyPair, type PtyPair } from './test-support/socat';
+import type { Mosquitto } from './test-support/mosquitto';
+import { startLineHarness, type LineHarness } from './test-support/line-harness';
+import type { MqttRecorder } from './test-support/mqtt-recorder';
+import type { PtyPair } from './test-support/socat';
 import { runGateway, type GatewayProcess } from './test-support/gateway-process';
 import { runSimulatorProcess, type SimulatorProcess } from './test-support/simulator-process';
 import { waitFor } from './test-support/ports';
@@ -40,19 +41,18 @@ describe('gateway: simulated IEC 62056-21 mode C meter on a pty → Home Assista
     timezone: 'Europe/Ljubljana', // the meter clock has no offset; the gateway adds the zone's
   });
 
+  let h: LineHarness | undefined;
+
   beforeAll(async () => {
-    broker = await startMosquitto();
-    pty = await startPtyPair();
-    ha = await MqttRecorder.connect(broker.url, [`${PREFIX}/#`, 'smi/#']);
+    h = await startLineHarness();
+    ({ broker, pty, ha } = h);
     sim = await runSimulatorProcess('d0', pty.meterSide, { mode: 'C', address: METER });
   });
 
   afterAll(async () => {
     await gw?.stop();
     await sim?.stop();
-    await ha?.close();
-    await pty?.stop();
-    await broker?.stop();
+    await h?.stop();
   });
 
   it('asks with the address, switches to 9600 Bd, and publishes the MT174 readout with its classes', async () => {

@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { hexToBytes } from '@smi/decoder';
 import { validateHaSensorConfig } from '@smi/discovery';
 import { ENCRYPTED_P1_DEMO_KEY, encryptedP1Simulator } from './simulators/encrypted-p1';
-import { startMosquitto, type Mosquitto } from './test-support/mosquitto';
-import { MqttRecorder } from './test-support/mqtt-recorder';
-import { startPtyPair, type PtyPair } from './test-support/socat';
+import type { Mosquitto } from './test-support/mosquitto';
+import { startLineHarness, type LineHarness } from './test-support/line-harness';
+import type { MqttRecorder } from './test-support/mqtt-recorder';
+import type { PtyPair } from './test-support/socat';
 import { FIXTURES, runCli, runGateway, type GatewayProcess } from './test-support/gateway-process';
 import { waitFor } from './test-support/ports';
 import { runSimulatorCli, type SimulatorProcess } from './test-support/simulator-process';
@@ -45,18 +46,19 @@ describe('gateway: encrypted DLMS and P1 meters → Home Assistant', () => {
   const sims: SimulatorProcess[] = [];
   let gw: GatewayProcess | undefined;
 
+  let h: LineHarness | undefined;
+
   beforeAll(async () => {
-    broker = await startMosquitto();
-    ptys = await Promise.all([startPtyPair(), startPtyPair(), startPtyPair(), startPtyPair()]);
-    ha = await MqttRecorder.connect(broker.url, [`${PREFIX}/#`, 'smi/#']);
+    h = await startLineHarness(4);
+    broker = h.broker;
+    ptys = [...h.ptys];
+    ha = h.ha;
   });
 
   afterAll(async () => {
     await gw?.stop();
     await Promise.all(sims.map((s) => s.stop()));
-    await ha?.close();
-    await Promise.all(ptys.map((p) => p.stop()));
-    await broker?.stop();
+    await h?.stop();
   });
 
   it('decrypts the L+G E570 (HDLC), the EVN Kaifa (M-Bus carrier) and the Smarty P1 meter with the configured keys', async () => {

@@ -5,9 +5,8 @@
  * to a real Mosquitto broker. Asserts what Home Assistant would receive.
  */
 import { validateHaSensorConfig } from '@smi/discovery';
-import { startMosquitto, type Mosquitto } from './test-support/mosquitto';
-import { MqttRecorder } from './test-support/mqtt-recorder';
-import { startPtyPair, type PtyPair } from './test-support/socat';
+import { startLineHarness, type LineHarness } from './test-support/line-harness';
+import type { MqttRecorder } from './test-support/mqtt-recorder';
 import { runGateway, type GatewayProcess } from './test-support/gateway-process';
 import { waitFor } from './test-support/ports';
 import { runSimulatorCli, type SimulatorProcess } from './test-support/simulator-process';
@@ -19,19 +18,18 @@ const HEAT = '06855817';
 const WATER = '12000071';
 
 describe('gateway: M-Bus heat and water meters polled over a serial line → Home Assistant', () => {
-  let broker: Mosquitto;
-  let pty: PtyPair;
+  let h: LineHarness;
   let ha: MqttRecorder;
-  let sim: SimulatorProcess | undefined;
   let gw: GatewayProcess | undefined;
+  let sim: SimulatorProcess | undefined;
 
   beforeAll(async () => {
-    broker = await startMosquitto();
-    pty = await startPtyPair();
-    ha = await MqttRecorder.connect(broker.url, [`${PREFIX}/#`, 'smi/#']);
+    h = await startLineHarness();
+    ha = h.ha;
+    const { broker, pty } = h;
     // two slaves; every readout comes as two telegrams ("more records follow", FCB toggling)
-    sim = await runSimulatorCli(['--meter', 'mbus', '--port', pty.meterSide, '--set', 'frame=kamstrup-multical-601,itron-cyble-water', '--set', 'address=17,2', '--set', 'split=2']);
-    gw = runGateway({
+    sim = h.track(await runSimulatorCli(['--meter', 'mbus', '--port', pty.meterSide, '--set', 'frame=kamstrup-multical-601,itron-cyble-water', '--set', 'address=17,2', '--set', 'split=2']));
+    gw = h.track(runGateway({
       meters: [
         {
           name: 'heating',
@@ -45,16 +43,10 @@ describe('gateway: M-Bus heat and water meters polled over a serial line → Hom
       homeassistant: { reannounceDelayMs: 300 },
       web: { enabled: false },
       logLevel: 'debug',
-    });
+    }));
   });
 
-  afterAll(async () => {
-    await gw?.stop();
-    await sim?.stop();
-    await ha?.close();
-    await pty?.stop();
-    await broker?.stop();
-  });
+  afterAll(() => h?.stop());
 
   it('publishes the heat meter with the values of the real Kamstrup frame and correct units and classes', async () => {
     const state = JSON.parse((await ha.next(`smi/${HEAT}/state`, 0, () => true, 15000)).payload) as Record<string, unknown>;

@@ -4,9 +4,10 @@
  * publishes to a real Mosquitto broker.
  */
 import { validateHaSensorConfig } from '@smi/discovery';
-import { startMosquitto, type Mosquitto } from './test-support/mosquitto';
-import { MqttRecorder } from './test-support/mqtt-recorder';
-import { startPtyPair, type PtyPair } from './test-support/socat';
+import type { Mosquitto } from './test-support/mosquitto';
+import { startLineHarness, type LineHarness } from './test-support/line-harness';
+import type { MqttRecorder } from './test-support/mqtt-recorder';
+import type { PtyPair } from './test-support/socat';
 import { runGateway, type GatewayProcess } from './test-support/gateway-process';
 import { runSimulatorProcess, type SimulatorProcess } from './test-support/simulator-process';
 
@@ -32,18 +33,17 @@ describe('gateway: simulated SML meter on a pty → Home Assistant on a real bro
   let gw: GatewayProcess | undefined;
   let sim: SimulatorProcess | undefined;
 
+  let h: LineHarness | undefined;
+
   beforeAll(async () => {
-    broker = await startMosquitto();
-    pty = await startPtyPair();
-    ha = await MqttRecorder.connect(broker.url, [`${PREFIX}/#`, 'smi/#']);
+    h = await startLineHarness();
+    ({ broker, pty, ha } = h);
   });
 
   afterAll(async () => {
     await gw?.stop();
     await sim?.stop();
-    await ha?.close();
-    await pty?.stop();
-    await broker?.stop();
+    await h?.stop();
   });
 
   it('publishes the EMH values with their Home Assistant classes, and rejects corrupt files as bad-crc', async () => {
