@@ -3,7 +3,7 @@ import { detectProtocol } from './detect';
 import { fail } from './common/errors';
 import type { FrameEvent, StreamDecoder } from './common/stream';
 import { createMbusDecoder } from './mbus';
-import { createSmlDecoder } from './sml';
+import { createSmlDecoder, type SmlOptions } from './sml';
 import { createP1Decoder } from './encrypted-p1-stream';
 import { createD0Decoder } from './iec62056-21';
 import { createDlmsDecoder, type DlmsProfile } from './dlms';
@@ -18,6 +18,8 @@ export interface DecoderOptions {
   readonly authKey?: string | undefined;
   /** DLMS meter profiles tried before the built-in ones (user profile files, a chosen built-in). */
   readonly profiles?: readonly DlmsProfile[] | undefined;
+  /** SML settings: configured model, forced quirks, accepting files whose file CRC fails. */
+  readonly sml?: SmlOptions | undefined;
 }
 
 export type FactoryResult = { readonly ok: true; readonly value: StreamDecoder } | { readonly ok: false; readonly error: string };
@@ -27,7 +29,7 @@ type Factory = (options: DecoderOptions, hints: { readonly encrypted: boolean })
 /** Stream decoders by protocol id. A protocol missing here says so clearly instead of guessing. */
 const FACTORIES: Partial<Record<ProtocolId, Factory>> = {
   mbus: () => ({ ok: true, value: createMbusDecoder() }),
-  sml: () => ({ ok: true, value: createSmlDecoder() }),
+  sml: (o) => ({ ok: true, value: createSmlDecoder(o.sml ?? {}) }),
   // Plain or encrypted P1 (Smarty / Austrian envelope): the stream decides, the key is checked against it.
   dsmr: (o) => {
     const keys = parseKeys(o);

@@ -15,5 +15,15 @@ export function createMeterDecoder(m: MeterConfig): MeterDecoderResult {
   if (isMbusPolling(m)) return createMbusPollingSession(m);
   const profiles = dlmsProfilesFor(m);
   if (!profiles.ok) return profiles;
-  return createDecoder(m.protocol, { key: m.key, authKey: m.authKey, profiles: profiles.value });
+  if (m.sml && m.protocol !== 'sml' && m.protocol !== 'auto') return { ok: false, error: `sml: settings for protocol sml, but the meter's protocol is ${m.protocol}` };
+  const sml = m.sml && {
+    acceptBadFileCrc: m.sml.acceptBadFileCrc,
+    ...(m.sml.model === undefined ? {} : { model: m.sml.model }),
+    ...(m.sml.quirks === undefined ? {} : { quirks: stripUndefined(m.sml.quirks) }),
+  };
+  return createDecoder(m.protocol, { key: m.key, authKey: m.authKey, profiles: profiles.value, sml });
+}
+
+function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }

@@ -56,6 +56,19 @@ const mbusSchema = z.strictObject({
   pollIntervalSeconds: z.number().int().min(5).default(60),
 });
 
+const smlSchema = z.strictObject({
+  model: z.string().min(1).optional().describe('Meter model (SML does not send one): used to match meter profiles'),
+  acceptBadFileCrc: z.boolean().default(false).describe('Decode files whose file CRC fails when every message CRC holds'),
+  quirks: z
+    .strictObject({
+      powerSignFix: z.enum(['dzg-int16-unsigned', 'none']).optional().describe('Reinterpret mis-signed power (DZG DVS74 firmware); none switches a profile\'s fix off'),
+      ignoreMessageCrc: z.boolean().optional().describe('Accept wrong message CRCs when the file CRC holds'),
+      alternativeCrc: z.enum(['kermit', 'none']).optional().describe('Also accept this CRC variant (Holley meters)'),
+    })
+    .optional()
+    .describe('Quirks forced for this meter; they override the built-in meter profiles'),
+});
+
 const meterSchema = z.strictObject({
   name: z.string().min(1).optional().describe('Label used in logs'),
   protocol: z.enum(PROTOCOL_CHOICES).default('dsmr'),
@@ -66,6 +79,7 @@ const meterSchema = z.strictObject({
   staleAfterSeconds: z.number().int().positive().default(120).describe('Meter is reported offline when silent this long'),
   iec62056: iec62056Schema.optional().describe('IEC 62056-21 (D0) settings; protocol iec62056-21 only'),
   mbus: mbusSchema.optional().describe('Wired M-Bus polling; protocol mbus only'),
+  sml: smlSchema.optional().describe('SML settings; protocol sml (or auto) only'),
 });
 
 const brokerSchema = z.strictObject({
