@@ -7,3 +7,4 @@ export * from './registry';
 export * from './snapshot';
 export * from './reading';
 export * from './ids';
+export * from './optional';

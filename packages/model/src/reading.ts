@@ -3,6 +3,7 @@ import { describeObis, type DescribeContext } from './registry';
 import type { LogEntry, Reading, ReadingValue } from './snapshot';
 import { convertValue, normalizeUnit, unitFactor, type Unit } from './units';
 import type { ObisCode } from './obis';
+import { optional } from './optional';
 
 /** Quantity implied by a unit, for values whose OBIS code does not tell (unknown or ambiguous). */
 const UNIT_QUANTITY: Readonly<Partial<Record<Unit, Quantity>>> = {
@@ -28,10 +29,6 @@ export interface RawReading {
   readonly raw?: string;
   readonly channel?: number;
   readonly entries?: readonly LogEntry[];
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { crc16Arc, crc16Kermit, crc16X25 } from './crc';
+import { seededRandom } from './testing';
 
 const check = new TextEncoder().encode('123456789');
 
@@ -16,18 +17,6 @@ const arcRef = (d: Uint8Array, s: number, e: number): number => bitwise(d, s, e,
 const x25Ref = (d: Uint8Array, s: number, e: number): number => bitwise(d, s, e, 0x8408, 0xffff, 0xffff);
 const kermitRef = (d: Uint8Array, s: number, e: number): number => bitwise(d, s, e, 0x8408, 0x0000, 0x0000);
 
-/** mulberry32: seeded, so a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('CRC-16 catalogue check values', () => {
   it('CRC-16/ARC of "123456789" is 0xBB3D', () => expect(crc16Arc(check)).toBe(0xbb3d));
   it('CRC-16/X.25 of "123456789" is 0x906E', () => expect(crc16X25(check)).toBe(0x906e));
@@ -41,7 +30,7 @@ describe('CRC-16 catalogue check values', () => {
 
 describe('CRC-16 slice-by-8 equals the bitwise definition', () => {
   it('on random data of every length 0…80 and random ranges of longer buffers', () => {
-    const random = seeded(0x5eed);
+    const random = seededRandom(0x5eed);
     const data = Uint8Array.from({ length: 4096 }, () => Math.floor(random() * 256));
     for (let n = 0; n <= 80; n++) {
       const s = Math.floor(random() * 64);
@@ -68,7 +57,7 @@ describe('CRC-16 slice-by-8 equals the bitwise definition', () => {
   });
 
   it('on a view into a larger buffer (byteOffset not 0)', () => {
-    const random = seeded(42);
+    const random = seededRandom(42);
     const backing = Uint8Array.from({ length: 1000 }, () => Math.floor(random() * 256));
     const view = backing.subarray(13, 977);
     expect(crc16Arc(view)).toBe(arcRef(backing, 13, 977));

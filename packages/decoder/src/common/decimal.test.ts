@@ -11,4 +11,13 @@ describe('scaleDecimal', () => {
   ])('%d × 10^%d = %d', (raw, exp, expected) => {
     expect(scaleDecimal(raw, exp)).toBe(expected);
   });
+
+  // SML values (moved from sml/messages.test.ts with sml's scaleValue).
+  it('scales by exact powers of ten, also from bigint', () => {
+    expect(scaleDecimal(153385557, -1)).toBe(15338555.7);
+    expect(scaleDecimal(-10550, -2)).toBe(-105.5);
+    expect(scaleDecimal(12, 3)).toBe(12000);
+    expect(scaleDecimal(2n ** 64n - 1n, -4)).toBe(1844674407370955.1615);
+    expect(scaleDecimal(-(2n ** 63n), 0)).toBe(-9223372036854775808);
+  });
 });

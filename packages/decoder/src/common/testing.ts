@@ -2,7 +2,8 @@ import { hexToBytes } from './hex';
 
 /**
  * Helpers for the decoder tests (pure; imported by `*.test.ts` only, not exported by the package):
- * a seeded PRNG, random chunk splits, hex text to bytes.
+ * a seeded PRNG, random chunk splits, hex and latin1 text to bytes. Protocol-specific helpers live
+ * beside their tests (dsmr/testing.ts).
  */
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1), so random chunk boundaries are reproducible. */
@@ -34,4 +35,14 @@ export function hexBytes(text: string): Uint8Array {
   const bytes = hexToBytes(text);
   if (bytes === undefined) throw new Error(`not hex: ${text.slice(0, 40)}`);
   return bytes;
+}
+
+/** Latin1 text → bytes, one byte per character. */
+export function latin1Bytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (ch) => ch.charCodeAt(0) & 0xff);
+}
+
+/** Bytes → latin1 text, one character per byte. */
+export function latin1Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }

@@ -1,5 +1,5 @@
 import {
-  buildReading, convertValue, formatObis, manufacturerName, normalizeUnit, obisFromBytes, parseObis,
+  buildReading, convertValue, formatObis, manufacturerName, normalizeUnit, obisFromBytes, optional, parseObis,
   type MeterInfo, type MeterSnapshot, type Obis, type ObisCode, type Reading, type ReadingValue, type Unit,
 } from '@smi/model';
 import { dlmsUnit } from '../common/dlms-units';
@@ -277,7 +277,7 @@ export function mapDlmsPush(apdu: DlmsApdu, options: DlmsMapOptions = {}): DlmsM
   if (stHex !== undefined) meter.identification = stHex;
   const dnTime = clock ?? unlabelledTime ?? (apdu.notification.dateTime && decodeCosemDateTime(apdu.notification.dateTime));
   const time = typeof dnTime === 'object' ? (dnTime.ok ? dnTime.value.iso : undefined) : dnTime;
-  const snapshot: MeterSnapshot = { protocol: 'dlms', meter, ...(time === undefined ? {} : { time }), readings };
+  const snapshot: MeterSnapshot = { protocol: 'dlms', meter, ...optional('time', time), readings };
   return { snapshot, ...(profile ? { profile } : {}), idFromFrame: frameId !== undefined };
 }
 

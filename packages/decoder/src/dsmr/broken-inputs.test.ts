@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorKind } from '../common/errors';
 import { decodeDsmrTelegram, parseDsmrTelegram, type DsmrOptions } from './index';
-import { latin1Bytes, latin1Text, signTelegram } from './testing';
+import { latin1Bytes, latin1Text } from '../common/testing';
+import { signTelegram } from './testing';
 
 /** Broken inputs → error kind (never message text). */
 

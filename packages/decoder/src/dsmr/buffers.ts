@@ -1,7 +1,9 @@
 import { convertValue, type LogEntry, type ReadingValue, type Unit } from '@smi/model';
 import type { Groups } from './line-scanner';
 import { entryUnit } from './reading-templates';
-import { isDigits, looksLikeTst, parseDecimal, tstToIso, type ByteText } from './text-values';
+import type { ByteText } from '../common/byte-text';
+import { isDigits, parseDecimal } from '../common/decimal-text';
+import { looksLikeTst, tstToIso } from './text-values';
 
 /**
  * Buffer objects (protocol-notes §1.2, §1.5): the long power-failure log 1-0:99.97.0 and the

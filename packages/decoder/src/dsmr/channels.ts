@@ -1,7 +1,9 @@
 import { mediumFromCode, normalizeUnit, quantityForUnit, type Medium } from '@smi/model';
 import type { Groups } from './line-scanner';
 import type { ObisRef } from './obis-ref';
-import { readHexText, isAllZeros, isDigits, parseDecimal, type ByteText } from './text-values';
+import type { ByteText } from '../common/byte-text';
+import { isAllZeros, isDigits, parseDecimal } from '../common/decimal-text';
+import { readHexText } from './text-values';
 
 /**
  * M-Bus sub-channels `0-n:…` (protocol-notes §1.4). Their readings depend on the channel's

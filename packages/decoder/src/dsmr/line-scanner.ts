@@ -3,7 +3,7 @@ import { fail, type DecodeError } from '../common/errors';
 import { LAYER } from './envelope';
 import { obisCursor, readObis, type ObisRef } from './obis-ref';
 import { ByteMemo } from '../common/byte-memo';
-import type { ByteText } from './text-values';
+import type { ByteText } from '../common/byte-text';
 
 /**
  * Splits a telegram body into COSEM objects in one forward pass over the bytes: `OBIS(value)…`

@@ -1,5 +1,5 @@
 import { obisCursor, readObis } from './obis-ref';
-import { latin1Bytes } from './testing';
+import { latin1Bytes } from '../common/testing';
 
 /**
  * readObis finds codes it has met by their text (a word-wise lookup) and parses the others; both

@@ -4,7 +4,7 @@ import type { DsmrOptions } from './envelope';
 import type { Groups, ObjectVisitor } from './line-scanner';
 import type { ObisRef } from './obis-ref';
 import { scanTelegram } from './telegram-pass';
-import type { ByteText } from './text-values';
+import type { ByteText } from '../common/byte-text';
 
 /**
  * The telegram as written, before any interpretation: for diagnostics (CLI dumps, tests that

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildReading } from '@smi/model';
 import { decodeDsmrTelegram, parseDsmrTelegram } from './index';
-import { latin1Bytes, signTelegram } from './testing';
+import { latin1Bytes } from '../common/testing';
+import { signTelegram } from './testing';
 
 /**
  * The decoder asks buildReading once per (code, meter unit, medium) and fills values in itself;

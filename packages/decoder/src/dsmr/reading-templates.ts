@@ -15,7 +15,8 @@ import {
   type Unit,
 } from '@smi/model';
 import type { ObisRef } from './obis-ref';
-import { unitCode, type ByteText } from './text-values';
+import type { ByteText } from '../common/byte-text';
+import { unitCode } from '../common/decimal-text';
 
 /**
  * `buildReading` (model) decides a reading's key, name, quantity and publishing unit from its

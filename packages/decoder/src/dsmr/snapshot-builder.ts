@@ -6,7 +6,9 @@ import { LAYER } from './envelope';
 import { newGroups, regroup, type Groups, type Header, type ObjectVisitor } from './line-scanner';
 import type { ObisRef } from './obis-ref';
 import { convertWithTemplate, ReadingList, templateFor } from './reading-templates';
-import { readHexText, isAllZeros, isDigits, looksLikeTst, parseDecimal, stripLeadingZeros, tstToIso, type ByteText } from './text-values';
+import type { ByteText } from '../common/byte-text';
+import { isAllZeros, isDigits, parseDecimal, stripLeadingZeros } from '../common/decimal-text';
+import { readHexText, looksLikeTst, tstToIso } from './text-values';
 
 /** Where a reading belongs: the E-meter itself, or an M-Bus channel of a known medium. */
 interface Place {

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameEvent } from '../common/stream';
 import { createDsmrDecoder, decodeDsmrTelegram, DsmrFramer } from './index';
-import { concatBytes, countGarbage, latin1Bytes, latin1Text, randomChunks, seededRandom, signTelegram } from './testing';
+import { concatBytes } from '../common/bytes';
+import { latin1Bytes, latin1Text, randomChunks, seededRandom } from '../common/testing';
+import { countGarbage, signTelegram } from './testing';
 
 const DIR = join(__dirname, '../../fixtures/dsmr');
 const NAMES = readdirSync(DIR)

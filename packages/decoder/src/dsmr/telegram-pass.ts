@@ -3,7 +3,7 @@ import { checkCrc, DSMR_DEFAULT_MAX_LENGTH, LAYER, readTrailer, type DsmrOptions
 import { clearKeySlots } from './reading-templates';
 import { readHeader, scanBody, type Header, type ObjectVisitor } from './line-scanner';
 import { trimObisRefs } from './obis-ref';
-import { ByteText } from './text-values';
+import { ByteText } from '../common/byte-text';
 
 const SLASH = 0x2f;
 const BANG = 0x21;

@@ -1,31 +1,6 @@
 import { readObis } from './obis-ref';
-import { latin1Bytes } from './testing';
-import { dsmrTimeToIso, parseDecimal, unitCode } from './text-values';
-
-function decimal(text: string, shift = 0): number {
-  const b = latin1Bytes(text);
-  return parseDecimal(b, 0, b.length, shift);
-}
-
-describe('parseDecimal', () => {
-  it.each([
-    ['001581.123', 0, 1581.123],
-    ['02.027', 3, 2027], // kW → W, exact (2.027 * 1000 is 2026.9999999999998)
-    ['0001.011', 3, 1011],
-    ['006545766', -3, 6545.766], // Wh → kWh
-    ['00032549.5061662', 0, 32549.5061662],
-    ['000', 0, 0],
-    ['-0.5', 0, -0.5],
-    ['+12', 0, 12],
-    ['12345678901234567890', 0, 12345678901234567000],
-  ] as const)('%s with shift %d is %d', (text, shift, value) => {
-    expect(decimal(text, shift)).toBe(value);
-  });
-
-  it.each(['', '.', '-', '1.2.3', '12a', '1,5', ' 1'])('%j is not a decimal', (text) => {
-    expect(decimal(text)).toBeNaN();
-  });
-});
+import { latin1Bytes } from '../common/testing';
+import { dsmrTimeToIso } from './text-values';
 
 describe('dsmrTimeToIso', () => {
   it.each([
@@ -56,19 +31,6 @@ describe('dsmrTimeToIso', () => {
     ['241027030000', '2024-10-27T03:00:00+01:00'],
   ])('%s (no flag) → %s', (tst, iso) => {
     expect(dsmrTimeToIso(tst)).toBe(iso);
-  });
-});
-
-describe('unitCode', () => {
-  const code = (unit: string): number => {
-    const b = latin1Bytes(unit);
-    return unitCode(b, 0, b.length);
-  };
-  it('tells units apart without making strings, case included', () => {
-    const units = ['kWh', 'kW', 'kvarh', 'kVArh', 'kvar', 'kVAr', 'Wh', 'W', 'm3', 'GJ', 'V', 'A', 'Hz', 's'];
-    expect(new Set(units.map(code)).size).toBe(units.length);
-    expect(code('')).toBe(0);
-    expect(code('very long unit')).toBe(-1);
   });
 });
 

@@ -1,78 +1,13 @@
 import { hexAscii } from '../common/hex';
 import { ByteMemo } from '../common/byte-memo';
+import type { ByteText } from '../common/byte-text';
+import { isDigits } from '../common/decimal-text';
 
 /**
  * Value syntax of DSMR brackets (protocol-notes §1.2), read in place from the telegram bytes:
- * no regexes, no per-character string building, no text decoding of numbers.
+ * no regexes, no per-character string building. Numbers, unit codes and text slices are the
+ * generic helpers of common/decimal-text.ts and common/byte-text.ts.
  */
-
-const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
-const MAX_EXACT = 2 ** 53;
-
-function pow10(n: number): number {
-  return POW10[n] ?? 10 ** n;
-}
-
-/**
- * Reads a decimal (`001581.123`, `-0.5`, `000`) in `b[start, end)` and scales it by 10^shift.
- * Exact: the digits are an integer mantissa, so `02.027` with shift 3 is 2027, not 2026.9999….
- * NaN when the text is not a decimal.
- */
-export function parseDecimal(b: Uint8Array, start: number, end: number, shift = 0): number {
-  let i = start;
-  const first = b[i];
-  const negative = first === 45; /* - */
-  if (negative || first === 43 /* + */) i++;
-  const digitsStart = i;
-  let mantissa = 0;
-  let dot = -1;
-  for (; i < end; i++) {
-    const d = (b[i] as number) - 48;
-    if (d >= 0 && d <= 9) mantissa = mantissa * 10 + d;
-    else if (d === -2 /* . */ && dot < 0) dot = i;
-    else return NaN;
-  }
-  // Every byte was a digit but the one dot: counts follow from the positions.
-  if (end - digitsStart === (dot < 0 ? 0 : 1)) return NaN;
-  const decimals = dot < 0 ? 0 : end - dot - 1;
-  let value: number;
-  if (mantissa >= MAX_EXACT) {
-    // More than 15 significant digits: the nearest double of the text, then scaled.
-    const plain = Number(String.fromCharCode(...b.subarray(digitsStart, end)));
-    value = shift >= 0 ? plain * pow10(shift) : plain / pow10(-shift);
-  } else {
-    const exponent = shift - decimals;
-    value = exponent >= 0 ? mantissa * pow10(exponent) : mantissa / pow10(-exponent);
-  }
-  return negative && value !== 0 ? -value : value;
-}
-
-/** Whether `b[start, end)` is all decimal digits and at least one. */
-export function isDigits(b: Uint8Array, start: number, end: number): boolean {
-  if (end <= start) return false;
-  for (let i = start; i < end; i++) {
-    const c = b[i] as number;
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-/** Whether `b[start, end)` is only zeros (`00000000`, `0.000`): the placeholder for "no value". */
-export function isAllZeros(b: Uint8Array, start: number, end: number): boolean {
-  if (end <= start) return false;
-  for (let i = start; i < end; i++) {
-    const c = b[i] as number;
-    if (c !== 48 && c !== 46) return false;
-  }
-  return true;
-}
-
-/** Digits without leading zeros (`0002` → `2`, `0000` → `0`); other text unchanged. */
-export function stripLeadingZeros(text: string): string {
-  let i = 0;
-  while (i < text.length - 1 && text.charCodeAt(i) === 48) i++;
-  return i === 0 ? text : text.slice(i);
-}
 
 function two(b: Uint8Array, at: number): number {
   const hi = (b[at] as number) - 48;
@@ -148,23 +83,6 @@ export function looksLikeTst(b: Uint8Array, start: number, end: number): boolean
   return length === 12 && isDigits(b, start, end);
 }
 
-/**
- * A number naming a short unit text (`kWh`, `m3`, `kVArh`) without allocating it: 7 bits per
- * character, up to 7 characters (exact in a double). -1 for longer or non-ASCII units; 0 for none.
- */
-export function unitCode(b: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  if (length <= 0) return 0;
-  if (length > 7) return -1;
-  let code = 0;
-  for (let i = start; i < end; i++) {
-    const c = b[i] as number;
-    if (c > 127) return -1;
-    code = code * 128 + c;
-  }
-  return code;
-}
-
 /** An id or text as sent (hex) and decoded (when printable ASCII, else as sent). */
 export interface HexText {
   readonly raw: string;
@@ -180,30 +98,6 @@ export function readHexText(text: ByteText, start: number, end: number): HexText
   if (known !== undefined) return known;
   const raw = text.slice(start, end);
   return HEX_TEXTS.set(text.bytes, start, end, { raw, value: hexAscii(raw) ?? raw });
-}
-
-/** Cuts text (latin1: one character per byte) out of telegram bytes, for the few strings needed. */
-export class ByteText {
-  private view: Buffer | undefined;
-
-  constructor(readonly bytes: Uint8Array) {}
-
-  slice(start: number, end: number): string {
-    const b = this.bytes;
-    const n = end - start;
-    // Short texts (versions, tariffs, device types) straight from their char codes.
-    if (n <= 4) {
-      if (n <= 0) return '';
-      const c0 = b[start] as number;
-      if (n === 1) return String.fromCharCode(c0);
-      const c1 = b[start + 1] as number;
-      if (n === 2) return String.fromCharCode(c0, c1);
-      const c2 = b[start + 2] as number;
-      return n === 3 ? String.fromCharCode(c0, c1, c2) : String.fromCharCode(c0, c1, c2, b[start + 3] as number);
-    }
-    this.view ??= Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    return this.view.toString('latin1', start, end);
-  }
 }
 
 /** A DSMR time stamp text (`170102192002W`) → ISO-8601 with offset; undefined when impossible. */

@@ -2,20 +2,16 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterSnapshot, Reading } from '@smi/model';
 import type { FrameEvent } from '../common';
+import { randomChunks, seededRandom } from '../common/testing';
 import { createD0Decoder, type D0DecoderOptions } from './decoder';
 
 const DIR = join(__dirname, '../../fixtures/d0');
 const read = (file: string): Uint8Array => new Uint8Array(readFileSync(join(DIR, file)));
 
-function decodeAll(bytes: Uint8Array, options: D0DecoderOptions = {}, chunks: readonly number[] = [bytes.length]): FrameEvent[] {
+function decodeAll(bytes: Uint8Array, options: D0DecoderOptions = {}, chunks: readonly Uint8Array[] = [bytes]): FrameEvent[] {
   const d = createD0Decoder(options);
   const out: FrameEvent[] = [];
-  let pos = 0;
-  for (const n of chunks) {
-    out.push(...d.push(bytes.subarray(pos, pos + n)));
-    pos += n;
-  }
-  if (pos < bytes.length) out.push(...d.push(bytes.subarray(pos)));
+  for (const chunk of chunks) out.push(...d.push(chunk));
   out.push(...d.flush());
   return out;
 }
@@ -28,22 +24,6 @@ function reading(s: MeterSnapshot, key: string): Reading {
   const r = s.readings.find((x) => x.key === key);
   if (r === undefined) throw new Error(`no reading ${key} in ${s.readings.map((x) => x.key).join(', ')}`);
   return r;
-}
-
-/** Deterministic pseudo-random chunk sizes (xorshift). */
-function randomChunks(total: number, seed: number): number[] {
-  let x = seed || 1;
-  const out: number[] = [];
-  let left = total;
-  while (left > 0) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const n = Math.min(left, 1 + (Math.abs(x) % 64));
-    out.push(n);
-    left -= n;
-  }
-  return out;
 }
 
 /** What the fixtures' json lists (`expected`, as asserted by smartmeter-obis), in our terms. */
@@ -167,10 +147,10 @@ describe('D0 fixtures', () => {
     it(`gives the same result split at random chunk boundaries: ${label}`, () => {
       const expected = JSON.stringify(whole.map((e) => (e.ok ? e.snapshot : e.error.kind)));
       for (let seed = 1; seed <= 12; seed++) {
-        const events = decodeAll(bytes, c.options, randomChunks(bytes.length, seed * 7919));
+        const events = decodeAll(bytes, c.options, randomChunks(bytes, seededRandom(seed * 7919)));
         expect(JSON.stringify(events.map((e) => (e.ok ? e.snapshot : e.error.kind)))).toBe(expected);
       }
-      const single = decodeAll(bytes, c.options, new Array<number>(bytes.length).fill(1));
+      const single = decodeAll(bytes, c.options, randomChunks(bytes, seededRandom(0), 1));
       expect(JSON.stringify(single.map((e) => (e.ok ? e.snapshot : e.error.kind)))).toBe(expected);
     });
   }

@@ -1,3 +1,4 @@
+import { optional } from '@smi/model';
 import { fail, ok, type Result } from '../common';
 import { baudInfo, LAYER, type D0Mode } from './constants';
 import { asciiBytes, latin1 } from './text';
@@ -68,8 +69,8 @@ export function parseIdentification(bytes: Uint8Array, start = 0, end = bytes.le
     manufacturerId,
     baudChar,
     family: info.family,
-    ...(info.baud === undefined ? {} : { baud: info.baud }),
-    ...(escape === undefined ? {} : { escape }),
+    ...optional('baud', info.baud),
+    ...optional('escape', escape),
     ident: rest,
     fastReaction: third >= 'a' && third <= 'z',
     line,

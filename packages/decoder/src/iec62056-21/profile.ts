@@ -1,9 +1,10 @@
-import { buildReading, normalizeUnit, type LogEntry, type Reading } from '@smi/model';
+import { buildReading, normalizeUnit, optional, type LogEntry, type Reading } from '@smi/model';
 import type { D0Address } from './address';
 import type { DataSet } from './data-sets';
 import { entriesInUnit } from './entries';
 import type { ReadingFactory } from './readings';
-import { addMinutes, parseNumber, parseTimestamp, splitUnit } from './values';
+import { parseDecimalText } from '../common/decimal-text';
+import { addMinutes, parseTimestamp, splitUnit } from './values';
 
 /**
  * A load profile in a readout (`P.01`, `P.02`): header
@@ -23,8 +24,8 @@ export function readProfile(
   const tag = info.code.replace(/^.*P\./, 'p');
   const v = header.values;
   const start = parseTimestamp(v[0] ?? '');
-  const period = parseNumber(v[2] ?? '');
-  const z = parseNumber(v[3] ?? '');
+  const period = parseDecimalText(v[2] ?? '');
+  const z = parseDecimalText(v[3] ?? '');
   const regular =
     start !== undefined && period !== undefined && z !== undefined && Number.isInteger(z) && z > 0 &&
     v.length === 4 + 2 * z && rows.every((r) => r.values.length === z);
@@ -36,7 +37,7 @@ export function readProfile(
     const unit = normalizeUnit(unitText);
     const entries: LogEntry[] = rows.map((row, i) => {
       const [text, own] = splitUnit(row.values[ch] ?? '');
-      const n = parseNumber(text);
+      const n = parseDecimalText(text);
       const u = own === '' ? unit : normalizeUnit(own);
       const time = addMinutes(start, i * period);
       return { time, value: n ?? (text === '' ? null : text), ...(u === undefined ? {} : { unit: u }) };
@@ -54,7 +55,7 @@ export function readProfile(
     const r = buildReading({
       obis: channel.obis,
       value: last?.value ?? null,
-      ...(unit === undefined ? {} : { unit }),
+      ...optional('unit', unit),
       ...(last?.time === undefined ? {} : { time: last.time }),
     });
     out.push({

@@ -1,5 +1,6 @@
 import { buildReading, convertValue, normalizeUnit, type ObisCode, type Quantity, type Reading, type ReadingValue, type Unit } from '@smi/model';
-import { parseNumber, splitUnit } from './values';
+import { parseDecimalText } from '../common/decimal-text';
+import { splitUnit } from './values';
 
 /**
  * What `buildReading` (model) decides from an OBIS code and a meter unit alone: key, name,
@@ -76,7 +77,7 @@ export function simpleReading(obis: ObisCode, numeric: boolean, raw: string): Re
   const [text, unitText] = splitUnit(raw);
   if (text === '') return fill(template(obis, ''), null, undefined, raw);
   if (unitText !== '' || numeric) {
-    const n = parseNumber(text);
+    const n = parseDecimalText(text);
     if (n !== undefined) {
       if (unitText === '') return fill(template(obis, ''), n, undefined, raw);
       const t = template(obis, unitText);

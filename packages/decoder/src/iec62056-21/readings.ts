@@ -7,7 +7,8 @@ import { entriesInUnit } from './entries';
 import type { DataSet } from './data-sets';
 import { readProfile } from './profile';
 import { simpleReading } from './reading-templates';
-import { isTimestamp, parseNumber, parseTimestamp, splitUnit } from './values';
+import { parseDecimalText } from '../common/decimal-text';
+import { isTimestamp, parseTimestamp, splitUnit } from './values';
 
 /** An address, classified once, with what the decoder needs to know about it. */
 export type AddressInfo = D0Address & {
@@ -188,7 +189,7 @@ function single(text: string, numeric: boolean): { value: ReadingValue; unit?: U
   if (value === '') return { value: null };
   const unit = unitText === '' ? undefined : normalizeUnit(unitText);
   if (unitText !== '' || numeric) {
-    const n = parseNumber(value);
+    const n = parseDecimalText(value);
     if (n !== undefined) return unit === undefined ? { value: n } : { value: n, unit };
   }
   return { value: unitText === '' ? value : text.trim() };
@@ -208,7 +209,7 @@ const OBIS_LIKE = /^(?:\d{1,3}-)?\d{1,3}:\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 /** Buffer `(n)(obis)(…)…`: DSMR power-failure log and billing history. */
 function buffer(values: readonly string[]): Interpreted | undefined {
-  const count = parseNumber(values[0] ?? '');
+  const count = parseDecimalText(values[0] ?? '');
   if (count === undefined || !Number.isInteger(count) || !OBIS_LIKE.test(values[1] ?? '')) return undefined;
   const rest = values.slice(2);
   if (count === 0) return { value: 0, entries: [] };

@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../common';
-import { manufacturerName, type MeterInfo, type MeterSnapshot } from '@smi/model';
+import { manufacturerName, optional, type MeterInfo, type MeterSnapshot } from '@smi/model';
 import { LAYER } from './constants';
 import type { DataMessage } from './data-message';
 import type { BlockFacts } from './facts';
@@ -21,9 +21,9 @@ function meterInfo(id: Identification | undefined, f: BlockFacts): MeterInfo {
   return Object.freeze({
     id: f.id ?? derived,
     ...(id === undefined ? {} : { manufacturerId: id.manufacturerId }),
-    ...(manufacturer === undefined ? {} : { manufacturer }),
+    ...optional('manufacturer', manufacturer),
     ...(model === '' ? {} : { model }),
-    ...(f.medium === undefined ? {} : { medium: f.medium }),
+    ...optional('medium', f.medium),
     ...(id === undefined ? {} : { identification: `/${id.line}` }),
   });
 }
@@ -61,7 +61,7 @@ export function buildSnapshot(
   return ok({
     protocol: 'iec62056-21',
     meter: infos.get(identification, f),
-    ...(clock === undefined ? {} : { time: clock }),
+    ...optional('time', clock),
     readings,
   });
 }

@@ -1,16 +1,9 @@
-/** Value texts of D0 data sets: numbers, units and time stamps. */
+/** Value texts of D0 data sets: units and time stamps (numbers: common/decimal-text.ts). */
 
 /** `value*unit` → [value, unit]; unit is `''` when there is none. */
 export function splitUnit(text: string): readonly [value: string, unit: string] {
   const star = text.indexOf('*');
   return star < 0 ? [text.trim(), ''] : [text.slice(0, star).trim(), text.slice(star + 1).trim()];
-}
-
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
-
-/** A decimal number as meters write it (`0008048.375`, `+000.8`, `  80`); undefined otherwise. */
-export function parseNumber(text: string): number | undefined {
-  return NUMBER.test(text) ? Number(text) : undefined;
 }
 
 const STAMP = /^([01]?)(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?([WS]?)$/;

@@ -1,4 +1,4 @@
-import type { Medium, Unit } from '@smi/model';
+import { optional, type Medium, type Unit } from '@smi/model';
 import { fail, ok, scaleDecimal, type Result } from '../common';
 import { bcdDigits, readBcd, readUnsignedLE } from './data-coding';
 import { findRow, resolveRow, type VifMeaning, type VifRow } from './vif-types';
@@ -73,7 +73,7 @@ function counter(bytes: Uint8Array, bcd: boolean, unitCode: number, counter1Unit
     name: `${def.name}${historic ? ' (historic)' : ''}`,
     meaning: def.meaning,
     value: scaled,
-    ...(rawValue === undefined ? {} : { rawValue }),
+    ...optional('rawValue', rawValue),
     raw,
     ...('unit' in def && def.unit !== undefined ? { unit: def.unit } : {}),
     unitCode,

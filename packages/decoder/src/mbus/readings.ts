@@ -1,5 +1,5 @@
 import {
-  QUANTITY_DEFINITIONS, convertValue, type Medium, type Quantity, type Reading, type ReadingValue, type Unit,
+  QUANTITY_DEFINITIONS, convertValue, optional, type Medium, type Quantity, type Reading, type ReadingValue, type Unit,
 } from '@smi/model';
 import { bytesToHex } from '../common';
 import type { RecordFunction, RecordPlace } from './dif';
@@ -85,11 +85,6 @@ export function placeKeyAndName(key: string, name: string, p: RecordPlace): { re
 
 export interface ReadingContext {
   readonly medium?: Medium;
-}
-
-/** `{ key: value }`, or `{}` when the value is undefined (for exactOptionalPropertyTypes). */
-export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** Converts a value in `unit` to the quantity's publishing unit; falls back to `unknown` when the model cannot. */

@@ -1,4 +1,4 @@
-import type { Unit } from '@smi/model';
+import { optional, type Unit } from '@smi/model';
 import { bytesToHex, fail, ok, scaleDecimal, type Result } from '../common';
 import {
   bcdDigits, decodeTypeF, decodeTypeG, decodeTypeI, decodeTypeJ, formatMbusDateTime, hexMsbFirst, lvarLength,
@@ -152,7 +152,7 @@ function buildRecord(
     type: 'data', offset, dif: d.dif, difes: d.difes, vib,
     function: d.function, storage: d.storage, tariff: d.tariff, subunit: d.subunit,
     coding, key, name, meaning, value, ...unitInfo,
-    ...(decoded.rawValue === undefined ? {} : { rawValue: decoded.rawValue }),
+    ...optional('rawValue', decoded.rawValue),
     raw, qualifiers, errors,
   };
 }

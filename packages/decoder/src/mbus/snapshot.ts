@@ -1,9 +1,9 @@
-import { mediumFromCode, type MeterInfo, type MeterSnapshot, type Reading } from '@smi/model';
+import { mediumFromCode, optional, type MeterInfo, type MeterSnapshot, type Reading } from '@smi/model';
 import { type DecodeError, type Result, fail, ok } from '../common';
 import { decodeApplicationLayer, type MbusFixedTelegram, type MbusTelegram, type MbusVariableTelegram } from './application';
 import { parseMbusFrame } from './frame';
 import { mbusManufacturerName, secondaryAddress } from './header';
-import { optional, placeKeyAndName, recordsToReadings, typedValue, quantityForMeaning, uniqueKeys } from './readings';
+import { placeKeyAndName, recordsToReadings, typedValue, quantityForMeaning, uniqueKeys } from './readings';
 
 export interface MbusDecodeOptions {
   /** Meter id `KAM-06855817` instead of `06855817` (ids are only unique per manufacturer). */

@@ -1,3 +1,4 @@
+import { optional } from '@smi/model';
 import { fail, ok, type Result } from '../common';
 import { reversedText } from './data-coding';
 import { COMBINABLE_EXTENSION, combinableVife, type VifeEffect } from './vif-combinable';
@@ -169,9 +170,9 @@ export function parseVib(data: Uint8Array, pos: number, end = data.length): Resu
   }
   return ok({
     vif, vifes, table, code, definition,
-    ...(plainText === undefined ? {} : { plainText }),
+    ...optional('plainText', plainText),
     scaleExponent, offsetExponents, qualifiers,
-    ...(valueIs === undefined ? {} : { valueIs }),
+    ...optional('valueIs', valueIs),
     errors, manufacturerVifes, end: i,
   });
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterSnapshot, Reading } from '@smi/model';
 import { ERROR_KINDS, crc16X25, hexToBytes, type FrameEvent } from '../common';
+import { seededRandom } from '../common/testing';
 import { createSmlDecoder, decodeSmlFile, parseSmlFile } from './decoder';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
 import { SmlReader, readBigEndian } from './tl';
@@ -60,17 +61,6 @@ function handWalk(bytes: Uint8Array, objName: readonly number[]): { status?: num
     unit: bytes[unit.at] as number,
     scaler: Number(readBigEndian(bytes, scaler.at, 1, true)),
     raw: readBigEndian(bytes, value.at, width, (value.tl & 0x70) === 0x50),
-  };
-}
-
-/** Deterministic PRNG (mulberry32) so split tests are repeatable. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -235,7 +225,7 @@ describe('fast path', () => {
 
 describe('mutated files', () => {
   it('never throw, fail with a known kind, and the fast path agrees with the structured one', () => {
-    const next = rng(2024);
+    const next = seededRandom(2024);
     const sources = [EMH, OPENEMS, DUMP.subarray(0, 324), HAGER, GO_ISKRA];
     for (let i = 0; i < 600; i++) {
       const b = (sources[i % sources.length] as Uint8Array).slice();
@@ -261,12 +251,12 @@ describe('SML stream decoding', () => {
   it.each(valid.map((v, i) => [i, v] as const))('fixture %d gives the same events for 40 random chunk splits', (_i, bytes) => {
     const whole = summary(feed(bytes, []));
     expect(whole).toHaveLength(1);
-    const next = rng(1234 + bytes.length);
+    const next = seededRandom(1234 + bytes.length);
     for (let k = 0; k < 40; k++) expect(summary(feed(bytes, randomCuts(bytes.length, next)))).toEqual(whole);
   });
 
   it('decodes files separated by garbage, truncated files and broken files', () => {
-    const next = rng(99);
+    const next = seededRandom(99);
     const garbage = (n: number): number[] => Array.from({ length: n }, () => (next() < 0.3 ? 0x1b : Math.floor(next() * 256)));
     const g1 = garbage(37);
     const stream = cat(g1, EMH, [0x1b, 0x1b, 0x1b, 0x1b, 0x01, 0x01], OPENEMS, EMH.subarray(0, 120), EMH, GO_ISKRA, OPENEMS, HAGER, EMH);
@@ -381,7 +371,7 @@ describe('SML escaping', () => {
     if (escaped === undefined) throw new Error('no escape produced');
     const s = snapshot(escaped);
     expect(byObis(s, '1-0:0.0.9')?.value).toMatch(/1B1B1B1B1B1B1B1B$/);
-    const next = rng(7);
+    const next = seededRandom(7);
     for (let k = 0; k < 20; k++) expect(summary(feed(cat([0x1b, 0x1b, 0x1b], escaped, escaped), randomCuts(escaped.length * 2, next)))).toEqual([s, s]);
   });
 });

@@ -1,23 +1,13 @@
 import { decodeSmlFile, parseSmlFile, type SmlOptions } from './decoder';
 import { buildSmlSnapshot } from './snapshot';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
+import { seededRandom } from '../common/testing';
 
 /**
  * decodeSmlFile reads GetList.Res entries through a one-pass reader for the usual encodings and
  * falls back to the general reader for anything else; parseSmlFile + buildSmlSnapshot always take
  * the general reader. Both must give the same snapshot, or the same error, for any entry.
  */
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVER = [0x0a, 0x01, 0x49, 0x53, 0x4b, 0x00, 0x05, 0x16, 0x46, 0x5c];
 
@@ -33,7 +23,7 @@ function structured(file: Uint8Array, options: SmlOptions = {}): unknown {
 
 describe('GetList.Res entries: one-pass reader and general reader agree', () => {
   it('on random entries (usual and unusual encodings) and on their corruptions', () => {
-    const random = seeded(0xe17);
+    const random = seededRandom(0xe17);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
     const int = (max: number): number => Math.floor(random() * max);
     const obisNames = [

@@ -4,7 +4,7 @@ import { decodeSmlFile, parseSmlFile } from './decoder';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
 import { readTime } from './messages';
 import { SmlReader } from './tl';
-import { scaleValue, smlTimeToIso } from './values';
+import { smlTimeToIso } from './values';
 
 const hex = (h: string): Uint8Array => hexToBytes(h) ?? new Uint8Array(0);
 const SERVER = [0x0a, 0x01, 0x49, 0x53, 0x4b, 0x00, 0x05, 0x16, 0x46, 0x5c];
@@ -47,16 +47,6 @@ describe('SML_Time', () => {
     expect(smlTimeToIso({ kind: 'localTimestamp', unix: 1600000000, localOffset: 60, seasonTimeOffset: 60 })).toBe('2020-09-13T14:26:40+02:00');
     expect(smlTimeToIso({ kind: 'localTimestamp', unix: 1600000000, localOffset: -300, seasonTimeOffset: 0 })).toBe('2020-09-13T07:26:40-05:00');
     expect(smlTimeToIso({ kind: 'secIndex', seconds: 5 })).toBeUndefined();
-  });
-});
-
-describe('scaling', () => {
-  it('scales by exact powers of ten, also from bigint', () => {
-    expect(scaleValue(153385557, -1)).toBe(15338555.7);
-    expect(scaleValue(-10550, -2)).toBe(-105.5);
-    expect(scaleValue(12, 3)).toBe(12000);
-    expect(scaleValue(2n ** 64n - 1n, -4)).toBe(1844674407370955.1615);
-    expect(scaleValue(-(2n ** 63n), 0)).toBe(-9223372036854775808);
   });
 });
 

@@ -1,6 +1,6 @@
 import { buildReading, convertValue, formatObis, unitFactor, type LogEntry, type Reading, type ReadingValue, type Unit } from '@smi/model';
 import type { SmlInt } from './tl';
-import { scaleValue } from './values';
+import { scaleDecimal } from '../common/decimal';
 
 /**
  * Memoised `buildReading` for the hot path. What buildReading derives from an OBIS code and a meter
@@ -116,7 +116,7 @@ function finish(obis: string, base: Reading, value: ReadingValue, unit: Unit | u
 /** A number reading of a code: raw × 10^exp10 in `unit`, as buildReading would type and convert it. */
 export function numericReadingOf(code: SmlCode, raw: SmlInt, exp10: number, unit: Unit | undefined, time: string | undefined, entries?: readonly LogEntry[]): Reading {
   const t = numericTemplate(code, unit);
-  let v = scaleValue(raw, exp10 + t.exp10);
+  let v = scaleDecimal(raw, exp10 + t.exp10);
   if (t.from !== undefined && t.to !== undefined) v = convertValue(v, t.from, t.to) ?? v;
   return finish(code.obis, t.reading, v, t.reading.unit, time, String(raw), entries);
 }

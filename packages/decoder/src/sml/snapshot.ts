@@ -14,7 +14,8 @@ import { codeAt, conversionFor, numericReading, numericReadingOf, obisText, othe
 import type { SmlEntryView } from './messages';
 import type { SmlInt } from './tl';
 import type { SmlMessage, SmlTime, SmlValue } from './types';
-import { octetsToText, octetsToTextAt, scaleValue, smlTimeToIso } from './values';
+import { scaleDecimal } from '../common/decimal';
+import { octetsToText, octetsToTextAt, smlTimeToIso } from './values';
 
 /** Turns the messages of one SML file into the protocol-neutral snapshot. */
 export interface SmlSnapshotContext {
@@ -84,7 +85,7 @@ function profileReading(obis: string, values: readonly { time: string | undefine
   const entries = values.map(({ time, value }): LogEntry => {
     let v: ReadingValue;
     if (value !== undefined && (value.type === 'integer' || value.type === 'unsigned')) {
-      const n = scaleValue(fixedInt(obis, value, fix), (scaler ?? 0) + (u?.exponent ?? 0) + conv.exp10);
+      const n = scaleDecimal(fixedInt(obis, value, fix), (scaler ?? 0) + (u?.exponent ?? 0) + conv.exp10);
       v = conv.from !== undefined && conv.to !== undefined ? (convertValue(n, conv.from, conv.to) ?? n) : n;
       return { value: v, ...(time !== undefined && { time }), ...(conv.unit !== undefined && { unit: conv.unit }) };
     }

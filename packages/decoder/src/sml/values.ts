@@ -1,28 +1,6 @@
 import { bytesToHex } from '../common';
 import { ByteMemo } from '../common/byte-memo';
-import type { SmlInt } from './tl';
 import type { SmlTime } from './types';
-
-/**
- * raw × 10^scaler as a JS number. Negative scalers divide by an exact power of ten, so the result
- * is the double nearest to the decimal value (153385557 × 10⁻¹ → 15338555.7, not …700000001).
- * Bigints are split into quotient and remainder first, so no precision is lost before the final
- * conversion.
- */
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-
-export function scaleValue(raw: SmlInt, scaler: number): number {
-  if (typeof raw === 'number') {
-    if (scaler === 0) return raw;
-    if (scaler < 0) return raw / (POW10[-scaler] ?? 10 ** -scaler);
-    return raw * (POW10[scaler] ?? 10 ** scaler);
-  }
-  if (scaler >= 0) return Number(raw) * 10 ** scaler;
-  const div = 10n ** BigInt(-scaler);
-  const q = raw / div;
-  const r = raw % div;
-  return Number(q) + Number(r) / 10 ** -scaler;
-}
 
 /** Binary strings converted so far (server ids, public keys repeat in every file of a meter). */
 const HEX = new ByteMemo<string>(64);
