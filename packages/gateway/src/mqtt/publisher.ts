@@ -43,6 +43,7 @@ export class MqttPublisher {
   private readonly brokerConfigs = new Map<string, Set<string>>();
   private reannounceTimer: NodeJS.Timeout | undefined;
   private connectedOnce = false;
+  private stopping = false;
 
   constructor(
     private readonly options: PublisherOptions,
@@ -70,7 +71,7 @@ export class MqttPublisher {
     client.on('connect', () => this.onConnect());
     client.on('reconnect', () => this.log.debug(`MQTT: reconnecting to ${redactUrl(o.url)}`));
     client.on('close', () => {
-      if (this.connectedOnce) this.log.warn(`MQTT: connection to ${redactUrl(o.url)} lost; retrying every ${o.reconnectMs / 1000} s`);
+      if (this.connectedOnce && !this.stopping) this.log.warn(`MQTT: connection to ${redactUrl(o.url)} lost; retrying every ${o.reconnectMs / 1000} s`);
     });
     client.on('error', (err) => this.log.warn(`MQTT: ${err.message}`));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
@@ -180,6 +181,7 @@ export class MqttPublisher {
 
   /** Clean shutdown: availability offline (entities turn unavailable at once), then disconnect. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.reannounceTimer) clearTimeout(this.reannounceTimer);
     const client = this.client;
     this.client = undefined;
