@@ -96,6 +96,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       log,
       m.staleAfterSeconds * 1000,
       config.timezone,
+      m.id,
     );
     pipelines.push(pipeline);
   });

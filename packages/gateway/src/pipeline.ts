@@ -30,6 +30,8 @@ export class MeterPipeline {
     private readonly log: Logger,
     private readonly staleAfterMs: number,
     private readonly timeZone: string | undefined,
+    /** Configured meter id: replaces the id the frames give (meters that send none). */
+    private readonly meterId: string | undefined,
     private readonly clock: () => Date = () => new Date(),
   ) {
     transport.on('data', (chunk) => this.onData(chunk));
@@ -79,7 +81,8 @@ export class MeterPipeline {
     const now = this.clock().toISOString();
     for (const ev of events) {
       if (ev.ok) {
-        const snapshot: MeterSnapshot = completeLocalTimes({ ...ev.snapshot, receivedAt: now }, this.timeZone);
+        const decoded = this.meterId === undefined ? ev.snapshot : { ...ev.snapshot, meter: { ...ev.snapshot.meter, id: this.meterId } };
+        const snapshot: MeterSnapshot = completeLocalTimes({ ...decoded, receivedAt: now }, this.timeZone);
         this.stats.decoded(snapshot.readings.length);
         this.meterIds.add(snapshot.meter.id);
         this.armStaleTimer();

@@ -71,6 +71,11 @@ const smlSchema = z.strictObject({
 
 const meterSchema = z.strictObject({
   name: z.string().min(1).optional().describe('Label used in logs'),
+  id: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'only letters, digits, _ and -')
+    .optional()
+    .describe('Meter id to use instead of the one the frames give (meters that send none, e.g. Nordic P1); part of topics and unique ids'),
   protocol: z.enum(PROTOCOL_CHOICES).default('dsmr'),
   transport: transportSchema,
   key: hexKey.optional().describe('Decryption key (secret)'),
