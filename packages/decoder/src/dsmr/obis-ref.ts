@@ -1,6 +1,6 @@
 import { formatObis, type ObisCode } from '@smi/model';
 import { objectSpec, type DsmrObjectSpec } from './object-specs';
-import type { ReadingTemplate } from './reading-templates';
+import type { DsmrTemplate } from './reading-templates';
 
 /**
  * An OBIS code as found at the start of a telegram line, resolved once and then memoised by its
@@ -18,7 +18,7 @@ export interface ObisRef {
   readonly channel: number | undefined;
   readonly spec: DsmrObjectSpec;
   /** Reading templates met for this code (one per meter unit and medium), filled lazily. */
-  readonly templates: ReadingTemplate[];
+  readonly templates: DsmrTemplate[];
 }
 
 /**

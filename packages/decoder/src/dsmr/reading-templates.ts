@@ -1,48 +1,21 @@
-import {
-  buildReading,
-  convertValue,
-  normalizeUnit,
-  obisSlug,
-  QUANTITY_DEFINITIONS,
-  quantityForUnit,
-  unitFactor,
-  type LogEntry,
-  type Medium,
-  type ObisCode,
-  type Quantity,
-  type Reading,
-  type ReadingValue,
-  type Unit,
-} from '@smi/model';
+import { normalizeUnit, obisSlug, QUANTITY_DEFINITIONS, quantityForUnit, unitFactor, type LogEntry, type Medium, type Reading, type ReadingValue, type Unit } from '@smi/model';
 import type { ObisRef } from './obis-ref';
 import type { ByteText } from '../common/byte-text';
 import { unitCode } from '../common/decimal-text';
+import { fillReading, powerOfTen, readingTemplate, type ReadingTemplate } from '../common/reading-template';
+
+export { convertWithTemplate } from '../common/reading-template';
 
 /**
- * `buildReading` (model) decides a reading's key, name, quantity and publishing unit from its
- * OBIS code, meter unit and channel medium. Those three inputs repeat in every telegram, so the
- * decoder asks `buildReading` once per combination and keeps the answer as a template; each
- * telegram then only fills in the value. Values are scaled exactly: the meter's decimal digits
- * times the power of ten between meter unit and publishing unit (kW → W: 10^3). Conversions that
- * are not a power of ten (GJ → kWh) go through the model's `convertValue`.
+ * A reading template (common/reading-template.ts) for one OBIS code as met in DSMR telegrams,
+ * found again by the meter unit's bytes (`unitCode`, or the text for long units) and the channel
+ * medium. Values are scaled exactly: the meter's decimal digits times the template's power of
+ * ten (kW → W: 10^3); other conversions (GJ → kWh) go through `convertWithTemplate`.
  */
-export interface ReadingTemplate {
-  readonly obis: ObisCode;
-  readonly key: string;
-  readonly name: string;
-  readonly quantity: Quantity;
-  /** Whether the quantity publishes numbers (else text; `unknown` takes either). */
-  readonly numeric: boolean;
-  // Always present (one object shape for every template: monomorphic property access).
-  readonly unit: Unit | undefined;
-  readonly enabledByDefault: boolean | undefined;
+export interface DsmrTemplate extends ReadingTemplate {
   readonly unitCode: number;
   readonly unitText: string | undefined;
   readonly medium: Medium | undefined;
-  /** Power of ten from the meter unit to `unit`; undefined when not one (see `convert`). */
-  readonly shift: number | undefined;
-  /** Meter unit for `convertValue` when `shift` is undefined. */
-  readonly from: Unit | undefined;
   readonly slot: KeySlot;
 }
 
@@ -56,16 +29,6 @@ const SLOTS = new Map<string, KeySlot>();
 const MAX_TEMPLATES_PER_CODE = 8;
 let generation = 0;
 
-const POWERS: readonly (readonly [number, number])[] = Array.from({ length: 25 }, (_, i) => {
-  const k = i - 12;
-  return [k, k >= 0 ? 10 ** k : 1 / 10 ** -k] as const;
-});
-
-function powerOfTen(factor: number): number | undefined {
-  for (const [k, value] of POWERS) if (value === factor) return k;
-  return undefined;
-}
-
 function slotFor(key: string): KeySlot {
   let slot = SLOTS.get(key);
   if (slot === undefined) {
@@ -75,29 +38,23 @@ function slotFor(key: string): KeySlot {
   return slot;
 }
 
-function createTemplate(ref: ObisRef, code: number, unitText: string | undefined, medium: Medium | undefined): ReadingTemplate {
-  const ctx = medium === undefined ? {} : { medium };
-  const probe = buildReading(unitText === undefined ? { obis: ref.code, value: 1 } : { obis: ref.code, value: 1, unit: unitText }, ctx);
-  let shift: number | undefined = 0;
-  let from: Unit | undefined;
-  if (probe.unit !== undefined && unitText !== undefined) {
-    from = normalizeUnit(unitText);
-    shift = typeof probe.value === 'number' ? powerOfTen(probe.value) : 0;
-  }
-  const template: ReadingTemplate = {
-    obis: probe.obis ?? ref.code,
-    key: probe.key,
-    name: probe.name,
-    quantity: probe.quantity,
-    numeric: QUANTITY_DEFINITIONS[probe.quantity].numeric || probe.quantity === 'unknown',
-    unit: probe.unit,
-    enabledByDefault: probe.enabledByDefault,
+function createTemplate(ref: ObisRef, code: number, unitText: string | undefined, medium: Medium | undefined): DsmrTemplate {
+  const b = readingTemplate(ref.code, unitText, medium);
+  // One literal (not a spread): every DSMR template shares one object shape.
+  const template: DsmrTemplate = {
+    obis: b.obis,
+    key: b.key,
+    name: b.name,
+    quantity: b.quantity,
+    numeric: b.numeric,
+    unit: b.unit,
+    enabledByDefault: b.enabledByDefault,
+    shift: b.shift,
+    from: b.from,
     unitCode: code,
     unitText,
     medium,
-    shift,
-    from,
-    slot: slotFor(probe.key),
+    slot: slotFor(b.key),
   };
   // Bounded: a noisy telegram without CRC could bring ever new unit texts.
   if (ref.templates.length >= MAX_TEMPLATES_PER_CODE) ref.templates.length = 0;
@@ -109,12 +66,12 @@ function createTemplate(ref: ObisRef, code: number, unitText: string | undefined
  * Template for an object with the meter unit `bytes[unitStart, unitEnd)` (empty: none) on a
  * channel of the given medium.
  */
-export function templateFor(ref: ObisRef, text: ByteText, unitStart: number, unitEnd: number, medium?: Medium): ReadingTemplate {
+export function templateFor(ref: ObisRef, text: ByteText, unitStart: number, unitEnd: number, medium?: Medium): DsmrTemplate {
   const code = unitCode(text.bytes, unitStart, unitEnd);
   const templates = ref.templates;
   if (code >= 0) {
     for (let i = 0; i < templates.length; i++) {
-      const t = templates[i] as ReadingTemplate;
+      const t = templates[i] as DsmrTemplate;
       if (t.unitCode === code && t.medium === medium) return t;
     }
     return createTemplate(ref, code, code === 0 ? undefined : text.slice(unitStart, unitEnd), medium);
@@ -123,14 +80,6 @@ export function templateFor(ref: ObisRef, text: ByteText, unitStart: number, uni
   for (const t of templates) if (t.unitText === unitText && t.medium === medium) return t;
   return createTemplate(ref, code, unitText, medium);
 }
-
-/** Value of a meter number in the template's publishing unit, when `shift` could not do it. */
-export function convertWithTemplate(t: ReadingTemplate, value: number): number {
-  if (t.from === undefined || t.unit === undefined) return value;
-  return convertValue(value, t.from, t.unit) ?? value;
-}
-
-type MutableReading = { -readonly [K in keyof Reading]: Reading[K] };
 
 /**
  * The readings of one telegram. Keys stay unique: the registry gives some codes one key
@@ -143,29 +92,11 @@ export class ReadingList {
   private readonly generation = ++generation;
   private taken: Set<string> | undefined;
 
-  add(t: ReadingTemplate, value: ReadingValue, channel?: number, time?: string, raw?: string, entries?: readonly LogEntry[]): void {
-    const key = this.keyFor(t);
-    const { obis, name, quantity, unit, enabledByDefault } = t;
-    // Common shapes as one literal each (fast object creation); the rest built up.
-    if (channel === undefined && time === undefined && raw === undefined && entries === undefined) {
-      if (unit !== undefined && typeof value === 'number') {
-        this.readings.push(enabledByDefault === undefined ? { obis, key, name, quantity, value, unit } : { obis, key, name, quantity, value, unit, enabledByDefault });
-      } else {
-        this.readings.push(enabledByDefault === undefined ? { obis, key, name, quantity, value } : { obis, key, name, quantity, value, enabledByDefault });
-      }
-      return;
-    }
-    const r: MutableReading = { obis, key, name, quantity, value };
-    if (unit !== undefined && typeof value === 'number') r.unit = unit;
-    if (channel !== undefined) r.channel = channel;
-    if (time !== undefined) r.time = time;
-    if (raw !== undefined) r.raw = raw;
-    if (entries !== undefined) r.entries = entries;
-    if (enabledByDefault !== undefined) r.enabledByDefault = enabledByDefault;
-    this.readings.push(r);
+  add(t: DsmrTemplate, value: ReadingValue, channel?: number, time?: string, raw?: string, entries?: readonly LogEntry[]): void {
+    this.readings.push(fillReading(t, this.keyFor(t), value, channel, time, raw, entries));
   }
 
-  private keyFor(t: ReadingTemplate): string {
+  private keyFor(t: DsmrTemplate): string {
     const slot = t.slot;
     const first = slot.generation !== this.generation;
     slot.generation = this.generation;

@@ -212,6 +212,11 @@ describe('readings from line shapes', () => {
     expect(s.readings.map((r) => r.key)).toEqual(['energy_import_total', 'energy_import_total_2']);
   });
 
+  it('returns from a buffer with a negative entry count (it used to loop forever)', () => {
+    const s = decode('1-0:99.97.0(-1)(0-0:96.7.19)(101208152415W)(0000000240*s)\r\n');
+    expect(s.readings).toHaveLength(1);
+  });
+
   it('parses a load profile into one reading per channel, raw text for other logs', () => {
     const s = decode('P.01(1170301001500)(00)(15)(2)(1.5.0)(kW)(2.5.0)(kW)\r\n(0.123)(0.000)\r\n(0.456)(0.010)\r\nP.98(1170301001500)(00)\r\n(x)(y)\r\n');
     const p1 = s.readings.find((r) => r.key.startsWith('profile_p01_') && r.obis === '1-0:1.5.0');

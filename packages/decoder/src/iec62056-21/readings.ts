@@ -210,7 +210,8 @@ const OBIS_LIKE = /^(?:\d{1,3}-)?\d{1,3}:\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 /** Buffer `(n)(obis)(…)…`: DSMR power-failure log and billing history. */
 function buffer(values: readonly string[]): Interpreted | undefined {
   const count = parseDecimalText(values[0] ?? '');
-  if (count === undefined || !Number.isInteger(count) || !OBIS_LIKE.test(values[1] ?? '')) return undefined;
+  // A negative count would step backwards through the entries forever.
+  if (count === undefined || !Number.isInteger(count) || count < 0 || !OBIS_LIKE.test(values[1] ?? '')) return undefined;
   const rest = values.slice(2);
   if (count === 0) return { value: 0, entries: [] };
   if (rest.length % count !== 0) return undefined;
