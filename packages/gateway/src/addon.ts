@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { formatIssues } from './config/load';
 
 /**
  * Home Assistant add-on ("app") mode: the Supervisor writes the user's options to
@@ -90,7 +91,7 @@ export function readAddonOptions(path: string): { ok: true; options: AddonOption
     return { ok: false, problem: `${path}: ${(e as Error).message}` };
   }
   const parsed = addonOptionsSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  if (!parsed.success) return { ok: false, problem: formatIssues(parsed.error.issues).join('; ') };
   return { ok: true, options: parsed.data };
 }
 

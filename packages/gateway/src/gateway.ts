@@ -5,7 +5,6 @@ import { redactUrl, type Logger } from './log';
 import { MessageFactory } from './mqtt/messages';
 import { HomiePublisher } from './mqtt/homie';
 import { MqttPublisher } from './mqtt/publisher';
-import { Topics } from './mqtt/topics';
 import { createMeterDecoder } from './meter-decoder';
 import { MeterPipeline } from './pipeline';
 import { FrameStats } from './stats';
@@ -32,9 +31,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
     broker = await startEmbeddedBroker(config.mqtt.embeddedBroker.host, config.mqtt.embeddedBroker.port, log);
     mqttUrl = broker.url;
   }
-  const installId = config.installId ?? config.mqtt.baseTopic.replace(/[^a-zA-Z0-9_-]+/g, '_');
-  const topics = new Topics(config.mqtt.baseTopic);
-  const messages = new MessageFactory(config, topics, installId, VERSION);
+  const messages = new MessageFactory(config, VERSION);
+  const { installId, topics } = messages;
   const publisher = new MqttPublisher(
     {
       url: mqttUrl,
@@ -64,12 +62,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   };
   const totals = (): ReturnType<FrameStats['toJSON']> => {
     const sum = new FrameStats();
-    for (const p of pipelines) {
-      sum.frames += p.stats.frames;
-      sum.rejected += p.stats.rejected;
-      sum.readings += p.stats.readings;
-      for (const [k, n] of Object.entries(p.stats.errors)) sum.errors[k as keyof typeof sum.errors] = (sum.errors[k as keyof typeof sum.errors] ?? 0) + n;
-    }
+    for (const p of pipelines) sum.add(p.stats);
     return sum.toJSON();
   };
 

@@ -20,6 +20,15 @@ export class FrameStats {
     this.lastError = { kind, message, at };
   }
 
+  /** Adds another counter set (totals over several sources). */
+  add(other: FrameStats): void {
+    this.frames += other.frames;
+    this.rejected += other.rejected;
+    this.readings += other.readings;
+    this.discardedBytes += other.discardedBytes;
+    for (const [kind, n] of Object.entries(other.errors) as [ErrorKind, number][]) this.errors[kind] = (this.errors[kind] ?? 0) + n;
+  }
+
   toJSON(): { frames: number; rejected: number; readings: number; errors: Partial<Record<ErrorKind, number>> } {
     return { frames: this.frames, rejected: this.rejected, readings: this.readings, errors: { ...this.errors } };
   }

@@ -1,6 +1,5 @@
 import type { Config } from '../config/schema';
 import { MessageFactory } from '../mqtt/messages';
-import { Topics } from '../mqtt/topics';
 import { VERSION } from '../version';
 import { decodeInput } from './decode';
 import type { ProtocolChoice } from '@smi/decoder';
@@ -10,9 +9,8 @@ import type { ProtocolChoice } from '@smi/decoder';
  * in the order it would publish them, as NDJSON `{topic, payload, retain}`.
  */
 export function runDiscovery(file: string | undefined, o: { protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean }, config: Config, out: (line: string) => void, err: (line: string) => void): number {
-  const installId = config.installId ?? config.mqtt.baseTopic.replace(/[^a-zA-Z0-9_-]+/g, '_');
-  const topics = new Topics(config.mqtt.baseTopic);
-  const messages = new MessageFactory(config, topics, installId, VERSION);
+  const messages = new MessageFactory(config, VERSION);
+  const { topics } = messages;
   const print = (m: { topic: string; payload: string; retain: boolean }): void => out(JSON.stringify({ topic: m.topic, payload: m.payload, retain: m.retain }));
   print({ topic: topics.gatewayAvailability, payload: 'online', retain: true });
   for (const m of messages.gatewayMessages()) print(m);

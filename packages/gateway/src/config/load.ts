@@ -14,7 +14,8 @@ export const ENV_OVERRIDES = {
   SMI_MQTT_BASE_TOPIC: 'baseTopic',
 } as const;
 
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+/** `path: problem` lines for zod issues (the form every configuration error takes). */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
 }
 

@@ -14,7 +14,7 @@ import {
 } from '@smi/templates';
 import type { Config } from '../config/schema';
 import { SUPPORT_URL } from '../version';
-import type { Topics } from './topics';
+import { Topics } from './topics';
 
 export type OutboundMessage = MqttMessage;
 
@@ -35,6 +35,11 @@ function outputPreset(config: Config): { definition: PresetDefinition; name: str
   return { definition, name: `output.preset ${o.preset}` };
 }
 
+/** The gateway's install id: configured, or derived from the MQTT base topic. */
+export function installIdOf(config: Config): string {
+  return config.installId ?? config.mqtt.baseTopic.replace(/[^a-zA-Z0-9_-]+/g, '_');
+}
+
 /**
  * Everything the gateway publishes, as messages: state (rendered by the template engine from the
  * configured preset), Home Assistant discovery for meters and for the gateway itself. Pure apart
@@ -45,12 +50,15 @@ export class MessageFactory {
   private readonly preset: CompiledPreset;
   private readonly discoveryCache = new Map<string, { signature: string; messages: MqttMessage[] }>();
 
+  readonly installId: string;
+  readonly topics: Topics;
+
   constructor(
     private readonly config: Config,
-    private readonly topics: Topics,
-    private readonly installId: string,
     private readonly version: string,
   ) {
+    this.installId = installIdOf(config);
+    this.topics = new Topics(config.mqtt.baseTopic);
     const { definition, name } = outputPreset(config);
     const compiled = compilePreset(this.engine, definition, name);
     if (!compiled.ok) throw new OutputConfigError(compiled.error.message);
