@@ -2,6 +2,7 @@
 export const ERROR_KINDS = [
   'truncated', // the frame ended before its structure was complete
   'bad-crc', // checksum / CRC / BCC mismatch
+  'missing-crc', // the protocol or dialect carries a checksum and this frame has none
   'bad-length', // a length field disagrees with the bytes
   'bad-format', // bytes are not what the protocol allows at this place
   'bad-value', // a field parsed but its value is impossible (date, number)
@@ -12,6 +13,7 @@ export const ERROR_KINDS = [
   'decrypt-failed', // decrypted but the content is not what the layer expects
   'auth-failed', // GCM tag mismatch: wrong key or wrong authentication key
   'replayed', // repeated or decreasing frame counter
+  'implausible', // decoded, but a lifetime register went backwards or jumped further than physically possible (gateway guard)
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

@@ -3,6 +3,7 @@ export * from './crc';
 export * from './hex';
 export * from './dlms-units';
 export * from './stream';
+export * from './framer';
 export * from './bytes';
 export * from './byte-queue';
 export * from './decimal';
