@@ -1,6 +1,6 @@
 import { convertValue, type LogEntry, type ReadingValue, type Unit } from '@smi/model';
 import type { Groups } from './line-scanner';
-import { entryUnit } from './reading-templates';
+import { entryUnit, type EntryUnit } from './reading-templates';
 import type { ByteText } from '../common/byte-text';
 import { isDigits, parseDecimal } from '../common/decimal-text';
 import { looksLikeTst, tstToIso } from './text-values';
@@ -32,7 +32,9 @@ function isObisGroup(b: Uint8Array, groups: Groups, i: number): boolean {
 type MutableEntry = { -readonly [K in keyof LogEntry]: LogEntry[K] };
 
 /** One buffer value `value[*unit]` in its publishing unit, with its time stamps (invalid ones dropped). */
-function entry(text: ByteText, groups: Groups, i: number, time?: string, eventTime?: string): LogEntry {
+type Units = Map<number | string, EntryUnit>;
+
+function entry(units: Units, text: ByteText, groups: Groups, i: number, time?: string, eventTime?: string): LogEntry {
   const b = text.bytes;
   const s = start(groups, i);
   const e = end(groups, i);
@@ -41,7 +43,7 @@ function entry(text: ByteText, groups: Groups, i: number, time?: string, eventTi
   let unit: Unit | undefined;
   let number: number;
   if (star >= 0) {
-    const u = entryUnit(text, star + 1, e);
+    const u = entryUnit(units, text, star + 1, e);
     unit = u.unit;
     if (u.shift !== undefined) number = parseDecimal(b, s, ve, u.shift);
     else {
@@ -67,12 +69,12 @@ function statedCount(b: Uint8Array, groups: Groups): number | undefined {
 }
 
 /** `(n)(0-0:96.7.19)(end TST)(duration*s)…`: n power failures with their end time and length. */
-export function readEventLog(text: ByteText, groups: Groups): BufferContent {
+export function readEventLog(text: ByteText, groups: Groups, units: Units): BufferContent {
   const count = statedCount(text.bytes, groups);
   let i = count === undefined ? 0 : 1;
   while (i < groups.count && isObisGroup(text.bytes, groups, i)) i++;
   const entries: LogEntry[] = [];
-  for (; i + 1 < groups.count; i += 2) entries.push(entry(text, groups, i + 1, tst(text, groups, i)));
+  for (; i + 1 < groups.count; i += 2) entries.push(entry(units, text, groups, i + 1, tst(text, groups, i)));
   return { count: count ?? entries.length, entries };
 }
 
@@ -81,21 +83,21 @@ export function readEventLog(text: ByteText, groups: Groups): BufferContent {
  * E.ON Hungary: `(TST)(v1)…(vn)`, the last billing values without header (each entry gets the
  * billing time). Anything else: every bracket as an entry without time.
  */
-export function readBillingHistory(text: ByteText, groups: Groups): BufferContent {
+export function readBillingHistory(text: ByteText, groups: Groups, units: Units): BufferContent {
   const b = text.bytes;
   const entries: LogEntry[] = [];
   if (looksLikeTst(b, start(groups, 0), end(groups, 0))) {
     const time = tst(text, groups, 0);
-    for (let i = 1; i < groups.count; i++) entries.push(entry(text, groups, i, time));
+    for (let i = 1; i < groups.count; i++) entries.push(entry(units, text, groups, i, time));
     return { count: entries.length, entries };
   }
   const count = statedCount(b, groups);
   if (count !== undefined && groups.count > 1 && isObisGroup(b, groups, 1)) {
     let i = 1;
     while (i < groups.count && isObisGroup(b, groups, i)) i++;
-    for (; i + 2 < groups.count; i += 3) entries.push(entry(text, groups, i + 2, tst(text, groups, i), tst(text, groups, i + 1)));
+    for (; i + 2 < groups.count; i += 3) entries.push(entry(units, text, groups, i + 2, tst(text, groups, i), tst(text, groups, i + 1)));
     return { count, entries };
   }
-  for (let i = 0; i < groups.count; i++) entries.push(entry(text, groups, i));
+  for (let i = 0; i < groups.count; i++) entries.push(entry(units, text, groups, i));
   return { count: entries.length, entries };
 }

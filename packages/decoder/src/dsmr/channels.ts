@@ -3,7 +3,8 @@ import type { Groups } from './line-scanner';
 import type { ObisRef } from './obis-ref';
 import type { ByteText } from '../common/byte-text';
 import { isAllZeros, isDigits, parseDecimal } from '../common/decimal-text';
-import { readHexText } from './text-values';
+import { readHexText, tstToIso, type HexText } from './text-values';
+import type { ByteMemo } from '../common/byte-memo';
 
 /**
  * M-Bus sub-channels `0-n:…` (protocol-notes §1.4). Their readings depend on the channel's
@@ -53,6 +54,19 @@ export function isPlaceholder(b: Uint8Array, groups: Groups, i: number): boolean
   return e <= s || (groups.stars[i] === -1 && isAllZeros(b, s, e));
 }
 
+/**
+ * The value of a DSMR 2.2/3.0 hourly profile (bracket i, on the continuation line) is "no value"
+ * only when empty, or all zeros under a capture time that is no valid time stamp
+ * (`000000000000`): `(00000.000)` after `(090212160000)` is a real zero reading. Its unit is in
+ * the profile's unit bracket, so the unit-less zero test of `isPlaceholder` does not apply.
+ */
+export function isProfilePlaceholder(b: Uint8Array, groups: Groups, i: number): boolean {
+  const s = groups.starts[i] as number;
+  const e = groups.ends[i] as number;
+  if (e <= s) return true;
+  return isAllZeros(b, s, e) && tstToIso(b, groups.starts[0] as number, groups.ends[0] as number) === undefined;
+}
+
 /** DSMR 2.2/3.0 profile: `(time)(00)(60)(1)(obis)(unit)` then `(value)` on the next line. */
 export const PROFILE_UNIT_GROUP = 5;
 export const PROFILE_VALUE_GROUP = 6;
@@ -67,7 +81,7 @@ export function valueGroupIndex(ref: ObisRef, groups: Groups): number {
 }
 
 /** First look at a channel object: device type, id and whether it carries a value. */
-export function noteChannelObject(state: ChannelState, text: ByteText, ref: ObisRef, groups: Groups, offset: number): void {
+export function noteChannelObject(state: ChannelState, text: ByteText, ref: ObisRef, groups: Groups, offset: number, hexTexts: ByteMemo<HexText>): void {
   state.objects.push({ ref, open: groups.open, end: groups.end, offset });
   const b = text.bytes;
   const s = groups.starts[0] as number;
@@ -78,7 +92,7 @@ export function noteChannelObject(state: ChannelState, text: ByteText, ref: Obis
       return;
     case 'identifier':
       if (e > s && !isAllZeros(b, s, e) && state.id === undefined) {
-        state.id = readHexText(text, s, e).value;
+        state.id = readHexText(text, s, e, hexTexts).value;
       }
       return;
     case 'status':
@@ -93,7 +107,7 @@ export function noteChannelObject(state: ChannelState, text: ByteText, ref: Obis
     case 'event-log':
     case 'billing-history': {
       const i = valueGroupIndex(ref, groups);
-      if (i < 0 || isPlaceholder(b, groups, i)) return;
+      if (i < 0 || (ref.spec.kind === 'hourly-profile' ? isProfilePlaceholder(b, groups, i) : isPlaceholder(b, groups, i))) return;
       state.hasValue = true;
       if (state.valueUnit === undefined) {
         const star = groups.stars[i] as number;

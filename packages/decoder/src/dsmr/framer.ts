@@ -1,4 +1,5 @@
 import { fail, type DecodeError } from '../common/errors';
+import type { Framer, FramerEvent } from '../common/framer';
 import { DSMR_DEFAULT_MAX_LENGTH, hexDigit, LAYER, type DsmrOptions } from './envelope';
 
 /**
@@ -7,19 +8,19 @@ import { DSMR_DEFAULT_MAX_LENGTH, hexDigit, LAYER, type DsmrOptions } from './en
  * new `/` before `!` ends the previous telegram as `truncated`; no `!` within `maxLength` bytes
  * of the `/` is `too-long`. CRCs are checked by the decoder, not here. Chunks may split anywhere:
  * the result does not depend on where. Frames are views into the framer's memory, which is never
- * written again once handed out.
+ * written again once handed out. Implements the framer contract (common/framer.ts); the stream
+ * decoder uses `feed`/`flushTo` with a sink, which spares the event array.
  */
 export interface FramerSink {
   frame(bytes: Uint8Array): void;
   error(error: DecodeError, partial?: Uint8Array): void;
 }
 
-export interface FramerOutput {
-  /** Complete telegrams, `/` to the last CRC digit (read-only views; never rewritten). */
-  readonly frames: Uint8Array[];
-  /** Bytes dropped as garbage in this push (CR and LF between telegrams not counted). */
-  readonly discarded: number;
-  readonly errors: DecodeError[];
+function eventSink(events: FramerEvent<Uint8Array>[]): FramerSink {
+  return {
+    frame: (frame) => events.push({ ok: true, frame }),
+    error: (error, bytes) => events.push(bytes === undefined ? { ok: false, error } : { ok: false, error, bytes }),
+  };
 }
 
 const SLASH = 0x2f;
@@ -31,7 +32,7 @@ const MIN_CAPACITY = 65536;
  * (`subarray`), never copied, so bytes once part of a frame are never written again: when the
  * buffer is full the unconsumed tail moves to a new one. A frame view keeps its buffer alive.
  */
-export class DsmrFramer {
+export class DsmrFramer implements Framer<Uint8Array> {
   private readonly maxLength: number;
   private buf: Buffer = Buffer.alloc(0);
   /** First byte not yet consumed; bytes before it are frames or dropped garbage. */
@@ -58,11 +59,26 @@ export class DsmrFramer {
     return this.discardedTotal;
   }
 
-  push(chunk: Uint8Array): FramerOutput {
-    const frames: Uint8Array[] = [];
-    const errors: DecodeError[] = [];
-    const discarded = this.feed(chunk, { frame: (f) => frames.push(f), error: (e) => errors.push(e) });
-    return { frames, discarded, errors };
+  /**
+   * Bytes held for the current candidate: at most `maxLength` (`/` to `!`) plus the 4 CRC digits
+   * that may still come.
+   */
+  get pendingBytes(): number {
+    return this.start < 0 ? 0 : this.len - this.start;
+  }
+
+  /** Frames and errors of this chunk, in stream order (framer contract). */
+  push(chunk: Uint8Array): FramerEvent<Uint8Array>[] {
+    const events: FramerEvent<Uint8Array>[] = [];
+    this.feed(chunk, eventSink(events));
+    return events;
+  }
+
+  /** End of stream (framer contract): see `flushTo`. */
+  flush(): FramerEvent<Uint8Array>[] {
+    const events: FramerEvent<Uint8Array>[] = [];
+    this.flushTo(eventSink(events));
+    return events;
   }
 
   /** Like `push`, reporting frames and errors in stream order; returns the bytes discarded. */
@@ -133,7 +149,7 @@ export class DsmrFramer {
    * End of stream: a telegram whose `!` has arrived is complete with the CRC digits received so
    * far; one without `!` is `truncated`.
    */
-  flush(sink: FramerSink): void {
+  flushTo(sink: FramerSink): void {
     if (this.start >= 0) {
       if (this.bang >= 0) {
         let end = this.bang + 1;

@@ -1,8 +1,9 @@
 import { manufacturerName } from '@smi/model';
 import { fail, type DecodeError } from '../common/errors';
 import { LAYER } from './envelope';
-import { obisCursor, readObis, type ObisRef } from './obis-ref';
-import { ByteMemo } from '../common/byte-memo';
+import type { ObisRef } from './obis-ref';
+import type { ByteMemo } from '../common/byte-memo';
+import type { DsmrState } from './state';
 import type { ByteText } from '../common/byte-text';
 
 /**
@@ -66,10 +67,8 @@ function isLetter(c: number): boolean {
   return l >= 97 && l <= 122;
 }
 
-type HeaderInfo = Omit<Header, 'bodyStart'>;
-
-/** Identification lines read, by their bytes: a meter repeats its line in every telegram. */
-const HEADERS = new ByteMemo<HeaderInfo>(64);
+/** What an identification line says; memoised by its bytes (a meter repeats it in every telegram). */
+export type HeaderInfo = Omit<Header, 'bodyStart'>;
 
 function headerInfo(text: ByteText, start: number, lineEnd: number): HeaderInfo {
   const b = text.bytes;
@@ -93,14 +92,39 @@ function headerInfo(text: ByteText, start: number, lineEnd: number): HeaderInfo 
   return { identification, manufacturerId, manufacturer, model, derivedId: idText.replace(/[^A-Za-z0-9._-]+/g, '_') };
 }
 
+/**
+ * The identification line as IEC 62056-21 / DSMR write it: `/`, the three-letter FLAG
+ * manufacturer id, the baud rate digit (`-` instead for the NWA WarmteLink), then the
+ * identification in printable ASCII; a raw 0x02 byte may stand right after the baud digit (the
+ * mode-E `\2` escape as one byte, Irish AM550). Anything else is no telegram (`bad-format`).
+ * Checked once per distinct line (the memo holds only lines that passed).
+ */
+function checkIdentification(b: Uint8Array, start: number, lineEnd: number): DecodeError | undefined {
+  if (lineEnd - start < 5) return fail('bad-format', LAYER, 'identification line too short', start).error;
+  if (!isLetter(b[start + 1] as number) || !isLetter(b[start + 2] as number) || !isLetter(b[start + 3] as number)) {
+    return fail('bad-format', LAYER, 'identification does not start with a three-letter manufacturer id', start + 1).error;
+  }
+  const baud = b[start + 4] as number;
+  if ((baud < 48 || baud > 57) && baud !== 45) return fail('bad-format', LAYER, 'no baud rate digit after the manufacturer id', start + 4).error;
+  for (let i = start + 5; i < lineEnd; i++) {
+    const c = b[i] as number;
+    if ((c < 32 || c > 126) && !(c === 2 && i === start + 5)) return fail('bad-format', LAYER, 'identification is not printable ASCII', i).error;
+  }
+  return undefined;
+}
+
 /** Reads the identification line of the telegram whose `/` is at `start`. */
-export function readHeader(text: ByteText, start: number, end: number): Header | DecodeError {
+export function readHeader(text: ByteText, start: number, end: number, headers: ByteMemo<HeaderInfo>): Header | DecodeError {
   const b = text.bytes;
   let lineEnd = start + 1;
   while (lineEnd < end && b[lineEnd] !== CR && b[lineEnd] !== LF && b[lineEnd] !== BANG) lineEnd++;
   if (lineEnd >= end || b[lineEnd] === BANG) return fail('truncated', LAYER, 'telegram ends inside its identification line', lineEnd).error;
-  if (lineEnd - start < 4) return fail('bad-format', LAYER, 'identification line too short', start).error;
-  const info = HEADERS.get(b, start, lineEnd) ?? HEADERS.set(b, start, lineEnd, headerInfo(text, start, lineEnd));
+  let info = headers.get(b, start, lineEnd);
+  if (info === undefined) {
+    const error = checkIdentification(b, start, lineEnd);
+    if (error) return error;
+    info = headers.set(b, start, lineEnd, headerInfo(text, start, lineEnd));
+  }
   return {
     identification: info.identification,
     manufacturerId: info.manufacturerId,
@@ -111,11 +135,14 @@ export function readHeader(text: ByteText, start: number, end: number): Header |
   };
 }
 
-const SHARED_GROUPS = newGroups();
-
-/** Bytes a value bracket stops at: `)`, `*` (unit follows), and those that may not occur (CR, LF, `/`). */
+/**
+ * Bytes a value bracket stops at: `)`, `*` (unit follows), and those that may not occur there (CR,
+ * LF, `/`, and every byte that is not printable ASCII: values are numbers, time stamps or
+ * hex-encoded text). Same table lookup per byte as before: the check costs nothing.
+ */
 const BRACKET_STOP = new Uint8Array(256);
 for (const c of [CLOSE, STAR, CR, LF, SLASH]) BRACKET_STOP[c] = 1;
+for (let c = 0; c < 256; c++) if (c < 32 || c > 126) BRACKET_STOP[c] = 1;
 
 function formatError(message: string, at: number, b: Uint8Array): DecodeError {
   // A `/` where a line or value should go on: the next telegram began before this one ended.
@@ -138,7 +165,10 @@ function readBrackets(b: Uint8Array, p: number, end: number, groups: Groups): nu
       if (q >= end) return fail('truncated', LAYER, 'value bracket not closed', p).error;
       const c = b[q] as number;
       if (c === CLOSE) break;
-      if (c !== STAR) return formatError('value bracket not closed on its line', c === SLASH ? q : p, b);
+      if (c !== STAR) {
+        if (c !== CR && c !== LF && c !== SLASH) return fail('bad-format', LAYER, 'value holds a byte that is not printable ASCII', q).error;
+        return formatError('value bracket not closed on its line', c === SLASH ? q : p, b);
+      }
       star = q++;
     }
     if (groups.count >= MAX_GROUPS) return fail('bad-format', LAYER, 'too many value brackets on one line', p).error;
@@ -166,8 +196,9 @@ function readBrackets(b: Uint8Array, p: number, end: number, groups: Groups): nu
  * Visits every object from `start` (after the identification line) to the line starting with
  * `!`; returns the index of that `!`. `end` bounds the search (end of input).
  */
-export function scanBody(b: Uint8Array, start: number, end: number, visitor: ObjectVisitor): number | DecodeError {
-  const groups = SHARED_GROUPS;
+export function scanBody(b: Uint8Array, start: number, end: number, visitor: ObjectVisitor, state: DsmrState): number | DecodeError {
+  const groups = state.groups;
+  const obis = state.obis;
   let pos = start;
   while (pos < end) {
     const c = b[pos] as number;
@@ -177,8 +208,8 @@ export function scanBody(b: Uint8Array, start: number, end: number, visitor: Obj
     }
     if (c === BANG) return pos;
     if (c === OPEN) return formatError('value bracket without an OBIS code', pos, b);
-    const ref = readObis(b, pos, end);
-    const open = obisCursor.end;
+    const ref = obis.read(b, pos, end);
+    const open = obis.end;
     if (ref === undefined || b[open] !== OPEN) {
       let stop = pos;
       while (stop < end && stop - pos < 32 && b[stop] !== SLASH && b[stop] !== LF && b[stop] !== OPEN) stop++;

@@ -1,5 +1,7 @@
-import { obisCursor, readObis } from './obis-ref';
+import { ObisTable } from './obis-ref';
 import { latin1Bytes } from '../common/testing';
+
+const table = new ObisTable();
 
 /**
  * readObis finds codes it has met by their text (a word-wise lookup) and parses the others; both
@@ -9,10 +11,10 @@ import { latin1Bytes } from '../common/testing';
 function both(text: string): { fast: [string | undefined, number]; parsed: [string | undefined, number] } {
   const padded = latin1Bytes(`${text}00123.456*kWh)\r\n1-0:2.8.1(000000.000*kWh)\r\n`);
   const bare = latin1Bytes(text);
-  const fast = readObis(padded, 0, padded.length)?.code;
-  const fastEnd = obisCursor.end;
-  const parsed = readObis(bare, 0, bare.length)?.code;
-  return { fast: [fast, fastEnd], parsed: [parsed, obisCursor.end] };
+  const fast = table.read(padded, 0, padded.length)?.code;
+  const fastEnd = table.end;
+  const parsed = table.read(bare, 0, bare.length)?.code;
+  return { fast: [fast, fastEnd], parsed: [parsed, table.end] };
 }
 
 describe('readObis by text equals readObis by parsing', () => {
@@ -46,7 +48,7 @@ describe('readObis by text equals readObis by parsing', () => {
   it('tells codes apart whose texts differ only after the first word or in length', () => {
     const read = (t: string): string | undefined => {
       const b = latin1Bytes(`${t}(1)\r\n!0000\r\n`);
-      return readObis(b, 0, b.length)?.code;
+      return table.read(b, 0, b.length)?.code;
     };
     for (let k = 0; k < 2; k++) {
       expect(read('1-0:1.8.1')).toBe('1-0:1.8.1');

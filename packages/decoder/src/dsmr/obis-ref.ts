@@ -21,37 +21,14 @@ export interface ObisRef {
   readonly templates: DsmrTemplate[];
 }
 
-/**
- * Open-addressing table of the codes met so far, hashed with small-integer arithmetic (a Map keyed
- * by the 48-bit packed code would hash a heap number on every line).
- */
 const TABLE_SIZE = 1024; // small enough to stay in L1 cache; a telegram has a few dozen codes
 const REF_LIMIT = TABLE_SIZE / 2;
-let table: (ObisRef | undefined)[] = new Array<ObisRef | undefined>(TABLE_SIZE).fill(undefined);
-let tableCount = 0;
 
 /** Separators after A, B, C and D: `-`, `:`, `.`, `.`. */
 const SEPARATORS = new Uint8Array([45, 58, 46, 46]);
 
-/** Where the last `readObis` stopped: the byte after the code (a `(` on a well-formed line). */
-export const obisCursor = { end: 0 };
-
-/**
- * Codes as sent, up to 15 bytes before their `(`, map to their reference without parsing: the text
- * is read as up to four little-endian 32-bit words (bytes after the code masked off), found by a word-wise
- * search for `(`, and compared word by word with the texts already met (parallel typed arrays,
- * open addressing, reset with the reference table). Only a text that parsed as a code ending right
- * at its `(` is memoised, so a hit means exactly what parsing would have found.
- */
 const TEXT_SIZE = 1024;
 const TEXT_LIMIT = TEXT_SIZE / 2;
-const textW0 = new Int32Array(TEXT_SIZE);
-const textW1 = new Int32Array(TEXT_SIZE);
-const textW2 = new Int32Array(TEXT_SIZE);
-const textW3 = new Int32Array(TEXT_SIZE);
-const textLength = new Int32Array(TEXT_SIZE);
-let textRefs: (ObisRef | undefined)[] = new Array<ObisRef | undefined>(TEXT_SIZE).fill(undefined);
-let textCount = 0;
 /** Low bytes kept of a word whose byte n is the `(`. */
 const KEEP = [0, 0xff, 0xffff, 0xffffff];
 
@@ -68,141 +45,166 @@ function parenIn(w: number): number {
 }
 
 /**
- * Reads an OBIS code (`A-B:C.D.E`, optionally `*F`, `.F` or `&F`) starting at `start` and
- * resolves it to a reference; the byte after it is left in `obisCursor.end`. Undefined when the
- * bytes are not an OBIS code. Allocation-free unless the code is new.
+ * The OBIS codes one decoder has met (issue 13: owned by each decoder, never shared).
+ *
+ * An open-addressing table of references, hashed with small-integer arithmetic (a Map keyed by the
+ * 48-bit packed code would hash a heap number on every line). In front of it, codes as sent, up to
+ * 15 bytes before their `(`, map to their reference without parsing: the text is read as up to
+ * four little-endian 32-bit words (bytes after the code masked off), found by a word-wise search
+ * for `(`, and compared word by word with the texts already met (parallel typed arrays, open
+ * addressing, reset with the reference table). Only a text that parsed as a code ending right at
+ * its `(` is memoised, so a hit means exactly what parsing would have found.
  */
-export function readObis(b: Uint8Array, start: number, end: number): ObisRef | undefined {
-  if (start + 16 > b.length) return parseObis(b, start, end);
-  let w0 = wordAt(b, start);
-  let w1 = 0;
-  let w2 = 0;
-  let w3 = 0;
-  let n = parenIn(w0);
-  if (n < 4) w0 &= KEEP[n] as number;
-  else {
-    w1 = wordAt(b, start + 4);
-    n = parenIn(w1);
-    if (n < 4) w1 &= KEEP[n] as number;
+export class ObisTable {
+  /** Where the last `read` stopped: the byte after the code (a `(` on a well-formed line). */
+  end = 0;
+  private table: (ObisRef | undefined)[] = new Array<ObisRef | undefined>(TABLE_SIZE).fill(undefined);
+  private tableCount = 0;
+  private readonly textW0 = new Int32Array(TEXT_SIZE);
+  private readonly textW1 = new Int32Array(TEXT_SIZE);
+  private readonly textW2 = new Int32Array(TEXT_SIZE);
+  private readonly textW3 = new Int32Array(TEXT_SIZE);
+  private readonly textLength = new Int32Array(TEXT_SIZE);
+  private textRefs: (ObisRef | undefined)[] = new Array<ObisRef | undefined>(TEXT_SIZE).fill(undefined);
+  private textCount = 0;
+
+  /**
+   * Reads an OBIS code (`A-B:C.D.E`, optionally `*F`, `.F` or `&F`) starting at `start` and
+   * resolves it to a reference; the byte after it is left in `this.end`. Undefined when the
+   * bytes are not an OBIS code. Allocation-free unless the code is new.
+   */
+  read(b: Uint8Array, start: number, end: number): ObisRef | undefined {
+    if (start + 16 > b.length) return this.parse(b, start, end);
+    let w0 = wordAt(b, start);
+    let w1 = 0;
+    let w2 = 0;
+    let w3 = 0;
+    let n = parenIn(w0);
+    if (n < 4) w0 &= KEEP[n] as number;
     else {
-      w2 = wordAt(b, start + 8);
-      n = parenIn(w2);
-      if (n < 4) w2 &= KEEP[n] as number;
+      w1 = wordAt(b, start + 4);
+      n = parenIn(w1);
+      if (n < 4) w1 &= KEEP[n] as number;
       else {
-        w3 = wordAt(b, start + 12);
-        n = parenIn(w3);
-        if (n === 4) return parseObis(b, start, end);
-        w3 &= KEEP[n] as number;
+        w2 = wordAt(b, start + 8);
+        n = parenIn(w2);
+        if (n < 4) w2 &= KEEP[n] as number;
+        else {
+          w3 = wordAt(b, start + 12);
+          n = parenIn(w3);
+          if (n === 4) return this.parse(b, start, end);
+          w3 &= KEEP[n] as number;
+          n += 4;
+        }
         n += 4;
       }
       n += 4;
     }
-    n += 4;
-  }
-  const paren = start + n;
-  if (paren >= end) return parseObis(b, start, end);
-  let slot = (Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca6b) ^ Math.imul(w3 + n, 0x27d4eb2f), 0xc2b2ae35) >>> 22) & (TEXT_SIZE - 1);
-  for (;;) {
-    const ref = textRefs[slot];
-    if (ref === undefined) break;
-    if (textW0[slot] === w0 && textW1[slot] === w1 && textW2[slot] === w2 && textW3[slot] === w3 && textLength[slot] === n) {
-      obisCursor.end = paren;
-      return ref;
+    const paren = start + n;
+    if (paren >= end) return this.parse(b, start, end);
+    let slot = (Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca6b) ^ Math.imul(w3 + n, 0x27d4eb2f), 0xc2b2ae35) >>> 22) & (TEXT_SIZE - 1);
+    for (;;) {
+      const ref = this.textRefs[slot];
+      if (ref === undefined) break;
+      if (this.textW0[slot] === w0 && this.textW1[slot] === w1 && this.textW2[slot] === w2 && this.textW3[slot] === w3 && this.textLength[slot] === n) {
+        this.end = paren;
+        return ref;
+      }
+      slot = (slot + 1) & (TEXT_SIZE - 1);
     }
-    slot = (slot + 1) & (TEXT_SIZE - 1);
+    const ref = this.parse(b, start, end);
+    if (ref !== undefined && this.end === paren && this.textCount < TEXT_LIMIT) {
+      this.textW0[slot] = w0;
+      this.textW1[slot] = w1;
+      this.textW2[slot] = w2;
+      this.textW3[slot] = w3;
+      this.textLength[slot] = n;
+      this.textRefs[slot] = ref;
+      this.textCount++;
+    }
+    return ref;
   }
-  const ref = parseObis(b, start, end);
-  if (ref !== undefined && obisCursor.end === paren && textCount < TEXT_LIMIT) {
-    textW0[slot] = w0;
-    textW1[slot] = w1;
-    textW2[slot] = w2;
-    textW3[slot] = w3;
-    textLength[slot] = n;
-    textRefs[slot] = ref;
-    textCount++;
-  }
-  return ref;
-}
 
-/** Parses the code field by field and finds or makes its reference (by numeric value). */
-function parseObis(b: Uint8Array, start: number, end: number): ObisRef | undefined {
-  let key = 0;
-  let hash = 0;
-  let i = start;
-  let f = 255;
-  for (let k = 0; k < 6; k++) {
-    if (k === 5) {
-      const sep = b[i];
-      if (sep !== 42 /* * */ && sep !== 46 /* . */ && sep !== 38 /* & */) break;
-      i++;
+  /** Parses the code field by field and finds or makes its reference (by numeric value). */
+  private parse(b: Uint8Array, start: number, end: number): ObisRef | undefined {
+    let key = 0;
+    let hash = 0;
+    let i = start;
+    let f = 255;
+    for (let k = 0; k < 6; k++) {
+      if (k === 5) {
+        const sep = b[i];
+        if (sep !== 42 /* * */ && sep !== 46 /* . */ && sep !== 38 /* & */) break;
+        i++;
+      }
+      let value = 0;
+      const from = i;
+      while (i < end) {
+        const c = b[i] as number;
+        if (c < 48 || c > 57) break;
+        value = value * 10 + (c - 48);
+        i++;
+      }
+      if (i === from || i - from > 3 || value > 255) return undefined;
+      if (k < 5) {
+        key = key * 256 + value;
+        hash = (Math.imul(hash, 31) + value) | 0;
+      } else {
+        f = value;
+      }
+      if (k < 4) {
+        if (b[i] !== SEPARATORS[k]) return undefined;
+        i++;
+      }
     }
-    let value = 0;
-    const from = i;
-    while (i < end) {
-      const c = b[i] as number;
-      if (c < 48 || c > 57) break;
-      value = value * 10 + (c - 48);
-      i++;
-    }
-    if (i === from || i - from > 3 || value > 255) return undefined;
-    if (k < 5) {
-      key = key * 256 + value;
-      hash = (Math.imul(hash, 31) + value) | 0;
-    } else {
-      f = value;
-    }
-    if (k < 4) {
-      if (b[i] !== SEPARATORS[k]) return undefined;
-      i++;
+    this.end = i;
+    key = key * 256 + f;
+    hash = (Math.imul(hash, 31) + f) & (TABLE_SIZE - 1);
+    for (;;) {
+      const ref = this.table[hash];
+      if (ref === undefined) return this.newRef(key, hash);
+      if (ref.key === key) return ref;
+      hash = (hash + 1) & (TABLE_SIZE - 1);
     }
   }
-  obisCursor.end = i;
-  key = key * 256 + f;
-  hash = (Math.imul(hash, 31) + f) & (TABLE_SIZE - 1);
-  for (;;) {
-    const ref = table[hash];
-    if (ref === undefined) return newRef(key, hash);
-    if (ref.key === key) return ref;
-    hash = (hash + 1) & (TABLE_SIZE - 1);
-  }
-}
 
-function newRef(key: number, slot: number): ObisRef {
-  let rest = key;
-  const f = rest % 256;
-  rest = (rest - f) / 256;
-  const e = rest % 256;
-  rest = (rest - e) / 256;
-  const d = rest % 256;
-  rest = (rest - d) / 256;
-  const c = rest % 256;
-  rest = (rest - c) / 256;
-  const b = rest % 256;
-  const a = (rest - b) / 256;
-  const ref: ObisRef = {
-    key,
-    code: formatObis({ a, b, c, d, e, f }),
-    a,
-    b,
-    c,
-    channel: a === 0 && b >= 1 ? b : undefined,
-    spec: objectSpec(a, b, `${c}.${d}.${e}`),
-    templates: [],
-  };
-  // A full table (only with a huge `maxLength` full of distinct codes) stops memoising.
-  if (tableCount < TABLE_SIZE - 1) {
-    table[slot] = ref;
-    tableCount++;
+  private newRef(key: number, slot: number): ObisRef {
+    let rest = key;
+    const f = rest % 256;
+    rest = (rest - f) / 256;
+    const e = rest % 256;
+    rest = (rest - e) / 256;
+    const d = rest % 256;
+    rest = (rest - d) / 256;
+    const c = rest % 256;
+    rest = (rest - c) / 256;
+    const b = rest % 256;
+    const a = (rest - b) / 256;
+    const ref: ObisRef = {
+      key,
+      code: formatObis({ a, b, c, d, e, f }),
+      a,
+      b,
+      c,
+      channel: a === 0 && b >= 1 ? b : undefined,
+      spec: objectSpec(a, b, `${c}.${d}.${e}`),
+      templates: [],
+    };
+    // A full table (only with a huge `maxLength` full of distinct codes) stops memoising.
+    if (this.tableCount < TABLE_SIZE - 1) {
+      this.table[slot] = ref;
+      this.tableCount++;
+    }
+    return ref;
   }
-  return ref;
-}
 
-/** Drops the memo when it has grown past its bound (called between telegrams). */
-export function trimObisRefs(): boolean {
-  if (tableCount < REF_LIMIT && textCount < TEXT_LIMIT) return false;
-  table = new Array<ObisRef | undefined>(TABLE_SIZE).fill(undefined);
-  tableCount = 0;
-  textRefs = new Array<ObisRef | undefined>(TEXT_SIZE).fill(undefined);
-  textCount = 0;
-  return true;
+  /** Drops the memo when it has grown past its bound (called between telegrams). */
+  trim(): boolean {
+    if (this.tableCount < REF_LIMIT && this.textCount < TEXT_LIMIT) return false;
+    this.table = new Array<ObisRef | undefined>(TABLE_SIZE).fill(undefined);
+    this.tableCount = 0;
+    this.textRefs = new Array<ObisRef | undefined>(TEXT_SIZE).fill(undefined);
+    this.textCount = 0;
+    return true;
+  }
 }

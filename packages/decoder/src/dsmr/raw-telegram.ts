@@ -3,6 +3,7 @@ import { ok, type DecodeError, type Result } from '../common/errors';
 import type { DsmrOptions } from './envelope';
 import type { Groups, ObjectVisitor } from './line-scanner';
 import type { ObisRef } from './obis-ref';
+import { DsmrState } from './state';
 import { scanTelegram } from './telegram-pass';
 import type { ByteText } from '../common/byte-text';
 
@@ -54,8 +55,8 @@ class RawCollector implements ObjectVisitor {
 }
 
 /** Splits one complete telegram into its objects (CRC checked as in `decodeDsmrTelegram`). */
-export function parseDsmrTelegram(bytes: Uint8Array, options: DsmrOptions = {}): Result<DsmrTelegram> {
-  const pass = scanTelegram(bytes, options, (text) => new RawCollector(text));
+export function parseDsmrTelegram(bytes: Uint8Array, options: DsmrOptions = {}, state: DsmrState = new DsmrState()): Result<DsmrTelegram> {
+  const pass = scanTelegram(bytes, options, (text) => new RawCollector(text), state);
   if (!pass.ok) return pass;
   const { header, crc, visitor } = pass.value;
   const telegram: DsmrTelegram = {

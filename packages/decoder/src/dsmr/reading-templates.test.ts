@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildReading } from '@smi/model';
 import { decodeDsmrTelegram, parseDsmrTelegram } from './index';
 import { latin1Bytes } from '../common/testing';
-import { signTelegram } from './testing';
+import { fixtureOptions, signTelegram } from './testing';
 
 /**
  * The decoder asks buildReading once per (code, meter unit, medium) and fills values in itself;
@@ -18,8 +18,8 @@ const NAMES = readdirSync(DIR)
 describe.each(NAMES)('%s', (name) => {
   it('numeric readings equal buildReading of the raw object', () => {
     const bytes = new Uint8Array(readFileSync(join(DIR, `${name}.txt`)));
-    const decoded = decodeDsmrTelegram(bytes);
-    const raw = parseDsmrTelegram(bytes);
+    const decoded = decodeDsmrTelegram(bytes, fixtureOptions(name));
+    const raw = parseDsmrTelegram(bytes, fixtureOptions(name));
     if (!decoded.ok || !raw.ok) throw new Error('decode failed');
     const objects = new Map(raw.value.objects.map((o) => [o.obis, o.values]));
     const media = new Map((decoded.value.devices ?? []).map((d) => [d.channel, d.medium]));

@@ -25,20 +25,34 @@ interface KeySlot {
   generation: number;
 }
 
-const SLOTS = new Map<string, KeySlot>();
 const MAX_TEMPLATES_PER_CODE = 8;
-let generation = 0;
 
-function slotFor(key: string): KeySlot {
-  let slot = SLOTS.get(key);
-  if (slot === undefined) {
-    slot = { key, generation: 0 };
-    SLOTS.set(key, slot);
+/**
+ * The template bookkeeping of one decoder (issue 13: owned by each decoder, never shared): key
+ * slots, the telegram generation that marks a key as taken, and the buffer-unit memo.
+ */
+export class TemplateState {
+  private readonly slots = new Map<string, KeySlot>();
+  /** Number of the latest ReadingList: a slot marked with it is taken in that telegram. */
+  generation = 0;
+  readonly entryUnits = new Map<number | string, EntryUnit>();
+
+  slotFor(key: string): KeySlot {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = { key, generation: 0 };
+      this.slots.set(key, slot);
+    }
+    return slot;
   }
-  return slot;
+
+  /** Drops the key slots with the OBIS memo (between telegrams only). */
+  clear(): void {
+    this.slots.clear();
+  }
 }
 
-function createTemplate(ref: ObisRef, code: number, unitText: string | undefined, medium: Medium | undefined): DsmrTemplate {
+function createTemplate(state: TemplateState, ref: ObisRef, code: number, unitText: string | undefined, medium: Medium | undefined): DsmrTemplate {
   const b = readingTemplate(ref.code, unitText, medium);
   // One literal (not a spread): every DSMR template shares one object shape.
   const template: DsmrTemplate = {
@@ -54,7 +68,7 @@ function createTemplate(ref: ObisRef, code: number, unitText: string | undefined
     unitCode: code,
     unitText,
     medium,
-    slot: slotFor(b.key),
+    slot: state.slotFor(b.key),
   };
   // Bounded: a noisy telegram without CRC could bring ever new unit texts.
   if (ref.templates.length >= MAX_TEMPLATES_PER_CODE) ref.templates.length = 0;
@@ -66,7 +80,7 @@ function createTemplate(ref: ObisRef, code: number, unitText: string | undefined
  * Template for an object with the meter unit `bytes[unitStart, unitEnd)` (empty: none) on a
  * channel of the given medium.
  */
-export function templateFor(ref: ObisRef, text: ByteText, unitStart: number, unitEnd: number, medium?: Medium): DsmrTemplate {
+export function templateFor(state: TemplateState, ref: ObisRef, text: ByteText, unitStart: number, unitEnd: number, medium?: Medium): DsmrTemplate {
   const code = unitCode(text.bytes, unitStart, unitEnd);
   const templates = ref.templates;
   if (code >= 0) {
@@ -74,23 +88,28 @@ export function templateFor(ref: ObisRef, text: ByteText, unitStart: number, uni
       const t = templates[i] as DsmrTemplate;
       if (t.unitCode === code && t.medium === medium) return t;
     }
-    return createTemplate(ref, code, code === 0 ? undefined : text.slice(unitStart, unitEnd), medium);
+    return createTemplate(state, ref, code, code === 0 ? undefined : text.slice(unitStart, unitEnd), medium);
   }
   const unitText = text.slice(unitStart, unitEnd);
   for (const t of templates) if (t.unitText === unitText && t.medium === medium) return t;
-  return createTemplate(ref, code, unitText, medium);
+  return createTemplate(state, ref, code, unitText, medium);
 }
 
 /**
  * The readings of one telegram. Keys stay unique: the registry gives some codes one key
  * (0-0:96.1.0 and 0-0:96.1.1 are both `equipment_id`), so a second reading with a key already
  * taken is suffixed with its OBIS slug (`equipment_id_0_0_96_1_0`), then with a counter.
- * A list is filled within one synchronous decode; two lists must not be filled interleaved.
+ * A list is filled within one synchronous decode; two lists of one decoder must not be filled
+ * interleaved.
  */
 export class ReadingList {
   readonly readings: Reading[] = [];
-  private readonly generation = ++generation;
+  private readonly generation: number;
   private taken: Set<string> | undefined;
+
+  constructor(state: TemplateState) {
+    this.generation = ++state.generation;
+  }
 
   add(t: DsmrTemplate, value: ReadingValue, channel?: number, time?: string, raw?: string, entries?: readonly LogEntry[]): void {
     this.readings.push(fillReading(t, this.keyFor(t), value, channel, time, raw, entries));
@@ -120,14 +139,14 @@ export interface EntryUnit {
   readonly from: Unit | undefined;
 }
 
-/** By unit code (`unitCode`), or by text for units it cannot name. */
-const ENTRY_UNITS = new Map<number | string, EntryUnit>();
-
-/** How a buffer value in the meter unit `bytes[start, end)` is published (kW → W, s → s, kvarh → varh). */
-export function entryUnit(text: ByteText, start: number, end: number): EntryUnit {
+/**
+ * How a buffer value in the meter unit `bytes[start, end)` is published (kW → W, s → s, kvarh →
+ * varh); memoised in `memo` by unit code (`unitCode`), or by text for units it cannot name.
+ */
+export function entryUnit(memo: Map<number | string, EntryUnit>, text: ByteText, start: number, end: number): EntryUnit {
   const code = unitCode(text.bytes, start, end);
   const id = code >= 0 ? code : text.slice(start, end);
-  const known = ENTRY_UNITS.get(id);
+  const known = memo.get(id);
   if (known !== undefined) return known;
   const from = normalizeUnit(text.slice(start, end));
   let result: EntryUnit = { unit: from, shift: 0, from };
@@ -137,12 +156,7 @@ export function entryUnit(text: ByteText, start: number, end: number): EntryUnit
     const factor = target === undefined ? undefined : unitFactor(from, target);
     if (target !== undefined && factor !== undefined) result = { unit: target, shift: powerOfTen(factor), from };
   }
-  if (ENTRY_UNITS.size >= 64) ENTRY_UNITS.clear();
-  ENTRY_UNITS.set(id, result);
+  if (memo.size >= 64) memo.clear();
+  memo.set(id, result);
   return result;
-}
-
-/** Drops the key slots with the OBIS memo (between telegrams only). */
-export function clearKeySlots(): void {
-  SLOTS.clear();
 }

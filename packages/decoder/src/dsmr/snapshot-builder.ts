@@ -1,10 +1,11 @@
 import type { Medium, MeterInfo, MeterSnapshot, ReadingValue, SubDevice } from '@smi/model';
 import { fail, type DecodeError } from '../common/errors';
 import { readBillingHistory, readEventLog } from './buffers';
-import { ChannelState, isPlaceholder, noteChannelObject, PROFILE_UNIT_GROUP, valueGroupIndex } from './channels';
+import { ChannelState, isPlaceholder, isProfilePlaceholder, noteChannelObject, PROFILE_UNIT_GROUP, valueGroupIndex } from './channels';
 import { LAYER } from './envelope';
-import { newGroups, regroup, type Groups, type Header, type ObjectVisitor } from './line-scanner';
+import { regroup, type Groups, type Header, type ObjectVisitor } from './line-scanner';
 import type { ObisRef } from './obis-ref';
+import type { DsmrState } from './state';
 import { convertWithTemplate, ReadingList, templateFor } from './reading-templates';
 import type { ByteText } from '../common/byte-text';
 import { isAllZeros, isDigits, parseDecimal, stripLeadingZeros } from '../common/decimal-text';
@@ -17,17 +18,13 @@ interface Place {
 }
 
 const METER: Place = { medium: undefined, channel: undefined };
-const CHANNEL_GROUPS = newGroups();
-
-/** The meter info of the last telegram: reused while nothing in it changes (one object less). */
-let lastMeter: MeterInfo | undefined;
 
 /**
  * Turns the objects of one telegram into a MeterSnapshot: the visitor of `scanBody`. E-meter
  * objects become readings as they come; channel objects wait for the end of the telegram.
  */
 export class SnapshotBuilder implements ObjectVisitor {
-  private readonly list = new ReadingList();
+  private readonly list: ReadingList;
   private readonly channels: ChannelState[] = [];
   private readonly ids: (string | undefined)[] = [undefined, undefined, undefined, undefined];
   private time: string | undefined;
@@ -40,8 +37,10 @@ export class SnapshotBuilder implements ObjectVisitor {
   constructor(
     private readonly text: ByteText,
     private readonly header: Header,
+    private readonly state: DsmrState,
   ) {
     this.bytes = text.bytes;
+    this.list = new ReadingList(state.templates);
   }
 
   object(ref: ObisRef, groups: Groups, offset: number): DecodeError | undefined {
@@ -51,7 +50,7 @@ export class SnapshotBuilder implements ObjectVisitor {
         state = new ChannelState(ref.channel);
         this.channels[ref.channel] = state;
       }
-      noteChannelObject(state, this.text, ref, groups, offset);
+      noteChannelObject(state, this.text, ref, groups, offset, this.state.hexTexts);
       return undefined;
     }
     if (ref.a === 1 && ref.c !== 0) this.electricity = true; // energy, power… (C = 0: ids, versions)
@@ -60,7 +59,7 @@ export class SnapshotBuilder implements ObjectVisitor {
 
   finish(): MeterSnapshot | DecodeError {
     const devices: SubDevice[] = [];
-    const groups = CHANNEL_GROUPS;
+    const groups = this.state.channelGroups;
     for (const state of this.channels) {
       if (state === undefined || !state.used) continue;
       const medium = state.medium;
@@ -87,7 +86,7 @@ export class SnapshotBuilder implements ObjectVisitor {
     const id = this.ids[1] ?? this.ids[2] ?? this.ids[3] ?? h.derivedId;
     const version = this.version ?? this.mucsVersion;
     const medium = this.electricity ? 'electricity' : undefined;
-    const last = lastMeter;
+    const last = this.state.lastMeter;
     if (last !== undefined && last.id === id && last.identification === h.identification && last.version === version && last.medium === medium) {
       return last;
     }
@@ -98,12 +97,12 @@ export class SnapshotBuilder implements ObjectVisitor {
     if (version !== undefined) info.version = version;
     if (medium !== undefined) info.medium = medium;
     info.identification = h.identification;
-    lastMeter = info;
+    this.state.lastMeter = info;
     return info;
   }
 
   private add(ref: ObisRef, place: Place, value: ReadingValue, raw?: string): void {
-    const t = templateFor(ref, this.text, 0, 0, place.medium);
+    const t = templateFor(this.state.templates, ref, this.text, 0, 0, place.medium);
     this.list.add(t, value, place.channel, undefined, raw);
   }
 
@@ -124,7 +123,7 @@ export class SnapshotBuilder implements ObjectVisitor {
       us = unitGroup >= 0 ? (groups.starts[unitGroup] as number) : e;
       ue = unitGroup >= 0 ? (groups.ends[unitGroup] as number) : e;
     }
-    const t = templateFor(ref, this.text, us, ue, place.medium);
+    const t = templateFor(this.state.templates, ref, this.text, us, ue, place.medium);
     if (ve === vs) {
       this.list.add(t, null, place.channel, time);
       return undefined;
@@ -178,7 +177,7 @@ export class SnapshotBuilder implements ObjectVisitor {
           this.add(ref, place, null);
           return undefined;
         }
-        const { raw, value } = readHexText(this.text, s, e);
+        const { raw, value } = readHexText(this.text, s, e, this.state.hexTexts);
         const priority = ref.spec.idPriority;
         if (priority !== undefined && place.channel === undefined && this.ids[priority] === undefined && !isAllZeros(b, s, e)) {
           this.ids[priority] = value;
@@ -203,17 +202,17 @@ export class SnapshotBuilder implements ObjectVisitor {
         return this.timedValue(ref, place, groups, offset);
       case 'hourly-profile': {
         const i = valueGroupIndex(ref, groups);
-        if (i < 0 || (place.channel !== undefined && isPlaceholder(b, groups, i))) return undefined;
+        if (i < 0 || (place.channel !== undefined && isProfilePlaceholder(b, groups, i))) return undefined;
         return this.number(ref, place, groups, i, tstToIso(b, s, e), offset, PROFILE_UNIT_GROUP);
       }
       case 'event-log': {
-        const content = readEventLog(this.text, groups);
-        this.list.add(templateFor(ref, this.text, 0, 0, place.medium), content.count, place.channel, undefined, undefined, content.entries);
+        const content = readEventLog(this.text, groups, this.state.templates.entryUnits);
+        this.list.add(templateFor(this.state.templates, ref, this.text, 0, 0, place.medium), content.count, place.channel, undefined, undefined, content.entries);
         return undefined;
       }
       case 'billing-history': {
-        const content = readBillingHistory(this.text, groups);
-        this.list.add(templateFor(ref, this.text, 0, 0, place.medium), content.count, place.channel, undefined, undefined, content.entries);
+        const content = readBillingHistory(this.text, groups, this.state.templates.entryUnits);
+        this.list.add(templateFor(this.state.templates, ref, this.text, 0, 0, place.medium), content.count, place.channel, undefined, undefined, content.entries);
         return undefined;
       }
     }

@@ -1,8 +1,7 @@
 import { fail, ok, type DecodeError, type Result } from '../common/errors';
 import { checkCrc, DSMR_DEFAULT_MAX_LENGTH, LAYER, readTrailer, type DsmrOptions } from './envelope';
-import { clearKeySlots } from './reading-templates';
 import { readHeader, scanBody, type Header, type ObjectVisitor } from './line-scanner';
-import { trimObisRefs } from './obis-ref';
+import type { DsmrState } from './state';
 import { ByteText } from '../common/byte-text';
 
 const SLASH = 0x2f;
@@ -31,7 +30,7 @@ function explain(bytes: Uint8Array, start: number, limit: number, maxLength: num
   if (bang >= 0 && bang < limit) {
     const trailer = readTrailer(bytes, bang);
     if (trailer.digits > 0) {
-      const crcError = checkCrc(bytes, start, bang, trailer, options);
+      const crcError = checkCrc(bytes, start, bang, trailer, options, undefined);
       if (crcError) return crcError;
     }
   }
@@ -50,20 +49,21 @@ export function scanTelegram<V extends ObjectVisitor>(
   bytes: Uint8Array,
   options: DsmrOptions,
   makeVisitor: (text: ByteText, header: Header) => V,
+  state: DsmrState,
 ): Result<TelegramPass<V>> {
   const maxLength = options.maxLength ?? DSMR_DEFAULT_MAX_LENGTH;
   const start = bytes.indexOf(SLASH);
   if (start < 0) return fail('bad-format', LAYER, 'no "/" start of telegram');
   const limit = Math.min(bytes.length, start + maxLength);
-  if (trimObisRefs()) clearKeySlots();
+  state.trim();
   const text = new ByteText(bytes);
-  const header = readHeader(text, start, limit);
+  const header = readHeader(text, start, limit, state.headers);
   if (isError(header)) return { ok: false, error: explain(bytes, start, limit, maxLength, header, options) };
   const visitor = makeVisitor(text, header);
-  const bang = scanBody(bytes, header.bodyStart, limit, visitor);
+  const bang = scanBody(bytes, header.bodyStart, limit, visitor, state);
   if (typeof bang !== 'number') return { ok: false, error: explain(bytes, start, limit, maxLength, bang, options) };
   const trailer = readTrailer(bytes, bang);
-  const crcError = checkCrc(bytes, start, bang, trailer, options);
+  const crcError = checkCrc(bytes, start, bang, trailer, options, header.manufacturerId);
   if (crcError) return { ok: false, error: crcError };
   return ok(trailer.digits > 0 ? { visitor, header, start, bang, crc: trailer.crc } : { visitor, header, start, bang });
 }

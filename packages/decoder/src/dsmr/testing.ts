@@ -1,5 +1,6 @@
 import { crc16Arc } from '../common/crc';
 import { latin1Bytes } from '../common/testing';
+import type { DsmrOptions } from './envelope';
 
 /**
  * Helpers for the DSMR tests (pure; not exported by the package): re-signing an edited telegram
@@ -25,4 +26,16 @@ export function countGarbage(bytes: Uint8Array, telegrams: readonly (readonly [s
   let n = 0;
   for (let i = 0; i < bytes.length; i++) if (inside[i] === 0 && bytes[i] !== 13 && bytes[i] !== 10) n++;
   return n;
+}
+
+/**
+ * Per-fixture settings, as a user would configure them: the L+G E350 sample is a DSMR 4.2
+ * telegram (`1-3:0.2.8(42)`) published without its CRC, which `crc: 'auto'` rejects.
+ */
+const FIXTURE_OPTIONS: Readonly<Record<string, DsmrOptions>> = {
+  'amshan-landisgyr-e350-xmx-dsmr42': { crc: 'optional' },
+};
+
+export function fixtureOptions(name: string): DsmrOptions {
+  return FIXTURE_OPTIONS[name] ?? {};
 }

@@ -1,6 +1,8 @@
-import { readObis } from './obis-ref';
+import { ObisTable } from './obis-ref';
 import { latin1Bytes } from '../common/testing';
 import { dsmrTimeToIso } from './text-values';
+
+const table = new ObisTable();
 
 describe('dsmrTimeToIso', () => {
   it.each([
@@ -37,7 +39,7 @@ describe('dsmrTimeToIso', () => {
 describe('readObis', () => {
   const read = (text: string): string | undefined => {
     const b = latin1Bytes(`${text}(`);
-    return readObis(b, 0, b.length)?.code;
+    return table.read(b, 0, b.length)?.code;
   };
   it.each([
     ['1-0:1.8.1', '1-0:1.8.1'],

@@ -1,5 +1,5 @@
 import { hexAscii } from '../common/hex';
-import { ByteMemo } from '../common/byte-memo';
+import type { ByteMemo } from '../common/byte-memo';
 import type { ByteText } from '../common/byte-text';
 import { isDigits } from '../common/decimal-text';
 
@@ -89,15 +89,15 @@ export interface HexText {
   readonly value: string;
 }
 
-/** Ids and texts read so far: meters repeat them in every telegram. */
-const HEX_TEXTS = new ByteMemo<HexText>(128);
-
-/** Reads hex-encoded text in `b[start, end)`: `raw` as sent, `value` decoded when printable. */
-export function readHexText(text: ByteText, start: number, end: number): HexText {
-  const known = HEX_TEXTS.get(text.bytes, start, end);
+/**
+ * Reads hex-encoded text in `b[start, end)`: `raw` as sent, `value` decoded when printable;
+ * memoised in `memo` (meters repeat ids and texts in every telegram).
+ */
+export function readHexText(text: ByteText, start: number, end: number, memo: ByteMemo<HexText>): HexText {
+  const known = memo.get(text.bytes, start, end);
   if (known !== undefined) return known;
   const raw = text.slice(start, end);
-  return HEX_TEXTS.set(text.bytes, start, end, { raw, value: hexAscii(raw) ?? raw });
+  return memo.set(text.bytes, start, end, { raw, value: hexAscii(raw) ?? raw });
 }
 
 /** A DSMR time stamp text (`170102192002W`) → ISO-8601 with offset; undefined when impossible. */
