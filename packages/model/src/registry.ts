@@ -107,6 +107,20 @@ const ABSTRACT: readonly Row[] = [
   ['98.1.0', 'billing_history', 'Billing history', 'count', false],
 ];
 
+/**
+ * Heat and cooling meters (A = 6; B = channel), keyed by `C.D.E`, as heat meters with an
+ * IEC 62056-21 interface print them (Siemens 2WR5, Landis+Gyr UH50 readouts: `6.8` energy,
+ * `6.26` volume, `6.6` peak power, `6.33` peak flow, `6.31`/`6.32` operating/error hours).
+ */
+const HEAT: readonly Row[] = [
+  ['6.8.0', 'heat_energy', 'Heat energy', 'heat_energy'],
+  ['6.26.0', 'heat_volume', 'Heat meter volume', 'water_volume'],
+  ['6.6.0', 'heat_power_peak', 'Peak heat power', 'power', false],
+  ['6.33.0', 'heat_flow_peak', 'Peak flow', 'volume_flow', false],
+  ['6.31.0', 'operating_time', 'Operating time', 'duration', false],
+  ['6.32.0', 'error_time', 'Error time', 'duration', false],
+];
+
 /** Manufacturer-specific objects (A = 129, B = 129: EDL/SML meters), keyed by `C.D.E`. */
 const MANUFACTURER_SPECIFIC: readonly Row[] = [
   ['199.130.3', 'manufacturer_text', 'Manufacturer', 'text', false],
@@ -137,6 +151,7 @@ const ELECTRICITY_INDEX = index(ELECTRICITY);
 const ABSTRACT_INDEX = index(ABSTRACT);
 const CHANNEL_INDEX = index(CHANNEL);
 const MANUFACTURER_INDEX = index(MANUFACTURER_SPECIFIC);
+const HEAT_INDEX = index(HEAT);
 
 /** Channel meter reading by medium (DSMR `0-n:24.2.1`, Fluvius `24.2.3`, DSMR 2.2/3 `24.3.0`). */
 const MEDIUM_READING: Readonly<Partial<Record<Medium, readonly [key: string, name: string, quantity: Quantity]>>> = {
@@ -175,6 +190,10 @@ function describeParsed(o: Obis, ctx: DescribeContext): ObisDefinition | undefin
   if (o.a === 0 && o.b === 0) {
     const def = ABSTRACT_INDEX.get(cde);
     return def && withBillingPeriod(def, o.f);
+  }
+  if (o.a === 6) {
+    const def = HEAT_INDEX.get(cde);
+    return def && withBillingPeriod(withChannel(def, o.b), o.f);
   }
   if (o.a === 129 && o.b === 129) {
     const def = MANUFACTURER_INDEX.get(cde);

@@ -100,3 +100,21 @@ export function parseDataMessage(bytes: Uint8Array, options: DataMessageOptions 
   }
   return fail('truncated', LAYER, 'data message without end character !', bytes.length);
 }
+
+/** Builds the message value of a push-form block `[start, bang)` whose `!` sits at `bang` and whose tail ends at `end`. */
+export function pushMessage(bytes: Uint8Array, start: number, bang: number, end: number): DataMessage {
+  const tail = end - bang <= 3 ? '' : latin1(bytes, bang + 1, end).replace(/\r?\n$/, '').replace(/\r$/, '');
+  return {
+    form: 'push',
+    text: latin1(bytes, start, bang),
+    bcc: 'absent',
+    complete: true,
+    partial: false,
+    ...(tail === '' ? {} : { checksum: tail }),
+  };
+}
+
+/** Whether the STX block `[start, end)` ends with `! CR LF`. */
+export function endsWithBang(bytes: Uint8Array, start: number, end: number): boolean {
+  return bytes[start] === STX && end - start >= 4 && bytes[end - 3] === BANG && bytes[end - 2] === CR && bytes[end - 1] === LF;
+}

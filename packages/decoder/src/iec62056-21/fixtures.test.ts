@@ -117,7 +117,7 @@ const CASES: readonly Case[] = [
       check: ([s]) => {
         expect(s?.meter).toMatchObject({ id: '00010213', medium: 'heat' });
         expect(reading(s!, 'obis_6_0_9_20_0')).toMatchObject({ obis: '6-0:9.20.0', value: '64030874' });
-        expect(reading(s!, 'obis_6_0_6_8_0')).toMatchObject({ obis: '6-0:6.8.0', value: 29055, unit: 'kWh', quantity: 'energy' });
+        expect(reading(s!, 'heat_energy')).toMatchObject({ obis: '6-0:6.8.0', value: 29055, unit: 'kWh', quantity: 'heat_energy' });
         expect(reading(s!, 'obis_6_0_9_4_0')).toMatchObject({ value: 88, unit: '°C', entries: [{ value: 88, unit: '°C' }, { value: 82, unit: '°C' }] });
         expect(reading(s!, 'obis_6_0_9_36_0').value).toBe('2017-01-18T01:36:47');
         expect(reading(s!, 'd0_f').value).toBe('0');

@@ -10,12 +10,16 @@ interface Line {
   readonly facts?: BlockFacts;
   /** Undefined for lines that need their neighbours (profile header, bare-bracket rows). */
   readonly readings?: readonly Reading[];
+  /** Text that is no data set (line noise). */
+  readonly malformed: boolean;
 }
 
 export interface Interpretation {
   readonly sets: readonly DataSet[];
   readonly readings: Reading[];
   readonly facts: BlockFacts;
+  /** Lines with text that is no data set. */
+  readonly malformed: number;
 }
 
 interface Block {
@@ -84,7 +88,9 @@ export class ReadoutInterpreter {
   }
 
   private parseLine(text: string, starts: readonly number[], k: number): Line {
-    const { sets } = parseDataBlock(text.slice(starts[k], Math.min((starts[k + 1] as number) - 1, text.length)), k);
+    const lineText = text.slice(starts[k], Math.min((starts[k + 1] as number) - 1, text.length));
+    const { sets, skipped } = parseDataBlock(lineText, k);
+    const malformed = skipped.length > 0;
     const readings: Reading[] = [];
     let alone = true;
     let hasFacts = false;
@@ -100,7 +106,7 @@ export class ReadoutInterpreter {
     }
     const f = hasFacts ? factsOf(sets, this.factory) : undefined;
     const facts = f !== undefined && factsPresent(f) ? { facts: f } : {};
-    return alone ? { sets, readings, ...facts } : { sets, ...facts };
+    return alone ? { sets, readings, malformed, ...facts } : { sets, malformed, ...facts };
   }
 
   private assemble(lines: readonly Line[]): Interpretation {
@@ -108,7 +114,9 @@ export class ReadoutInterpreter {
     const facts: BlockFacts[] = [];
     const keys = new UniqueKeys();
     let pending: DataSet[] = [];
+    let malformed = 0;
     for (const line of lines) {
+      if (line.malformed) malformed++;
       for (const s of line.sets) sets.push(s);
       if (line.facts !== undefined) facts.push(line.facts);
       if (line.readings === undefined) {
@@ -122,6 +130,6 @@ export class ReadoutInterpreter {
       for (const r of line.readings) keys.add(r);
     }
     if (pending.length > 0) this.factory.collect(pending, keys);
-    return { sets, readings: keys.readings, facts: mergeFacts(facts) };
+    return { sets, readings: keys.readings, facts: mergeFacts(facts), malformed };
   }
 }

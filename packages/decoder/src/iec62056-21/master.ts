@@ -3,10 +3,9 @@ import type { MasterAwait, MasterCommand } from './commands';
 import { BAUD_RATES, INITIAL_BAUD, LAYER, modeCBaudChar, NUL, TIMING, transmitMs, type D0Mode } from './constants';
 import { D0Framer, type D0FramerEvent, type D0FramerOptions } from './framer';
 import { identificationMode, type Identification } from './identification';
-import { ReadoutInterpreter } from './interpreter';
 import { buildBreak, buildCommand, buildOptionSelect, buildRequest, optionSelect, type CommandMessage } from './messages';
-import { ReadingFactory } from './readings';
-import { buildSnapshot, MeterInfoCache, type SnapshotOptions } from './snapshot';
+import { ReadoutSnapshots } from './readout-snapshots';
+import type { SnapshotOptions } from './snapshot';
 
 export interface WakeUpOptions {
   /** NUL characters sent at the initial baud before the request (default 40). */
@@ -47,8 +46,7 @@ export class D0MasterSession {
   private readonly options: MasterOptions;
   private readonly initial: number;
   private framer: D0Framer;
-  private readonly interpreter: ReadoutInterpreter;
-  private readonly infos = new MeterInfoCache();
+  private readonly snapshots: ReadoutSnapshots;
   private stateNow: MasterState = 'idle';
   private baudNow: number;
   private ident: Identification | undefined;
@@ -59,7 +57,7 @@ export class D0MasterSession {
     this.initial = options.initialBaud ?? INITIAL_BAUD;
     this.baudNow = this.initial;
     this.framer = new D0Framer(options);
-    this.interpreter = new ReadoutInterpreter(new ReadingFactory(options.defaultMedium ?? 1));
+    this.snapshots = new ReadoutSnapshots(options.defaultMedium);
   }
 
   get state(): MasterState {
@@ -173,7 +171,7 @@ export class D0MasterSession {
         return;
       case 'data':
         if (this.stateNow === 'data') {
-          const s = buildSnapshot(this.ident, e.message, this.interpreter, this.infos);
+          const s = this.snapshots.build(this.ident, e.message);
           if (s.ok) {
             this.stateNow = 'done';
             out.push({ type: 'done', snapshot: s.value, frame: e.bytes });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDataBlock } from './data-sets';
-import { simpleReading } from './reading-templates';
+import { ReadingTemplates } from './reading-templates';
 import { ReadingFactory } from './readings';
 
 const DIR = join(__dirname, '../../fixtures/d0');
@@ -22,11 +22,12 @@ function sets(): { address: string; value: string }[] {
 describe('simpleReading (template fast path)', () => {
   it('equals the general path (interpretValues + buildReading) on every single-value set', () => {
     const factory = new ReadingFactory();
+    const templates = new ReadingTemplates();
     let compared = 0;
     for (const { address, value } of sets()) {
       const info = factory.address(address);
       if (info.kind !== 'obis') continue;
-      const quick = simpleReading(info.obis, info.numeric, value);
+      const quick = templates.simpleReading(info.obis, info.numeric, value);
       if (quick === undefined) continue;
       const full = factory.reading(info, { address, values: [value], line: 0, text: `${address}(${value})` });
       expect(Object.is(quick.value, full.value)).toBe(true);

@@ -3,52 +3,55 @@ import { parseDecimalText } from '../common/decimal-text';
 import { convertWithTemplate, fillReading, readingTemplate, type ReadingTemplate } from '../common/reading-template';
 import { splitUnit } from './values';
 
+const TEMPLATE_LIMIT = 4096;
+
 /**
  * Reading templates (common/reading-template.ts) for D0 data sets `code(value*unit)`, kept by
  * code, then by unit text (`''`: no unit), so a data set only needs its number parsed and
- * converted. Shared by all decoders; bounded.
+ * converted. One instance per reading factory (no state shared between decoders); bounded.
  */
-const TEMPLATES = new Map<ObisCode, Map<string, ReadingTemplate>>();
-const TEMPLATE_LIMIT = 4096;
-let templateCount = 0;
+export class ReadingTemplates {
+  private readonly byCode = new Map<ObisCode, Map<string, ReadingTemplate>>();
+  private count = 0;
 
-function template(obis: ObisCode, unitText: string): ReadingTemplate {
-  let byUnit = TEMPLATES.get(obis);
-  const known = byUnit?.get(unitText);
-  if (known !== undefined) return known;
-  if (templateCount >= TEMPLATE_LIMIT) {
-    TEMPLATES.clear();
-    templateCount = 0;
-    byUnit = undefined;
-  }
-  const t = readingTemplate(obis, unitText);
-  if (byUnit === undefined) {
-    byUnit = new Map();
-    TEMPLATES.set(obis, byUnit);
-  }
-  byUnit.set(unitText, t);
-  templateCount++;
-  return t;
-}
-
-/**
- * The reading of an OBIS data set with one value and no `&` sub-values, equal to what
- * `ReadingFactory.reading` builds through `interpretValues` and `buildReading` (see the
- * equivalence test). Undefined when the value has another shape. Numbers are the nearest double
- * of the text, converted by `convertValue` as buildReading does (not shifted by digits: the two
- * differ beyond 15 significant digits).
- */
-export function simpleReading(obis: ObisCode, numeric: boolean, raw: string): Reading | undefined {
-  if (raw.includes('&')) return undefined;
-  const [text, unitText] = splitUnit(raw);
-  if (text !== '' && (unitText !== '' || numeric)) {
-    const n = parseDecimalText(text);
-    if (n !== undefined) {
-      const t = template(obis, unitText);
-      return fillReading(t, t.key, t.unit === undefined ? n : convertWithTemplate(t, n), undefined, undefined, raw);
+  private template(obis: ObisCode, unitText: string): ReadingTemplate {
+    let byUnit = this.byCode.get(obis);
+    const known = byUnit?.get(unitText);
+    if (known !== undefined) return known;
+    if (this.count >= TEMPLATE_LIMIT) {
+      this.byCode.clear();
+      this.count = 0;
+      byUnit = undefined;
     }
+    const t = readingTemplate(obis, unitText);
+    if (byUnit === undefined) {
+      byUnit = new Map();
+      this.byCode.set(obis, byUnit);
+    }
+    byUnit.set(unitText, t);
+    this.count++;
+    return t;
   }
-  const t = template(obis, '');
-  const value = text === '' ? null : unitText === '' ? text : raw.trim();
-  return fillReading(t, t.key, value, undefined, undefined, raw);
+
+  /**
+   * The reading of an OBIS data set with one value and no `&` sub-values, equal to what
+   * `ReadingFactory.reading` builds through `interpretValues` and `buildReading` (see the
+   * equivalence test). Undefined when the value has another shape. Numbers are the nearest double
+   * of the text, converted by `convertValue` as buildReading does (not shifted by digits: the two
+   * differ beyond 15 significant digits).
+   */
+  simpleReading(obis: ObisCode, numeric: boolean, raw: string): Reading | undefined {
+    if (raw.includes('&')) return undefined;
+    const [text, unitText] = splitUnit(raw);
+    if (text !== '' && (unitText !== '' || numeric)) {
+      const n = parseDecimalText(text);
+      if (n !== undefined) {
+        const t = this.template(obis, unitText);
+        return fillReading(t, t.key, t.unit === undefined ? n : convertWithTemplate(t, n), undefined, undefined, raw);
+      }
+    }
+    const t = this.template(obis, '');
+    const value = text === '' ? null : unitText === '' ? text : raw.trim();
+    return fillReading(t, t.key, value, undefined, undefined, raw);
+  }
 }

@@ -6,7 +6,7 @@ import { classifyAddress, letterCodeCde, type D0Address } from './address';
 import { entriesInUnit } from './entries';
 import type { DataSet } from './data-sets';
 import { readProfile } from './profile';
-import { simpleReading } from './reading-templates';
+import { ReadingTemplates } from './reading-templates';
 import { parseDecimalText } from '../common/decimal-text';
 import { isTimestamp, parseTimestamp, splitUnit } from './values';
 
@@ -23,37 +23,18 @@ export type AddressInfo = D0Address & {
 const CACHE_LIMIT = 8192;
 
 /**
- * Classified addresses per default medium, shared by every factory: classification depends only
- * on the text and the medium, so a fresh decoder starts with the codes earlier ones met.
- */
-const ADDRESSES = new Map<number, Map<string, AddressInfo>>();
-/** Frozen readings by data-set text, per default medium: a pure function of both, so shared too. */
-const BUILT = new Map<number, Map<string, Reading>>();
-
-function memoFor<T>(memos: Map<number, Map<string, T>>, medium: number): Map<string, T> {
-  let memo = memos.get(medium);
-  if (memo === undefined) {
-    memo = new Map();
-    memos.set(medium, memo);
-  }
-  return memo;
-}
-
-/**
  * Turns data sets into typed readings. Classified addresses and the readings of data sets seen
  * byte for byte (meters repeat most of a readout unchanged: ids, history registers, tariffs) are
- * memoised per default medium and shared by all factories, so a new decoder starts warm and
+ * memoised by this factory (one per decoder and medium: no state shared between decoders), so
  * `buildReading` runs once per distinct data set; a set with one plain value is filled from its
- * code's template instead. Readings are frozen. Both memos are bounded.
+ * code's template instead. Readings are frozen. The memos are bounded.
  */
 export class ReadingFactory {
-  private readonly addresses: Map<string, AddressInfo>;
-  private readonly built: Map<string, Reading>;
+  private readonly addresses = new Map<string, AddressInfo>();
+  private readonly built = new Map<string, Reading>();
+  private readonly templates = new ReadingTemplates();
 
-  constructor(readonly defaultMedium = 1) {
-    this.addresses = memoFor(ADDRESSES, defaultMedium);
-    this.built = memoFor(BUILT, defaultMedium);
-  }
+  constructor(readonly defaultMedium = 1) {}
 
   address(text: string): AddressInfo {
     let info = this.addresses.get(text);
@@ -103,7 +84,7 @@ export class ReadingFactory {
     let r = this.built.get(set.text);
     if (r === undefined) {
       // One value of an OBIS code: filled from the code's template, without buildReading.
-      const quick = info.kind === 'obis' && set.values.length === 1 ? simpleReading(info.obis, info.numeric, set.values[0] as string) : undefined;
+      const quick = info.kind === 'obis' && set.values.length === 1 ? this.templates.simpleReading(info.obis, info.numeric, set.values[0] as string) : undefined;
       r = freeze(quick ?? this.reading(info, set));
       if (this.built.size >= CACHE_LIMIT) this.built.clear();
       this.built.set(set.text, r);

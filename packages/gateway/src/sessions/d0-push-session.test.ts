@@ -50,6 +50,34 @@ describe('D0PushSession (mode D)', () => {
     r.session.stop();
   });
 
+  it('a telegram cut short does not swallow the next: each complete telegram comes out of push() at once', () => {
+    const wr5 = read('smartmeter-obis-siemens-2wr5-modeD-noSTX.txt');
+    const ehz = read('smartmeter-obis-emh-ehz-d0.txt');
+    const bytes = Buffer.concat([wr5.subarray(0, 200), ehz, wr5.subarray(0, 40), wr5, wr5]);
+    const r = run(bytes, 13);
+    expect(r.pushed.map((e) => (e.ok ? e.snapshot.meter.id : e.error.kind))).toEqual(['truncated', '0000680476', '0000680476', 'truncated', '00010213', '00010213']);
+    expect(r.emitted).toEqual([]);
+    r.session.stop();
+  });
+
+  it('an STX readout that stops at ! CR LF is delivered when the next identification begins, without silence', () => {
+    const itron = read('smartmeter-obis-itron-em214.txt');
+    const r = run(Buffer.concat([itron, itron.subarray(5)]), 4);
+    expect(r.pushed.map((e) => (e.ok ? e.snapshot.meter.id : e.error.kind))).toEqual(['53965555']);
+    expect(r.emitted).toEqual([]);
+    r.session.stop();
+  });
+
+  it('line noise between telegrams creates no meter', () => {
+    const ehz = read('smartmeter-obis-emh-ehz-d0.txt');
+    const noise = Buffer.from('\x02\x13zz!\r\n1.8.0(5*kWh)\r\n!\r\n\x03?', 'latin1');
+    const r = run(Buffer.concat([noise, ehz, noise]), 6);
+    const ids = r.pushed.filter((e) => e.ok).map((e) => (e.ok ? e.snapshot.meter.id : ''));
+    expect(ids).toEqual(['0000680476', '0000680476']);
+    expect(r.session.flush().filter((e) => e.ok)).toEqual([]);
+    r.session.stop();
+  });
+
   it('stop() cancels the silence timer', async () => {
     const r = run(read('smartmeter-obis-itron-em214.txt'), 5);
     r.session.stop();

@@ -3,9 +3,12 @@ import type { MeterSession, SessionIo } from '../session';
 
 /**
  * IEC 62056-21 mode D (the meter pushes on its own): the plain D0 stream decoder plus the clock
- * it lacks. A block that can only end by silence (a readout that stops at `! CR LF` without
- * ETX/BCC) is flushed once the line has been quiet for `silenceMs` (default 1.5 s, the
- * standard's longest gap between characters); what that finds reaches the pipeline via `io.emit`.
+ * it lacks. A readout comes out of `push` as soon as it is complete (ETX + BCC, or `! CR LF` in
+ * the push form without STX), and a new identification or STX ends a cut-off one at once. Only a
+ * block that can end by silence alone (an STX readout that stops at `! CR LF` without ETX/BCC and
+ * no next telegram yet, or a cut-off one) is flushed once the line has been quiet for `silenceMs`
+ * (default 1.5 s, the standard's longest gap between characters); that reaches the pipeline via
+ * `io.emit`.
  */
 export class D0PushSession implements MeterSession {
   readonly protocol = 'iec62056-21' as const;

@@ -1,0 +1,37 @@
+import type { MeterSnapshot } from '@smi/model';
+import type { Result } from '../common';
+import type { DataMessage } from './data-message';
+import type { Identification } from './identification';
+import { ReadoutInterpreter } from './interpreter';
+import { mediumOfIdentification } from './meter-profiles';
+import { ReadingFactory } from './readings';
+import { buildSnapshot, MeterInfoCache } from './snapshot';
+
+/**
+ * Snapshots of one stream's readouts, with this stream's own caches (no state shared between
+ * decoders). Short codes take the OBIS value group A of `defaultMedium` when it is given, else the
+ * medium the identification names (meter-profiles.ts: a Siemens 2WR5 is a heat meter), else 1
+ * (electricity). One interpreter per medium met, so each keeps its previous block to compare with.
+ */
+export class ReadoutSnapshots {
+  private readonly streams = new Map<number, { readonly interpreter: ReadoutInterpreter; readonly infos: MeterInfoCache }>();
+
+  /** The last identification and its medium (a meter repeats the same parsed object). */
+  private last: { readonly id: Identification | undefined; readonly a: number } = { id: undefined, a: 1 };
+
+  constructor(private readonly defaultMedium?: number) {}
+
+  build(identification: Identification | undefined, message: DataMessage): Result<MeterSnapshot> {
+    let a = this.defaultMedium ?? (identification === this.last.id ? this.last.a : undefined);
+    if (a === undefined) {
+      a = (identification === undefined ? undefined : mediumOfIdentification(identification)) ?? 1;
+      this.last = { id: identification, a };
+    }
+    let s = this.streams.get(a);
+    if (s === undefined) {
+      s = { interpreter: new ReadoutInterpreter(new ReadingFactory(a)), infos: new MeterInfoCache() };
+      this.streams.set(a, s);
+    }
+    return buildSnapshot(identification, message, s.interpreter, s.infos);
+  }
+}
