@@ -1,4 +1,4 @@
-import { ByteQueue, fail, type DecodeError, type FrameScan } from '../common';
+import { ByteQueue, fail, type DecodeError, type FrameScan, type Framer, type FramerEvent } from '../common';
 import {
   MBUS_ACK, MBUS_LONG_OVERHEAD, MBUS_LONG_START, MBUS_SHORT_LENGTH, MBUS_SHORT_START, MBUS_STOP,
   parseMbusFrame, type MbusFrame,
@@ -11,28 +11,15 @@ export interface MbusFramerError {
   readonly frame?: Uint8Array;
 }
 
-export type MbusFramerEvent =
-  | { readonly ok: true; readonly frame: MbusFrame }
-  | ({ readonly ok: false } & MbusFramerError);
+/** The framer's events: the common `FramerEvent` (rejected bytes in `bytes`). */
+export type MbusFramerEvent = FramerEvent<MbusFrame>;
 
-export interface MbusFramerResult {
-  readonly frames: readonly MbusFrame[];
-  readonly errors: readonly MbusFramerError[];
-  /** Bytes dropped during this push (garbage and rejected frames). */
-  readonly discarded: number;
-  /** Frames and errors in stream order. */
-  readonly events: readonly MbusFramerEvent[];
-}
-
-export interface MbusFramer {
-  push(chunk: Uint8Array): MbusFramerResult;
-  /** Bytes held back waiting for the rest of a frame. */
-  readonly pendingBytes: number;
-  /** Bytes dropped so far. */
-  readonly discardedBytes: number;
-}
+/** The EN 13757-2 framer: the common framer contract (common/framer.ts) for M-Bus frames. */
+export type MbusFramer = Framer<MbusFrame>;
 
 const LAYER = 'mbus-frame';
+/** Largest frame: a long frame with L = 255. */
+export const MBUS_MAX_FRAME = 255 + MBUS_LONG_OVERHEAD;
 
 /**
  * What the bytes at the front of a queue are: a candidate frame of `size` bytes (its checksum is
@@ -75,14 +62,91 @@ export function scanMbusFrame(queue: ByteQueue): MbusScan {
   return { kind: 'frame', size: total };
 }
 
+/** Bytes before the next possible frame start (E5, 10 or 68) after the front byte; all when none. */
+function nextStart(queue: ByteQueue): number {
+  const b = queue.view();
+  for (let i = 1; i < b.length; i++) {
+    const x = b[i];
+    if (x === MBUS_LONG_START || x === MBUS_SHORT_START || x === MBUS_ACK) return i;
+  }
+  return b.length;
+}
+
 /**
- * Incremental EN 13757-2 framer: finds ACK, short, control and long frames in a byte stream.
- * Garbage is dropped byte by byte; a delimited frame with a bad checksum is reported and dropped
- * whole, so its data bytes are never mistaken for frames. Never mutates the chunks it is given.
+ * Incremental EN 13757-2 framer (the `Framer` contract of common/framer.ts): finds ACK, short,
+ * control and long frames in a byte stream and reports rejected candidates in stream order.
+ *
+ * - Garbage is dropped byte by byte and counted in `discardedBytes`: every dropped byte that no
+ *   event carries (a rejected frame's bytes come back in its error's `bytes`).
+ * - A delimited frame that fails its checksum is reported with its bytes, then the search goes on
+ *   from its second byte, so a good frame that starts inside a cut or corrupted one is still found.
+ *   Inside the rejected bytes only checksum-valid long frames are taken (an `E5` or a short-frame
+ *   look-alike there is data, not a frame) and nothing is reported twice.
+ * - Bounded: a candidate is at most 261 bytes (L = 255), so `pendingBytes` never exceeds that plus
+ *   the chunk being pushed.
+ * - `flush` reports a candidate cut off by the end of the input as `truncated` (with its bytes) and
+ *   still finds complete frames inside it. Never mutates the chunks it is given.
  */
 export function createMbusFramer(): MbusFramer {
   const queue = new ByteQueue();
   let discardedTotal = 0;
+  /** Bytes at the front that belong to an already reported candidate. */
+  let shadow = 0;
+
+  const drop = (n: number): void => {
+    const inShadow = Math.min(n, shadow);
+    shadow -= inShadow;
+    discardedTotal += n - inShadow;
+    queue.consume(n);
+  };
+
+  /** Reports a candidate of `size` bytes given up on, and goes on after its first byte. */
+  const reject = (events: MbusFramerEvent[], error: DecodeError, size: number): void => {
+    if (shadow === 0) {
+      events.push({ ok: false, error, bytes: queue.copy(0, size) });
+      shadow = size;
+    }
+    drop(1);
+  };
+
+  function scan(events: MbusFramerEvent[], final: boolean): void {
+    while (queue.length > 0) {
+      const s = scanMbusFrame(queue);
+      if (s.kind === 'need-more') {
+        if (!final) return;
+        reject(events, fail('truncated', LAYER, 'the input ended inside a frame', queue.length).error, queue.length);
+        continue;
+      }
+      if (s.kind === 'skip') {
+        drop(nextStart(queue));
+        continue;
+      }
+      if (s.kind === 'reject') {
+        if (s.whole) reject(events, s.error, s.size);
+        else {
+          if (shadow === 0) events.push({ ok: false, error: s.error });
+          drop(1);
+        }
+        continue;
+      }
+      if (s.size < MBUS_LONG_OVERHEAD + 3) {
+        // An ACK or short-frame look-alike inside a rejected candidate is its data.
+        if (shadow > 0) {
+          drop(1);
+          continue;
+        }
+      }
+      const parsed = parseMbusFrame(queue.view(0, s.size)); // copies what it keeps
+      if (parsed.ok) {
+        events.push({ ok: true, frame: parsed.value });
+        shadow = Math.max(0, shadow - s.size);
+        queue.consume(s.size);
+      } else {
+        reject(events, parsed.error, s.size);
+      }
+    }
+  }
+
   return {
     get pendingBytes() {
       return queue.length;
@@ -90,42 +154,18 @@ export function createMbusFramer(): MbusFramer {
     get discardedBytes() {
       return discardedTotal;
     },
-    push(chunk: Uint8Array): MbusFramerResult {
+    push(chunk: Uint8Array): MbusFramerEvent[] {
       queue.append(chunk);
       const events: MbusFramerEvent[] = [];
-      const frames: MbusFrame[] = [];
-      const errors: MbusFramerError[] = [];
-      let discarded = 0;
-      while (queue.length > 0) {
-        const s = scanMbusFrame(queue);
-        if (s.kind === 'need-more') break;
-        if (s.kind === 'skip') {
-          discarded++;
-          queue.consume(1);
-          continue;
-        }
-        if (s.kind === 'reject') {
-          const err: MbusFramerError = s.whole ? { error: s.error, frame: queue.copy(0, s.size) } : { error: s.error };
-          errors.push(err);
-          events.push({ ok: false, ...err });
-          discarded += s.size;
-          queue.consume(s.size);
-          continue;
-        }
-        const parsed = parseMbusFrame(queue.view(0, s.size)); // copies what it keeps
-        if (parsed.ok) {
-          frames.push(parsed.value);
-          events.push({ ok: true, frame: parsed.value });
-        } else {
-          const bytes = queue.copy(0, s.size);
-          errors.push({ error: parsed.error, frame: bytes });
-          events.push({ ok: false, error: parsed.error, frame: bytes });
-          discarded += s.size;
-        }
-        queue.consume(s.size);
-      }
-      discardedTotal += discarded;
-      return { frames, errors, discarded, events };
+      scan(events, false);
+      return events;
+    },
+    flush(): MbusFramerEvent[] {
+      const events: MbusFramerEvent[] = [];
+      scan(events, true);
+      queue.clear();
+      shadow = 0;
+      return events;
     },
   };
 }

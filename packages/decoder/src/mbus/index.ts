@@ -4,7 +4,7 @@ export {
   encodeShortFrame as encodeMbusShortFrame, isFromSlave as isMbusSlaveFrame, mbusChecksum as mbusFrameChecksum, parseMbusFrame, type MbusFrame,
 } from './frame';
 export {
-  createMbusFramer, scanMbusFrame, type MbusFramer, type MbusFramerError, type MbusFramerEvent, type MbusFramerResult, type MbusScan,
+  MBUS_MAX_FRAME, createMbusFramer, scanMbusFrame, type MbusFramer, type MbusFramerError, type MbusFramerEvent, type MbusScan,
 } from './framer';
 export {
   CI as MBUS_CI, decodeApplicationLayer as decodeMbusApplicationLayer, type MbusFixedTelegram, type MbusReportTelegram,
@@ -25,7 +25,7 @@ export {
 } from './data-coding';
 export { quantityForMeaning as mbusQuantity, recordToReading as mbusRecordToReading, recordsToReadings as mbusRecordsToReadings } from './readings';
 export { decodeMbusFrame, decodeMbusTelegram, telegramToSnapshot as mbusTelegramToSnapshot, type MbusDecodeOptions } from './snapshot';
-export { createMbusDecoder, type MbusStreamOptions } from './stream';
+export { createMbusDecoder, type MbusStreamDecoder, type MbusStreamOptions } from './stream';
 export {
   DEFAULT_MAX_TELEGRAMS as MBUS_MAX_TELEGRAMS, EMPTY_READOUT as EMPTY_MBUS_READOUT, accumulateReadout as accumulateMbusReadout,
   mergeReadout as mergeMbusReadout, type ReadoutAccumulator as MbusReadoutAccumulator,

@@ -1,9 +1,10 @@
 import type { MeterSnapshot } from '@smi/model';
-import { crc16Kermit, fail, ok, type FrameEvent, type Result, type StreamDecoder } from '../common';
-import { SmlFramer } from './framer';
+import { crc16Kermit, fail, ok, type FrameEvent, type FramerEvent, type Result, type StreamDecoder } from '../common';
+import { SmlFileFramer } from './framer';
 import { parseSmlMessages, swap16, type SmlEntrySink } from './messages';
 import { BUILTIN_SML_PROFILES, mergeProfiles, resolveQuirks, type ResolvedQuirks, type SmlMeterProfile, type SmlQuirks } from './profiles';
 import { describeServerId, type SmlServerIdInfo } from './server-id';
+import { SmlReadingCache } from './reading-cache';
 import { SmlSnapshotBuilder } from './snapshot';
 import { unwrapSmlTransport } from './transport';
 import type { SmlMessage } from './types';
@@ -80,52 +81,54 @@ function serverIdOf(messages: readonly SmlMessage[]): Uint8Array | undefined {
   return undefined;
 }
 
-/**
- * Small memo of described server ids: a stream almost always carries one meter (a bus a few), so
- * each id is described once. Compared by content; bounded.
- */
-const serverIds: { readonly bytes: Uint8Array; readonly info: SmlServerIdInfo }[] = [];
-const MAX_SERVER_IDS = 8;
-
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-function serverIdMemo(bytes: Uint8Array): SmlServerIdInfo {
-  for (const e of serverIds) if (sameBytes(e.bytes, bytes)) return e.info;
-  const info = Object.freeze(describeServerId(bytes));
-  if (serverIds.length >= MAX_SERVER_IDS) serverIds.shift();
-  serverIds.push({ bytes: bytes.slice(), info });
-  return info;
-}
+const MAX_SERVER_IDS = 8;
 
-/** Profile lookups per options object and described server id (both treated as immutable). */
-const quirkMemo = new WeakMap<SmlOptions, WeakMap<SmlServerIdInfo, ResolvedQuirks>>();
+/**
+ * What one decoder remembers between files, owned by that decoder (nothing module-level): the
+ * reading cache, described server ids (a stream almost always carries one meter, a bus a few;
+ * compared by content, bounded) and the profile lookups per described server id.
+ */
+export class SmlDecodeState {
+  readonly readings = new SmlReadingCache();
+  private readonly serverIds: { readonly bytes: Uint8Array; readonly info: SmlServerIdInfo }[] = [];
+  private readonly quirkMemo = new WeakMap<SmlServerIdInfo, ResolvedQuirks>();
+  private quirkOptions: SmlOptions | undefined;
 
-function quirksFor(profiles: readonly SmlMeterProfile[], sid: SmlServerIdInfo | undefined, options: SmlOptions): ResolvedQuirks {
-  let perOptions = quirkMemo.get(options);
-  const hit = sid === undefined ? undefined : perOptions?.get(sid);
-  if (hit !== undefined) return hit;
-  const result = resolveQuirks(
-    profiles,
-    {
-      serverIdHex: sid?.hex ?? '',
-      ...(sid?.manufacturerId !== undefined && { manufacturerId: sid.manufacturerId }),
-      ...(sid?.serial !== undefined && { serial: sid.serial }),
-      ...(options.model !== undefined && { model: options.model }),
-    },
-    options.quirks,
-  );
-  if (sid !== undefined) {
-    if (perOptions === undefined) {
-      perOptions = new WeakMap();
-      quirkMemo.set(options, perOptions);
-    }
-    perOptions.set(sid, result);
+  serverId(bytes: Uint8Array): SmlServerIdInfo {
+    for (const e of this.serverIds) if (sameBytes(e.bytes, bytes)) return e.info;
+    const info = Object.freeze(describeServerId(bytes));
+    if (this.serverIds.length >= MAX_SERVER_IDS) this.serverIds.shift();
+    this.serverIds.push({ bytes: bytes.slice(), info });
+    return info;
   }
-  return result;
+
+  quirks(profiles: readonly SmlMeterProfile[], sid: SmlServerIdInfo | undefined, options: SmlOptions): ResolvedQuirks {
+    const memo = this.quirkOptions === options ? this.quirkMemo : undefined;
+    const hit = sid === undefined ? undefined : memo?.get(sid);
+    if (hit !== undefined) return hit;
+    const result = resolveQuirks(
+      profiles,
+      {
+        serverIdHex: sid?.hex ?? '',
+        ...(sid?.manufacturerId !== undefined && { manufacturerId: sid.manufacturerId }),
+        ...(sid?.serial !== undefined && { serial: sid.serial }),
+        ...(options.model !== undefined && { model: options.model }),
+      },
+      options.quirks,
+    );
+    // Memoised for one options object (a decoder has one); other options are resolved afresh.
+    if (sid !== undefined && (this.quirkOptions === undefined || this.quirkOptions === options)) {
+      this.quirkOptions = options;
+      this.quirkMemo.set(sid, result);
+    }
+    return result;
+  }
 }
 
 function kermitMatches(sent: number, bytes: Uint8Array, start: number, end: number): boolean {
@@ -138,12 +141,12 @@ function kermitMatches(sent: number, bytes: Uint8Array, start: number, end: numb
  * hold (`bad-crc` otherwise) unless `acceptBadFileCrc` is set, in which case every message CRC must
  * hold. Message CRCs are enforced unless the meter's quirks say `ignoreMessageCrc` (file CRC intact).
  */
-export function parseSmlFile(input: Uint8Array, options: SmlOptions = DEFAULT_OPTIONS): Result<SmlFile> {
-  return checkAndParse(input, options, undefined);
+export function parseSmlFile(input: Uint8Array, options: SmlOptions = DEFAULT_OPTIONS, state: SmlDecodeState = new SmlDecodeState()): Result<SmlFile> {
+  return checkAndParse(input, options, undefined, state);
 }
 
 /** parseSmlFile, optionally handing GetList.Res entries to a sink instead of collecting them. */
-function checkAndParse(input: Uint8Array, options: SmlOptions, sink: SmlEntrySink | undefined): Result<SmlFile> {
+function checkAndParse(input: Uint8Array, options: SmlOptions, sink: SmlEntrySink | undefined, state: SmlDecodeState): Result<SmlFile> {
   // A plain view (Node Buffers make every subarray a Buffer, which is slower); no copy. Tested by
   // constructor: cheaper than instanceof, which walks the prototype chain of every plain array.
   const frame = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
@@ -162,8 +165,8 @@ function checkAndParse(input: Uint8Array, options: SmlOptions, sink: SmlEntrySin
   if (!parsed.ok) return fileCrcOk ? parsed : fail('bad-crc', 'sml-file', `file CRC mismatch (payload unreadable: ${parsed.error.kind})`, crcEnd);
   const messages = parsed.value;
   const sidBytes = serverIdOf(messages);
-  const serverId = sidBytes === undefined ? undefined : serverIdMemo(sidBytes);
-  const { quirks, profile } = quirksFor(profiles, serverId, options);
+  const serverId = sidBytes === undefined ? undefined : state.serverId(sidBytes);
+  const { quirks, profile } = state.quirks(profiles, serverId, options);
   const kermit = quirks.alternativeCrc === 'kermit';
   if (!fileCrcOk && kermit) fileCrcOk = kermitMatches(t.value.crc, frame, 0, crcEnd);
   if (!fileCrcOk && options.acceptBadFileCrc !== true) return fail('bad-crc', 'sml-file', 'file CRC mismatch', crcEnd);
@@ -181,13 +184,14 @@ function checkAndParse(input: Uint8Array, options: SmlOptions, sink: SmlEntrySin
  * Decodes one complete SML transport file into a snapshot (`protocol: 'sml'`). Same checks and
  * result as `buildSmlSnapshot(parseSmlFile(frame).messages)`, but list entries go straight into
  * readings as they are read (no per-entry objects); the readings are dropped if a CRC check fails.
+ * `state`: what a decoder keeps between files (a stream decoder passes its own; default: fresh).
  */
-export function decodeSmlFile(frame: Uint8Array, options: SmlOptions = DEFAULT_OPTIONS): Result<MeterSnapshot> {
-  const builder = new SmlSnapshotBuilder();
+export function decodeSmlFile(frame: Uint8Array, options: SmlOptions = DEFAULT_OPTIONS, state: SmlDecodeState = new SmlDecodeState()): Result<MeterSnapshot> {
+  const builder = new SmlSnapshotBuilder({}, state.readings);
   const profiles = profilesFor(options);
   const sink: SmlEntrySink = {
     list(serverId) {
-      builder.setQuirks(quirksFor(profiles, serverId.length > 0 ? serverIdMemo(serverId) : undefined, options).quirks);
+      builder.setQuirks(state.quirks(profiles, serverId.length > 0 ? state.serverId(serverId) : undefined, options).quirks);
     },
     entry(e) {
       builder.entryView(e);
@@ -195,12 +199,12 @@ export function decodeSmlFile(frame: Uint8Array, options: SmlOptions = DEFAULT_O
     message(m) {
       const b = m.body;
       if ((b.kind === 'get-profile-list-response' || b.kind === 'get-profile-pack-response') && b.serverId.length > 0) {
-        builder.setQuirks(quirksFor(profiles, serverIdMemo(b.serverId), options).quirks);
+        builder.setQuirks(state.quirks(profiles, state.serverId(b.serverId), options).quirks);
       }
       builder.message(m);
     },
   };
-  const f = checkAndParse(frame, options, sink);
+  const f = checkAndParse(frame, options, sink, state);
   if (!f.ok) return f;
   const { messages, serverId, model } = f.value;
   const ctx = serverId === undefined ? (model === undefined ? {} : { model }) : model === undefined ? { serverId } : { serverId, model };
@@ -210,38 +214,40 @@ export function decodeSmlFile(frame: Uint8Array, options: SmlOptions = DEFAULT_O
 export interface SmlStreamDecoder extends StreamDecoder {
   /** End of stream: reports a file cut off by the end as `truncated`. */
   flush(): FrameEvent[];
+  /** Bytes held back for an incomplete file. */
+  readonly pendingBytes: number;
 }
 
 /** Incremental decoder for an SML byte stream (optical head, TCP, file replay). */
 export function createSmlDecoder(options: SmlOptions = {}): SmlStreamDecoder {
-  const framer = new SmlFramer(options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes });
-  const toEvents = (frames: readonly Uint8Array[], errors: ReturnType<SmlFramer['push']>['errors']): FrameEvent[] => {
+  const state = new SmlDecodeState();
+  const framer = new SmlFileFramer(options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes });
+  const toEvents = (found: readonly FramerEvent<Uint8Array>[]): FrameEvent[] => {
     const events: FrameEvent[] = [];
-    let e = 0;
-    for (let i = 0; i <= frames.length; i++) {
-      for (; e < errors.length && (errors[e]?.index ?? 0) <= i; e++) {
-        const err = errors[e];
-        if (err !== undefined) events.push(err.bytes === undefined ? { ok: false, error: err.error } : { ok: false, error: err.error, frame: err.bytes });
+    for (const e of found) {
+      if (!e.ok) {
+        events.push(e.bytes === undefined ? { ok: false, error: e.error } : { ok: false, error: e.error, frame: e.bytes });
+        continue;
       }
-      const frame = frames[i];
-      if (frame === undefined) break;
-      const r = decodeSmlFile(frame, options);
-      events.push(r.ok ? { ok: true, snapshot: r.value, frame } : { ok: false, error: r.error, frame });
+      const r = decodeSmlFile(e.frame, options, state);
+      events.push(r.ok ? { ok: true, snapshot: r.value, frame: e.frame } : { ok: false, error: r.error, frame: e.frame });
     }
     return events;
   };
   return {
     protocol: 'sml',
     push(chunk: Uint8Array): FrameEvent[] {
-      const r = framer.push(chunk);
-      return r.frames.length === 0 && r.errors.length === 0 ? [] : toEvents(r.frames, r.errors);
+      const found = framer.push(chunk);
+      return found.length === 0 ? [] : toEvents(found);
     },
     flush(): FrameEvent[] {
-      const r = framer.flush();
-      return toEvents(r.frames, r.errors);
+      return toEvents(framer.flush());
     },
     get discardedBytes(): number {
       return framer.discardedBytes;
+    },
+    get pendingBytes(): number {
+      return framer.pendingBytes;
     },
   };
 }

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hexToBytes } from '../common';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
-import { SmlFramer } from './framer';
+import { SmlFileFramer, SmlFramer } from './framer';
+import { crc16X25, type FramerEvent } from '../common';
+import { randomChunks, seededRandom } from '../common/testing';
+import { hostileFrameStream } from '../mbus/testing';
 
 const FIXTURES = join(__dirname, '../../fixtures/sml');
 const fixture = (name: string): Uint8Array => hexToBytes(readFileSync(join(FIXTURES, name), 'utf8')) ?? new Uint8Array(0);
@@ -105,8 +108,10 @@ describe('SmlFramer', () => {
     const f = new SmlFramer({ maxFileBytes: 64 });
     const long = cat(EMH.subarray(0, 8), new Array(200).fill(0x11));
     const r1 = f.push(long);
-    expect(r1.errors.map((e) => e.error.kind)).toEqual(['too-long']);
-    expect(r1.discarded).toBeGreaterThan(150);
+    // The candidate stops at the limit; its bytes travel in the error, the rest (but a possible
+    // partial start sequence) is garbage.
+    expect(r1.errors.map((e) => [e.error.kind, e.bytes?.length])).toEqual([['too-long', 64]]);
+    expect(r1.discarded).toBe(208 - 64 - 7);
     const big = new SmlFramer({ maxFileBytes: 1024 });
     const r2 = big.push(cat(long, EMH));
     expect(r2.errors.map((e) => e.error.kind)).toEqual(['truncated']);
@@ -125,5 +130,70 @@ describe('SmlFramer', () => {
     const f = new SmlFramer();
     expect(f.push(EMH.subarray(0, EMH.length - 1)).frames).toHaveLength(0);
     expect(f.push(EMH.subarray(EMH.length - 1)).frames).toEqual([EMH]);
+  });
+});
+
+const DNT = fixture('smartmeter-obis-ttyUSB0-2-dump.hex');
+const ISKRA = fixture('sml-openems-iskra.hex');
+const GOOD = [EMH, ISKRA, ...new SmlFramer().push(DNT).frames.map((f) => f.slice()), escapedFile()];
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const crcOk = (f: Uint8Array): boolean => crc16X25(f, 0, f.length - 2) === ((f[f.length - 2] as number) | ((f[f.length - 1] as number) << 8));
+const goodFilesOf = (events: readonly FramerEvent<Uint8Array>[]): string[] => events.flatMap((e) => (e.ok && crcOk(e.frame) ? [hex(e.frame)] : []));
+
+describe('SmlFileFramer (common framer contract)', () => {
+  it('has five good files to play with, each passing its X.25 CRC', () => {
+    expect(GOOD).toHaveLength(5);
+    expect(GOOD.every(crcOk)).toBe(true);
+  });
+
+  it('finds a file whose start sequence hides behind a cut file ending in an aligned escape', () => {
+    // The cut ends on a 4-byte boundary with 1B1B1B1B: on the wire that reads as an escaped pair.
+    const cut = cat(EMH.subarray(0, 16), [0x1b, 0x1b, 0x1b, 0x1b]);
+    for (const extra of [[], [0x1b], [0x1b, 0x1b], [0x1b, 0x1b, 0x1b]]) {
+      const f = new SmlFileFramer();
+      const events = [...f.push(cat(cut, extra, ISKRA, EMH)), ...f.flush()];
+      expect(events.map((e) => (e.ok ? 'file' : e.error.kind))).toEqual(['truncated', 'file', 'file']);
+      expect(goodFilesOf(events)).toEqual([hex(ISKRA), hex(EMH)]);
+    }
+  });
+
+  it('keeps a file whose escaped payload word is followed by 01010101 when its CRC holds', () => {
+    const body = smlw.list(smlw.octets([0x1b, 0x1b, 0x1b, 0x1b, 0x01, 0x01, 0x01, 0x01, 0x1b, 0x1b, 0x1b, 0x1b, 0x01, 0x01, 0x01, 0x01]));
+    const files = [0, 1, 2, 3].map((lead) => encodeSmlFile([encodeSmlMessage({ transactionId: [lead + 1], tag: 0x0500, body: smlw.list(smlw.octets(new Array(lead).fill(0x41)), body) })]));
+    // Only where the words fall on a 4-byte boundary does the writer double them (unaligned, the
+    // sequence is a start sequence on the wire, and the framer restarts there as before).
+    const escaped = files.filter((file) => countRuns(file) >= 8);
+    expect(escaped.length).toBeGreaterThan(0);
+    for (const file of escaped) {
+      const f = new SmlFileFramer();
+      expect(goodFilesOf([...f.push(cat(file, EMH)), ...f.flush()])).toEqual([hex(file), hex(EMH)]);
+    }
+  });
+
+  it('resumes after a too-long candidate at its start, finding a file hidden inside it', () => {
+    const f = new SmlFileFramer({ maxFileBytes: 500 });
+    const cut = cat(EMH.subarray(0, 16), [0x1b, 0x1b, 0x1b, 0x1b]);
+    expect(EMH.length).toBeLessThan(500);
+    const events = [...f.push(cat(cut, ISKRA.subarray(0, 290), new Array(600).fill(0x22), EMH)), ...f.flush()];
+    expect(events.map((e) => (e.ok ? 'file' : e.error.kind))).toEqual(['too-long', 'too-long', 'file']);
+    expect(goodFilesOf(events)).toEqual([hex(EMH)]);
+  });
+
+  it.each([21, 22, 23])('gives every good file exactly once, in order, among cut, bit-flipped and garbage copies (seed %i)', (seed) => {
+    const random = seededRandom(seed);
+    const { stream, goods } = hostileFrameStream(GOOD, random, 300);
+    for (const max of [1, 37, 4096, stream.length]) {
+      const f = new SmlFileFramer({ maxFileBytes: 4096 });
+      const events: FramerEvent<Uint8Array>[] = [];
+      let most = 0;
+      for (const c of randomChunks(stream, random, max)) {
+        events.push(...f.push(c));
+        most = Math.max(most, f.pendingBytes - c.length);
+      }
+      events.push(...f.flush());
+      expect(goodFilesOf(events)).toEqual(goods.map(hex));
+      expect(most).toBeLessThanOrEqual(4096);
+      expect(f.pendingBytes).toBe(0);
+    }
   });
 });

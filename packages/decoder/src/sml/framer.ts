@@ -1,5 +1,5 @@
-import type { DecodeError } from '../common';
-import { SML_ESCAPE, isEscapeAt, isStartMarkAt } from './transport';
+import { crc16Kermit, crc16X25, type DecodeError, type Framer, type FramerEvent } from '../common';
+import { SML_ESCAPE, SML_START, isEscapeAt, isStartMarkAt } from './transport';
 
 /**
  * Finds SML transport v1 files in a byte stream (protocol-notes §3.1). Pure and incremental:
@@ -16,8 +16,14 @@ import { SML_ESCAPE, isEscapeAt, isStartMarkAt } from './transport';
  *   restarts right after it;
  * - an end sequence at an unaligned offset (a byte lost or added on the line) still ends the file,
  *   which then fails its CRC in the decoder instead of swallowing the next files;
- * - a file that grows past `maxFileBytes` without an end is dropped as `too-long`.
- * The file CRC is checked by the decoder, not here.
+ * - a file that grows past `maxFileBytes` without an end is dropped as `too-long`;
+ * - after a rejected file (bad escape, too long) the search resumes right after its start sequence,
+ *   so a good file that starts inside it is found;
+ * - a start sequence that hides in an escaped pair (`1B1B1B1B 1B1B1B1B 01010101`: a cut file's
+ *   escape followed by a new file, or an escaped payload word) is decided by the file CRC when the
+ *   file ends: if neither CRC-16/X.25 nor CRC-16/Kermit holds, the bytes before it are `truncated`
+ *   and a new file starts there.
+ * Otherwise the file CRC is checked by the decoder, not here.
  */
 export interface SmlFramerOptions {
   /** Largest file accepted (default 64 KiB; push meters send 200–700 bytes). */
@@ -47,7 +53,8 @@ const START_LEN = 8;
 
 type InFileEvent = 'need-more' | 'end' | 'restart' | 'bad-escape';
 
-export class SmlFramer {
+/** The SML transport framer under the common contract (common/framer.ts): frames are whole files. */
+export class SmlFileFramer implements Framer<Uint8Array> {
   /**
    * Append-only slab: bytes below `len` are never written again, so frames can be handed out as
    * views instead of one allocation each. A full slab is replaced by a new one holding only the live
@@ -68,11 +75,14 @@ export class SmlFramer {
     this.maxFileBytes = Math.max(options.maxFileBytes ?? DEFAULT_MAX_FILE, 16);
   }
 
-  push(chunk: Uint8Array): SmlFramerResult {
+  /** Absolute end of the bytes an error event already carries: they are not counted as garbage. */
+  private reportedEnd = 0;
+  /** Absolute offset of the first start sequence hidden in an escaped pair of the open file, or -1. */
+  private hidden = -1;
+
+  push(chunk: Uint8Array): FramerEvent<Uint8Array>[] {
     this.append(chunk);
-    const frames: Uint8Array[] = [];
-    const errors: SmlFramerError[] = [];
-    let discarded = 0;
+    const events: FramerEvent<Uint8Array>[] = [];
     // A view bounded by the live length, so indexOf never runs into stale capacity.
     const b = this.buf.subarray(0, this.len);
     const len = this.len;
@@ -81,71 +91,84 @@ export class SmlFramer {
         const found = findStart(b, Math.max(this.scan, this.head), len);
         if (found < 0) {
           const keep = Math.max(this.head, len - (START_LEN - 1));
-          discarded += keep - this.head;
-          this.head = keep;
+          this.skipTo(keep);
           this.scan = keep;
           break;
         }
-        discarded += found - this.head;
-        this.head = found;
-        this.fileStart = found;
-        this.scan = found + START_LEN;
+        this.skipTo(found);
+        this.open(found);
         continue;
       }
       const start = this.fileStart;
-      const [event, q] = scanFile(b, start, this.scan, len);
+      // Never look past the largest file: a candidate cannot grow beyond it (nor end beyond it).
+      const limit = Math.min(len, start + this.maxFileBytes);
+      const [event, q] = this.scanFile(b, start, this.scan, limit);
       switch (event) {
         case 'need-more':
           this.scan = q;
-          if (len - start > this.maxFileBytes) {
-            errors.push({ index: frames.length, error: { kind: 'too-long', layer: 'sml-transport', message: `no end sequence within ${this.maxFileBytes} bytes`, offset: 0 } });
-            // No start sequence lies inside (it would have restarted the file): drop all but the tail.
-            const keep = Math.max(start + 1, len - (START_LEN - 1));
-            discarded += keep - start;
-            this.fileStart = -1;
-            this.head = keep;
-            this.scan = keep;
+          if (len - start >= this.maxFileBytes) {
+            events.push(this.reject('too-long', `no end sequence within ${this.maxFileBytes} bytes`, start, limit));
+            // Only a start sequence hidden in an escaped pair can lie inside (any other restarts the file).
+            this.resume(this.hidden >= 0 ? this.hidden : start + 1);
             continue;
           }
           break;
         case 'end': {
           const end = q + 8;
-          frames.push(b.subarray(start, end));
+          if (this.hidden >= 0 && !fileCrcHolds(b, start, end)) {
+            const at = this.hidden;
+            events.push(this.reject('truncated', 'new start sequence (in an escaped pair) before the end of the file', start, at));
+            this.open(at);
+            continue;
+          }
+          // A cut file's end sequence may be followed at once by the next file: its start then
+          // overlaps the padding/CRC bytes. Decided by the CRC, only when the bytes look like it.
+          const next = startInTail(b, q, len);
+          if (next !== -1 && !fileCrcHolds(b, start, end)) {
+            if (next < 0) {
+              this.scan = q;
+              break;
+            }
+            events.push(this.reject('truncated', 'new start sequence inside the end sequence of the file', start, next));
+            this.open(next);
+            continue;
+          }
+          events.push({ ok: true, frame: b.subarray(start, end) });
           this.fileStart = -1;
           this.head = end;
           this.scan = end;
           continue;
         }
         case 'restart':
-          errors.push({ index: frames.length, error: { kind: 'truncated', layer: 'sml-transport', message: 'new start sequence before the end of the file', offset: q - start }, bytes: b.subarray(start, q) });
-          this.head = q;
-          this.fileStart = q;
-          this.scan = q + START_LEN;
+          if (this.hidden >= 0) {
+            const at = this.hidden;
+            events.push(this.reject('truncated', 'new start sequence (in an escaped pair) before the end of the file', start, at));
+            this.open(at);
+            continue;
+          }
+          events.push(this.reject('truncated', 'new start sequence before the end of the file', start, q));
+          this.open(q);
           continue;
         case 'bad-escape':
-          errors.push({ index: frames.length, error: { kind: 'bad-format', layer: 'sml-transport', message: 'unknown escape sequence inside the file', offset: q - start }, bytes: b.subarray(start, q + 8) });
-          this.fileStart = -1;
-          this.head = q + 1;
-          this.scan = q + 1;
+          events.push(this.reject('bad-format', 'unknown escape sequence inside the file', start, q + 8));
+          this.resume(this.hidden >= 0 ? this.hidden : q + 1);
           continue;
       }
       break;
     }
-    this.discardedTotal += discarded;
-    return { frames, discarded, errors };
+    return events;
   }
 
   /**
    * End of stream: an open file is reported as truncated, leftover bytes count as discarded, and
    * the framer is empty again.
    */
-  flush(): SmlFramerResult {
-    const errors: SmlFramerError[] = [];
-    let discarded = 0;
+  flush(): FramerEvent<Uint8Array>[] {
+    const events: FramerEvent<Uint8Array>[] = [];
     if (this.fileStart >= 0) {
-      errors.push({ index: 0, error: { kind: 'truncated', layer: 'sml-transport', message: 'stream ended inside a file', offset: this.len - this.fileStart }, bytes: this.buf.subarray(this.fileStart, this.len) });
+      events.push(this.reject('truncated', 'stream ended inside a file', this.fileStart, this.len));
     } else {
-      discarded = this.len - this.head;
+      this.skipTo(this.len);
     }
     // Start a fresh slab: the reported bytes stay valid in the old one.
     this.buf = new Uint8Array(SLAB);
@@ -153,8 +176,37 @@ export class SmlFramer {
     this.head = 0;
     this.fileStart = -1;
     this.scan = 0;
-    this.discardedTotal += discarded;
-    return { frames: [], discarded, errors };
+    this.reportedEnd = 0;
+    this.hidden = -1;
+    return events;
+  }
+
+  /** An error event for the candidate bytes [from, to) (a view that is never overwritten). */
+  private reject(kind: 'too-long' | 'truncated' | 'bad-format', message: string, from: number, to: number): FramerEvent<Uint8Array> {
+    this.reportedEnd = Math.max(this.reportedEnd, to);
+    return { ok: false, error: { kind, layer: 'sml-transport', message, offset: to - from }, bytes: this.buf.subarray(from, to) };
+  }
+
+  /** A file starts at `at` (its start sequence). */
+  private open(at: number): void {
+    this.head = at;
+    this.fileStart = at;
+    this.scan = at + START_LEN;
+    this.hidden = -1;
+  }
+
+  /** Back to hunting from `at`. */
+  private resume(at: number): void {
+    this.fileStart = -1;
+    this.hidden = -1;
+    this.head = at;
+    this.scan = at;
+  }
+
+  /** Drops the bytes before `to`; those no error event carries count as garbage. */
+  private skipTo(to: number): void {
+    this.discardedTotal += Math.max(0, to - Math.max(this.head, this.reportedEnd));
+    this.head = to;
   }
 
   /** Garbage bytes dropped so far. */
@@ -165,6 +217,46 @@ export class SmlFramer {
   /** Bytes held back waiting for more input. */
   get pendingBytes(): number {
     return this.len - this.head;
+  }
+
+  /**
+   * Scans an open file from `from` for the next escape that matters. Returns the event and the
+   * offset of its escape (for `need-more`: where to resume). Notes in `hidden` the first start
+   * sequence that hides in an escaped pair.
+   */
+  private scanFile(b: Uint8Array, start: number, from: number, len: number): [InFileEvent, number] {
+    let q = from;
+    while (q + 4 <= len) {
+      q = b.indexOf(SML_ESCAPE, q);
+      if (q < 0) return ['need-more', len];
+      if (q + 4 > len) return ['need-more', q];
+      if (!isEscapeAt(b, q)) {
+        q++;
+        continue;
+      }
+      if (q + 8 > len) return ['need-more', q];
+      if (isStartMarkAt(b, q + 4)) return ['restart', q];
+      if (b[q + 4] === 0x1a) return ['end', q];
+      if ((q - start) % 4 === 0) {
+        if (isEscapeAt(b, q + 4)) {
+          // An escaped 1B1B1B1B of the payload, or a cut file's escape followed by a new file.
+          if (this.hidden < 0) {
+            for (let p = q + 4; p < q + 8; p++) {
+              if (p + START_LEN > len) return ['need-more', q];
+              if (isEscapeAt(b, p) && isStartMarkAt(b, p + 4)) {
+                this.hidden = p;
+                break;
+              }
+            }
+          }
+          q += 8;
+          continue;
+        }
+        return ['bad-escape', q];
+      }
+      q++;
+    }
+    return ['need-more', q];
   }
 
   private append(chunk: Uint8Array): void {
@@ -179,6 +271,8 @@ export class SmlFramer {
       this.head = 0;
       this.scan = Math.max(0, this.scan - h);
       if (this.fileStart >= 0) this.fileStart -= h;
+      if (this.hidden >= 0) this.hidden -= h;
+      this.reportedEnd = Math.max(0, this.reportedEnd - h);
     }
     this.buf.set(chunk, this.len);
     this.len += chunk.length;
@@ -198,30 +292,64 @@ function findStart(b: Uint8Array, from: number, len: number): number {
 }
 
 /**
- * Scans an open file from `from` for the next escape that matters. Returns the event and the
- * offset of its escape (for `need-more`: where to resume).
+ * Where a start sequence begins in the padding/CRC bytes after the end escape at `q` (q+5…q+7):
+ * its offset, -1 for none, or -2 when the bytes so far match but have not all arrived.
  */
-function scanFile(b: Uint8Array, start: number, from: number, len: number): [InFileEvent, number] {
-  let q = from;
-  while (q + 4 <= len) {
-    q = b.indexOf(SML_ESCAPE, q);
-    if (q < 0) return ['need-more', len];
-    if (q + 4 > len) return ['need-more', q];
-    if (!isEscapeAt(b, q)) {
-      q++;
-      continue;
-    }
-    if (q + 8 > len) return ['need-more', q];
-    if (isStartMarkAt(b, q + 4)) return ['restart', q];
-    if (b[q + 4] === 0x1a) return ['end', q];
-    if ((q - start) % 4 === 0) {
-      if (isEscapeAt(b, q + 4)) {
-        q += 8; // an escaped 1B1B1B1B of the payload
-        continue;
-      }
-      return ['bad-escape', q];
-    }
-    q++;
+function startInTail(b: Uint8Array, q: number, len: number): number {
+  for (let p = q + 5; p < q + 8; p++) {
+    let i = 0;
+    while (i < START_LEN && p + i < len && b[p + i] === SML_START[i]) i++;
+    if (i === START_LEN) return p;
+    if (p + i === len) return -2;
   }
-  return ['need-more', q];
+  return -1;
+}
+
+/** Whether the file CRC at the end of b[start, end) is CRC-16/X.25 or CRC-16/Kermit (either byte order). */
+function fileCrcHolds(b: Uint8Array, start: number, end: number): boolean {
+  const sent = (b[end - 2] as number) | ((b[end - 1] as number) << 8);
+  if (crc16X25(b, start, end - 2) === sent) return true;
+  const k = crc16Kermit(b, start, end - 2);
+  return sent === k || sent === (((k & 0xff) << 8) | (k >>> 8));
+}
+
+/**
+ * The earlier result shape (frames, errors with their position, garbage per call) over
+ * `SmlFileFramer`, for callers not yet moved to the common contract (the SML benchmark).
+ * @deprecated use `SmlFileFramer` (common `Framer` contract).
+ */
+export class SmlFramer {
+  private readonly framer: SmlFileFramer;
+
+  constructor(options: SmlFramerOptions = {}) {
+    this.framer = new SmlFileFramer(options);
+  }
+
+  push(chunk: Uint8Array): SmlFramerResult {
+    const before = this.framer.discardedBytes;
+    return toResult(this.framer.push(chunk), this.framer.discardedBytes - before);
+  }
+
+  flush(): SmlFramerResult {
+    const before = this.framer.discardedBytes;
+    return toResult(this.framer.flush(), this.framer.discardedBytes - before);
+  }
+
+  get discardedBytes(): number {
+    return this.framer.discardedBytes;
+  }
+
+  get pendingBytes(): number {
+    return this.framer.pendingBytes;
+  }
+}
+
+function toResult(events: readonly FramerEvent<Uint8Array>[], discarded: number): SmlFramerResult {
+  const frames: Uint8Array[] = [];
+  const errors: SmlFramerError[] = [];
+  for (const e of events) {
+    if (e.ok) frames.push(e.frame);
+    else errors.push(e.bytes === undefined ? { index: frames.length, error: e.error } : { index: frames.length, error: e.error, bytes: e.bytes });
+  }
+  return { frames, discarded, errors };
 }

@@ -1,6 +1,6 @@
 // Public API of the SML decoder. Names carry "Sml" so `export * from './sml'` cannot collide.
-export { createSmlDecoder, decodeSmlFile, parseSmlFile, type SmlFile, type SmlOptions, type SmlStreamDecoder } from './decoder';
-export { SmlFramer, type SmlFramerError, type SmlFramerOptions, type SmlFramerResult } from './framer';
+export { SmlDecodeState, createSmlDecoder, decodeSmlFile, parseSmlFile, type SmlFile, type SmlOptions, type SmlStreamDecoder } from './decoder';
+export { SmlFileFramer, SmlFramer, type SmlFramerError, type SmlFramerOptions, type SmlFramerResult } from './framer';
 export { parseSmlMessages, readMessage as readSmlMessage, type SmlEntrySink, type SmlEntryView } from './messages';
 export {
   BUILTIN_SML_PROFILES,

@@ -1,11 +1,17 @@
 import { buildReading, normalizeUnit, type Unit } from '@smi/model';
-import { numericReading, obisText, obisTextAt, otherReading } from './reading-cache';
+import { SmlReadingCache } from './reading-cache';
 import { scaleDecimal } from '../common/decimal';
 
 const CODES = ['1-0:1.8.0', '1-0:2.8.1', '1-0:16.7.0', '1-0:32.7.0', '1-0:31.7.0', '1-0:14.7.0', '1-0:13.7.0', '1-0:3.8.0', '1-0:96.50.1*1', '129-129:199.130.3', '0-0:96.1.0', '7-0:99.2.0', '1-0:1.8.0*1'];
 const UNITS: (Unit | undefined)[] = [undefined, 'Wh', 'W', 'V', 'A', 'Hz', 'varh', 'VAh', 'MJ', 'm³', 'K', '°C', '%', 's'];
 
 describe('memoised buildReading', () => {
+  const cache = new SmlReadingCache();
+  const numericReading = cache.numericReading.bind(cache);
+  const otherReading = cache.otherReading.bind(cache);
+  const obisText = cache.obisText.bind(cache);
+  const obisTextAt = cache.obisTextAt.bind(cache);
+
   it('gives what buildReading gives, for numbers of up to 15 significant digits', () => {
     const raws = [0, 1, -1, 5635, -10550, 153385557, 224624136, 123456789012345];
     for (const obis of CODES) {

@@ -1,6 +1,7 @@
 import { buildReading, convertValue, formatObis, unitFactor, type LogEntry, type Reading, type ReadingValue, type Unit } from '@smi/model';
 import type { SmlInt } from './tl';
 import { scaleDecimal } from '../common/decimal';
+import { ByteMemo } from '../common/byte-memo';
 
 /**
  * Memoised `buildReading` for the hot path. What buildReading derives from an OBIS code and a meter
@@ -13,6 +14,9 @@ import { scaleDecimal } from '../common/decimal';
  * Everything is kept per code (`SmlCode`): its text and its templates. Codes are found by their
  * 6-byte object name, packed into two small integers, in an open-addressing table (no strings
  * hashed per entry), or by their text. Bounded: the tables start over when half full.
+ *
+ * The tables belong to one `SmlReadingCache`, owned by one decoder (no module-level state): two
+ * decoders never share or evict each other's entries.
  */
 interface Template {
   readonly reading: Reading;
@@ -37,51 +41,82 @@ export interface SmlCode {
 const SIZE = 4096;
 const LIMIT = SIZE / 2;
 const MAX_UNITS_PER_CODE = 16;
-const codeHi = new Int32Array(SIZE);
-const codeLo = new Int32Array(SIZE);
-let codes: (SmlCode | undefined)[] = new Array<SmlCode | undefined>(SIZE).fill(undefined);
-let byText = new Map<string, SmlCode>();
-let count = 0;
 
 type MutableReading = { -readonly [K in keyof Reading]: Reading[K] };
 
-function reset(): void {
-  codes = new Array<SmlCode | undefined>(SIZE).fill(undefined);
-  byText = new Map();
-  count = 0;
-}
+export class SmlReadingCache {
+  private readonly codeHi = new Int32Array(SIZE);
+  private readonly codeLo = new Int32Array(SIZE);
+  private codes: (SmlCode | undefined)[] = new Array<SmlCode | undefined>(SIZE).fill(undefined);
+  private byText = new Map<string, SmlCode>();
+  private count = 0;
+  /** Binary strings converted so far (server ids, public keys repeat in every file of a meter). */
+  readonly hex = new ByteMemo<string>(64);
 
-/** The code of the object name at bytes[start, start + length), or undefined when not 6 bytes. */
-export function codeAt(b: Uint8Array, start: number, length: number): SmlCode | undefined {
-  if (length !== 6) return undefined;
-  const hi = ((b[start] as number) << 16) | ((b[start + 1] as number) << 8) | (b[start + 2] as number);
-  const lo = ((b[start + 3] as number) << 16) | ((b[start + 4] as number) << 8) | (b[start + 5] as number);
-  let slot = (Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 20) & (SIZE - 1);
-  for (;;) {
-    const c = codes[slot];
-    if (c === undefined) break;
-    if (codeHi[slot] === hi && codeLo[slot] === lo) return c;
-    slot = (slot + 1) & (SIZE - 1);
+  private reset(): void {
+    this.codes = new Array<SmlCode | undefined>(SIZE).fill(undefined);
+    this.byText = new Map();
+    this.count = 0;
   }
-  const obis = formatObis({ a: hi >>> 16, b: (hi >>> 8) & 0xff, c: hi & 0xff, d: lo >>> 16, e: (lo >>> 8) & 0xff, f: lo & 0xff });
-  const c = codeOf(obis);
-  // The slot is still free: codeOf may only have emptied the whole table.
-  codeHi[slot] = hi;
-  codeLo[slot] = lo;
-  codes[slot] = c;
-  return c;
-}
 
-/** The code for an OBIS text; the table holds at most one slot per code, so it never fills up. */
-function codeOf(obis: string): SmlCode {
-  let c = byText.get(obis);
-  if (c === undefined) {
-    if (count >= LIMIT) reset();
-    c = { obis, numeric: [], other: undefined };
-    byText.set(obis, c);
-    count++;
+  /** The code of the object name at bytes[start, start + length), or undefined when not 6 bytes. */
+  codeAt(b: Uint8Array, start: number, length: number): SmlCode | undefined {
+    if (length !== 6) return undefined;
+    const hi = ((b[start] as number) << 16) | ((b[start + 1] as number) << 8) | (b[start + 2] as number);
+    const lo = ((b[start + 3] as number) << 16) | ((b[start + 4] as number) << 8) | (b[start + 5] as number);
+    let slot = (Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 20) & (SIZE - 1);
+    for (;;) {
+      const c = this.codes[slot];
+      if (c === undefined) break;
+      if (this.codeHi[slot] === hi && this.codeLo[slot] === lo) return c;
+      slot = (slot + 1) & (SIZE - 1);
+    }
+    const obis = formatObis({ a: hi >>> 16, b: (hi >>> 8) & 0xff, c: hi & 0xff, d: lo >>> 16, e: (lo >>> 8) & 0xff, f: lo & 0xff });
+    const c = this.codeOf(obis);
+    // The slot is still free: codeOf may only have emptied the whole table.
+    this.codeHi[slot] = hi;
+    this.codeLo[slot] = lo;
+    this.codes[slot] = c;
+    return c;
   }
-  return c;
+
+  /** The code for an OBIS text; the table holds at most one slot per code, so it never fills up. */
+  codeOf(obis: string): SmlCode {
+    let c = this.byText.get(obis);
+    if (c === undefined) {
+      if (this.count >= LIMIT) this.reset();
+      c = { obis, numeric: [], other: undefined };
+      this.byText.set(obis, c);
+      this.count++;
+    }
+    return c;
+  }
+
+  /** `numericReadingOf` by OBIS text. */
+  numericReading(obis: string, raw: SmlInt, exp10: number, unit: Unit | undefined, time: string | undefined, entries?: readonly LogEntry[]): Reading {
+    return numericReadingOf(this.codeOf(obis), raw, exp10, unit, time, entries);
+  }
+
+  /** `otherReadingOf` by OBIS text. */
+  otherReading(obis: string, value: string | boolean | null, time: string | undefined, entries?: readonly LogEntry[]): Reading {
+    return otherReadingOf(this.codeOf(obis), value, time, entries);
+  }
+
+  /** Publishing unit and extra power of ten for numbers of this code in this meter unit. */
+  conversionFor(obis: string, unit: Unit | undefined): { readonly unit: Unit | undefined; readonly exp10: number; readonly from?: Unit; readonly to?: Unit } {
+    const t = numericTemplate(this.codeOf(obis), unit);
+    return t.from !== undefined && t.to !== undefined ? { unit: t.reading.unit, exp10: 0, from: t.from, to: t.to } : { unit: t.reading.unit, exp10: t.exp10 };
+  }
+
+  /** Canonical OBIS text of a 6-byte object name (cached), or undefined for other lengths. */
+  obisText(objName: Uint8Array): string | undefined {
+    return this.codeAt(objName, 0, objName.length)?.obis;
+  }
+
+  /** Same, for the object name at bytes[start, start + length). */
+  obisTextAt(b: Uint8Array, start: number, length: number): string | undefined {
+    return this.codeAt(b, start, length)?.obis;
+  }
 }
 
 function numericTemplate(code: SmlCode, unit: Unit | undefined): Template {
@@ -125,30 +160,4 @@ export function numericReadingOf(code: SmlCode, raw: SmlInt, exp10: number, unit
 export function otherReadingOf(code: SmlCode, value: string | boolean | null, time: string | undefined, entries?: readonly LogEntry[]): Reading {
   code.other ??= { reading: buildReading({ obis: code.obis, value: null }), unit: undefined, exp10: 0 };
   return finish(code.obis, code.other.reading, value, undefined, time, undefined, entries);
-}
-
-/** `numericReadingOf` by OBIS text. */
-export function numericReading(obis: string, raw: SmlInt, exp10: number, unit: Unit | undefined, time: string | undefined, entries?: readonly LogEntry[]): Reading {
-  return numericReadingOf(codeOf(obis), raw, exp10, unit, time, entries);
-}
-
-/** `otherReadingOf` by OBIS text. */
-export function otherReading(obis: string, value: string | boolean | null, time: string | undefined, entries?: readonly LogEntry[]): Reading {
-  return otherReadingOf(codeOf(obis), value, time, entries);
-}
-
-/** Publishing unit and extra power of ten for numbers of this code in this meter unit. */
-export function conversionFor(obis: string, unit: Unit | undefined): { readonly unit: Unit | undefined; readonly exp10: number; readonly from?: Unit; readonly to?: Unit } {
-  const t = numericTemplate(codeOf(obis), unit);
-  return t.from !== undefined && t.to !== undefined ? { unit: t.reading.unit, exp10: 0, from: t.from, to: t.to } : { unit: t.reading.unit, exp10: t.exp10 };
-}
-
-/** Canonical OBIS text of a 6-byte object name (cached), or undefined for other lengths. */
-export function obisText(objName: Uint8Array): string | undefined {
-  return codeAt(objName, 0, objName.length)?.obis;
-}
-
-/** Same, for the object name at bytes[start, start + length). */
-export function obisTextAt(b: Uint8Array, start: number, length: number): string | undefined {
-  return codeAt(b, start, length)?.obis;
 }

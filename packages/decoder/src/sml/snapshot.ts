@@ -10,7 +10,7 @@ import {
 import { dlmsUnit } from '../common';
 import { POWER_SIGN_FIXES, type SmlQuirks } from './profiles';
 import type { SmlServerIdInfo } from './server-id';
-import { codeAt, conversionFor, numericReading, numericReadingOf, obisText, otherReading, otherReadingOf } from './reading-cache';
+import { SmlReadingCache, numericReadingOf, otherReadingOf } from './reading-cache';
 import type { SmlEntryView } from './messages';
 import type { SmlInt } from './tl';
 import type { SmlMessage, SmlTime, SmlValue } from './types';
@@ -52,11 +52,11 @@ function fixedInt(obis: string, value: SmlValue & { type: 'integer' | 'unsigned'
 }
 
 /** Non-numeric values: printable text, hex, boolean, a time, or null. */
-function otherValue(value: SmlValue | undefined): string | boolean | null {
+function otherValue(value: SmlValue | undefined, cache: SmlReadingCache): string | boolean | null {
   if (value === undefined) return null;
   switch (value.type) {
     case 'octets':
-      return value.bytes.length === 0 ? null : octetsToText(value.bytes);
+      return value.bytes.length === 0 ? null : octetsToText(value.bytes, cache.hex);
     case 'boolean':
       return value.value;
     case 'list':
@@ -68,20 +68,20 @@ function otherValue(value: SmlValue | undefined): string | boolean | null {
 }
 
 /** One value (×10^scaler, DLMS unit, sign fix) as a typed reading. */
-function reading(obis: string, value: SmlValue | undefined, unitCode: number | undefined, scaler: number | undefined, time: string | undefined, fix: SignFix | undefined): Reading {
+function reading(cache: SmlReadingCache, obis: string, value: SmlValue | undefined, unitCode: number | undefined, scaler: number | undefined, time: string | undefined, fix: SignFix | undefined): Reading {
   if (value !== undefined && (value.type === 'integer' || value.type === 'unsigned')) {
     const u = unitCode === undefined ? undefined : dlmsUnit(unitCode);
-    return numericReading(obis, fixedInt(obis, value, fix), (scaler ?? 0) + (u?.exponent ?? 0), u?.unit, time);
+    return cache.numericReading(obis, fixedInt(obis, value, fix), (scaler ?? 0) + (u?.exponent ?? 0), u?.unit, time);
   }
-  return otherReading(obis, otherValue(value), time);
+  return cache.otherReading(obis, otherValue(value, cache), time);
 }
 
 /** GetProfilePack.Res: one reading per header object, the last capture as value, all as entries. */
-function profileReading(obis: string, values: readonly { time: string | undefined; value: SmlValue | undefined }[], unitCode: number | undefined, scaler: number | undefined, fix: SignFix | undefined): Reading | undefined {
+function profileReading(cache: SmlReadingCache, obis: string, values: readonly { time: string | undefined; value: SmlValue | undefined }[], unitCode: number | undefined, scaler: number | undefined, fix: SignFix | undefined): Reading | undefined {
   const last = values[values.length - 1];
   if (last === undefined) return undefined;
   const u = unitCode === undefined ? undefined : dlmsUnit(unitCode);
-  const conv = conversionFor(obis, u?.unit);
+  const conv = cache.conversionFor(obis, u?.unit);
   const entries = values.map(({ time, value }): LogEntry => {
     let v: ReadingValue;
     if (value !== undefined && (value.type === 'integer' || value.type === 'unsigned')) {
@@ -89,9 +89,9 @@ function profileReading(obis: string, values: readonly { time: string | undefine
       v = conv.from !== undefined && conv.to !== undefined ? (convertValue(n, conv.from, conv.to) ?? n) : n;
       return { value: v, ...(time !== undefined && { time }), ...(conv.unit !== undefined && { unit: conv.unit }) };
     }
-    return { value: otherValue(value), ...(time !== undefined && { time }) };
+    return { value: otherValue(value, cache), ...(time !== undefined && { time }) };
   });
-  const r = reading(obis, last.value, unitCode, scaler, last.time, fix);
+  const r = reading(cache, obis, last.value, unitCode, scaler, last.time, fix);
   return { ...r, entries };
 }
 
@@ -138,9 +138,12 @@ export class SmlSnapshotBuilder {
   private textManufacturer: string | undefined;
   private version: string | undefined;
   private fix: SignFix | undefined;
+  private readonly cache: SmlReadingCache;
 
-  constructor(quirks: SmlQuirks = {}) {
+  /** `cache`: the reading cache of the decoder this builder works for (a fresh one by default). */
+  constructor(quirks: SmlQuirks = {}, cache: SmlReadingCache = new SmlReadingCache()) {
     this.fix = fixFor(quirks);
+    this.cache = cache;
   }
 
   /** Quirks of the meter whose entries follow. */
@@ -175,7 +178,8 @@ export class SmlSnapshotBuilder {
 
   /** One entry from the fast path (valid only during the call). */
   entryView(v: SmlEntryView): void {
-    const code = codeAt(v.bytes, v.objStart, v.objLength);
+    const cache = this.cache;
+    const code = cache.codeAt(v.bytes, v.objStart, v.objLength);
     if (code === undefined) return;
     const obis = code.obis;
     const time = v.valTime === undefined ? undefined : smlTimeToIso(v.valTime);
@@ -189,7 +193,7 @@ export class SmlSnapshotBuilder {
         break;
       }
       case 'octets':
-        r = otherReadingOf(code, v.octLength === 0 ? null : octetsToTextAt(v.bytes, v.octStart, v.octLength), time);
+        r = otherReadingOf(code, v.octLength === 0 ? null : octetsToTextAt(v.bytes, v.octStart, v.octLength, cache.hex), time);
         break;
       case 'boolean':
         r = otherReadingOf(code, v.bool, time);
@@ -208,30 +212,31 @@ export class SmlSnapshotBuilder {
   message(m: SmlMessage): void {
     const b = m.body;
     const fix = this.fix;
+    const cache = this.cache;
     switch (b.kind) {
       case 'open-response':
         if (b.smlVersion !== undefined) this.version ??= String(b.smlVersion);
         break;
       case 'get-list-response':
         for (const e of b.valList) {
-          const obis = obisText(e.objName);
-          if (obis !== undefined) this.add(obis, reading(obis, e.value, e.unit, e.scaler, e.valTime === undefined ? undefined : smlTimeToIso(e.valTime), fix));
+          const obis = cache.obisText(e.objName);
+          if (obis !== undefined) this.add(obis, reading(cache, obis, e.value, e.unit, e.scaler, e.valTime === undefined ? undefined : smlTimeToIso(e.valTime), fix));
         }
         break;
       case 'get-profile-list-response': {
         const time = smlTimeToIso(b.valTime);
         for (const e of b.periodList) {
-          const obis = obisText(e.objName);
-          if (obis !== undefined) this.add(obis, reading(obis, e.value, e.unit, e.scaler, time, fix));
+          const obis = cache.obisText(e.objName);
+          if (obis !== undefined) this.add(obis, reading(cache, obis, e.value, e.unit, e.scaler, time, fix));
         }
         break;
       }
       case 'get-profile-pack-response': {
         const times = b.periodList.map((p) => smlTimeToIso(p.valTime));
         b.headerList.forEach((h, i) => {
-          const obis = obisText(h.objName);
+          const obis = cache.obisText(h.objName);
           if (obis === undefined) return;
-          const r = profileReading(obis, b.periodList.map((p, k) => ({ time: times[k], value: p.values[i] })), h.unit, h.scaler, fix);
+          const r = profileReading(cache, obis, b.periodList.map((p, k) => ({ time: times[k], value: p.values[i] })), h.unit, h.scaler, fix);
           if (r !== undefined) this.add(obis, r);
         });
         break;
@@ -252,8 +257,8 @@ export class SmlSnapshotBuilder {
 }
 
 /** The snapshot of a parsed file (the structured path; decodeSmlFile takes the fast one). */
-export function buildSmlSnapshot(messages: readonly SmlMessage[], ctx: SmlSnapshotContext): MeterSnapshot {
-  const b = new SmlSnapshotBuilder(ctx.quirks);
+export function buildSmlSnapshot(messages: readonly SmlMessage[], ctx: SmlSnapshotContext, cache?: SmlReadingCache): MeterSnapshot {
+  const b = new SmlSnapshotBuilder(ctx.quirks, cache);
   for (const m of messages) b.message(m);
   return b.finish(messages, ctx);
 }

@@ -1,28 +1,26 @@
 import { bytesToHex } from '../common';
-import { ByteMemo } from '../common/byte-memo';
+import type { ByteMemo } from '../common/byte-memo';
 import type { SmlTime } from './types';
 
-/** Binary strings converted so far (server ids, public keys repeat in every file of a meter). */
-const HEX = new ByteMemo<string>(64);
-
-function memoHex(bytes: Uint8Array, start: number, length: number): string {
+function memoHex(bytes: Uint8Array, start: number, length: number, memo: ByteMemo<string> | undefined): string {
   const end = start + length;
-  return HEX.get(bytes, start, end) ?? HEX.set(bytes, start, end, bytesToHex(bytes.subarray(start, end)));
+  if (memo === undefined) return bytesToHex(bytes.subarray(start, end));
+  return memo.get(bytes, start, end) ?? memo.set(bytes, start, end, bytesToHex(bytes.subarray(start, end)));
 }
 
 /** Printable ASCII → text, anything else → upper-case hex (protocol-notes §3.3: texts as strings). */
-export function octetsToText(bytes: Uint8Array): string {
-  return octetsToTextAt(bytes, 0, bytes.length);
+export function octetsToText(bytes: Uint8Array, memo?: ByteMemo<string>): string {
+  return octetsToTextAt(bytes, 0, bytes.length, memo);
 }
 
-/** Same, for bytes[start, start + length). */
-export function octetsToTextAt(bytes: Uint8Array, start: number, length: number): string {
+/** Same, for bytes[start, start + length); hex texts are kept in `memo` (a decoder's own) when given. */
+export function octetsToTextAt(bytes: Uint8Array, start: number, length: number, memo?: ByteMemo<string>): string {
   if (length === 0) return '';
   let text = '';
   const end = start + length;
   for (let i = start; i < end; i++) {
     const c = bytes[i] as number;
-    if (c < 0x20 || c > 0x7e) return memoHex(bytes, start, length);
+    if (c < 0x20 || c > 0x7e) return memoHex(bytes, start, length, memo);
     if (length <= 32) text += String.fromCharCode(c);
   }
   return length <= 32 ? text : Buffer.from(bytes.buffer, bytes.byteOffset + start, length).toString('latin1');

@@ -126,12 +126,13 @@ export class MbusPollingSession implements MeterSession {
   push(chunk: Uint8Array): FrameEvent[] {
     const events: FrameEvent[] = [];
     if (chunk.length > 0) this.arm(); // bytes are arriving: a long frame at 2400 Bd takes a second
+    const droppedBefore = this.framer.discardedBytes;
     const pushed = this.framer.push(chunk);
     // Garbage instead of a clean E5: several selected slaves answered at once (or line noise).
-    if (pushed.discarded > 0 && this.waiter?.expect === 'ack') this.answer({ kind: 'garbled' });
-    for (const e of pushed.events) {
+    if (this.framer.discardedBytes > droppedBefore && this.waiter?.expect === 'ack') this.answer({ kind: 'garbled' });
+    for (const e of pushed) {
       if (!e.ok) {
-        events.push(e.frame ? { ok: false, error: e.error, frame: e.frame } : { ok: false, error: e.error });
+        events.push(e.bytes ? { ok: false, error: e.error, frame: e.bytes } : { ok: false, error: e.error });
         this.answer({ kind: 'garbled' });
         continue;
       }

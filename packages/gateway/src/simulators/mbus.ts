@@ -93,7 +93,7 @@ export const mbusSimulator: SimulatorFactory = ({ settings }) => {
     line: { baudRate, dataBits: 8, parity: 'even', stopBits: 1 },
     receive(bytes) {
       const actions: SimulatorAction[] = [];
-      for (const e of framer.push(bytes).events) {
+      for (const e of framer.push(bytes)) {
         if (!e.ok) continue; // a slave ignores what it cannot read
         const replies: Uint8Array[] = [];
         slaves.forEach((cfg, i) => {
