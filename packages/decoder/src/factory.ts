@@ -4,7 +4,8 @@ import { fail } from './common/errors';
 import type { FrameEvent, StreamDecoder } from './common/stream';
 import { createMbusDecoder } from './mbus';
 import { createSmlDecoder, type SmlOptions } from './sml';
-import { createP1Decoder } from './encrypted-p1-stream';
+import type { DsmrOptions } from './dsmr';
+import { createP1Decoder } from './encrypted-p1';
 import { createD0Decoder } from './iec62056-21';
 import { createDlmsDecoder, type DlmsProfile } from './dlms';
 import { parseKey } from './crypto';
@@ -20,6 +21,8 @@ export interface DecoderOptions {
   readonly profiles?: readonly DlmsProfile[] | undefined;
   /** SML settings: configured model, forced quirks, accepting files whose file CRC fails. */
   readonly sml?: SmlOptions | undefined;
+  /** DSMR settings: CRC policy, maximum telegram length. */
+  readonly dsmr?: DsmrOptions | undefined;
 }
 
 export type FactoryResult = { readonly ok: true; readonly value: StreamDecoder } | { readonly ok: false; readonly error: string };
@@ -33,7 +36,7 @@ const FACTORIES: Partial<Record<ProtocolId, Factory>> = {
   // Plain or encrypted P1 (Smarty / Austrian envelope): the stream decides, the key is checked against it.
   dsmr: (o) => {
     const keys = parseKeys(o);
-    return keys.ok ? { ok: true, value: createP1Decoder(keys.value) } : keys;
+    return keys.ok ? { ok: true, value: createP1Decoder({ ...keys.value, dsmr: o.dsmr }) } : keys;
   },
   'iec62056-21': () => ({ ok: true, value: createD0Decoder() }),
   dlms: (o) => {

@@ -5,6 +5,7 @@ export * from './mbus';
 export * from './hdlc';
 export * from './crypto';
 export * from './dlms';
+export * from './encrypted-p1';
 export * from './sml';
 export * from './dsmr';
 export * from './iec62056-21';

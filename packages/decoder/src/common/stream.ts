@@ -16,6 +16,8 @@ export interface StreamDecoder {
   push(chunk: Uint8Array): FrameEvent[];
   /** Bytes dropped as garbage between frames so far. */
   readonly discardedBytes: number;
+  /** Bytes held back for an incomplete frame (bounded by the protocol's maximum frame size). */
+  readonly pendingBytes?: number;
   /**
    * End of input (end of a capture file): report what is still buffered — a frame that is
    * complete only at end of stream, or one cut off (`truncated`). Optional.

@@ -42,3 +42,14 @@ describe('AES-128-GCM (DLMS suite 0)', () => {
     expect(r.ok ? 'ok' : r.error.kind).toBe('bad-length');
   });
 });
+
+describe('aesKey cache', () => {
+  it('re-imports when the caller rewrites its key array (no stale key shared between users)', () => {
+    const bytes = h(vector.key.encryption_key);
+    const first = aesKey(bytes);
+    expect(aesKey(bytes)).toBe(first);
+    bytes[0] = (bytes[0] as number) ^ 1;
+    expect(aesKey(bytes)).not.toBe(first);
+    expect(aesKey(bytes).export().equals(Buffer.from(bytes))).toBe(true);
+  });
+});

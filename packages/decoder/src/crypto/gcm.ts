@@ -9,16 +9,26 @@ const LAYER = 'gcm';
 /** A prepared key: node's KeyObject is imported once and reused for every frame. */
 export type AesKey = KeyObject;
 
-const prepared = new WeakMap<Uint8Array, KeyObject>();
+/**
+ * Imported keys per Uint8Array instance, with the bytes they were imported from: a caller that
+ * rewrites its key array (another meter's key in the same buffer) gets a fresh import, never the
+ * old key. Immutable data only (KeyObject), so sharing it between decoders leaks no state.
+ */
+const prepared = new WeakMap<Uint8Array, { readonly bytes: Uint8Array; readonly key: KeyObject }>();
 
-/** Imports a 16-byte key once (cached per Uint8Array instance). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Imports a 16-byte key once (cached per Uint8Array instance and content). */
 export function aesKey(key: Uint8Array): AesKey {
-  let k = prepared.get(key);
-  if (!k) {
-    if (key.length !== KEY_LENGTH) throw new RangeError(`AES-128 key must be ${KEY_LENGTH} bytes`);
-    k = createSecretKey(Buffer.from(key));
-    prepared.set(key, k);
-  }
+  const hit = prepared.get(key);
+  if (hit && sameBytes(hit.bytes, key)) return hit.key;
+  if (key.length !== KEY_LENGTH) throw new RangeError(`AES-128 key must be ${KEY_LENGTH} bytes`);
+  const k = createSecretKey(Buffer.from(key));
+  prepared.set(key, { bytes: key.slice(), key: k });
   return k;
 }
 

@@ -46,6 +46,25 @@ function kaifaList(id: string, codes: readonly string[], description: string): D
   };
 }
 
+/**
+ * Iskra AM550 as configured by Slovenian distribution companies (Elektro Ljubljana…): a structure of
+ * plain values, logical device name and serial first. Order of the three-phase list as published by
+ * Elektro Ljubljana (amsreader-firmware issue #615); voltages u16 in 0.1 V, currents u16 in 0.01 A.
+ */
+const ISKRA_SI_HEAD = ['0-0:42.0.0', '0-0:96.1.0', '1-0:1.7.0', '1-0:2.7.0', '1-0:3.7.0', '1-0:4.7.0'];
+const ISKRA_SI_3P = [
+  ...ISKRA_SI_HEAD, '1-0:32.7.0', '1-0:52.7.0', '1-0:72.7.0', '1-0:31.7.0', '1-0:51.7.0', '1-0:71.7.0',
+  '1-0:21.7.0', '1-0:41.7.0', '1-0:61.7.0', '1-0:22.7.0', '1-0:42.7.0', '1-0:62.7.0',
+];
+
+function iskraSi(id: string, elementCount: number, codes: readonly string[], description: string): DlmsProfile {
+  return {
+    id, description, manufacturerId: 'ISK',
+    match: { manufacturerId: 'ISK', elementCount, style: 'positional' },
+    positions: at(codes), registers: electricity(0, -2, -1),
+  };
+}
+
 const CII = 'CII push with a capture definition; values raw, scalers per meter family';
 
 export const BUILTIN_DLMS_PROFILES: readonly DlmsProfile[] = [
@@ -69,6 +88,8 @@ export const BUILTIN_DLMS_PROFILES: readonly DlmsProfile[] = [
     id: 'at-evn-kaifa-ma309', description: 'Netz NÖ / EVN Kaifa MA309 (M-Bus): clock first, meter number last', manufacturerId: 'KFM',
     match: { manufacturerId: 'KFM', style: 'obis-flat', elementCount: 35 }, positions: [{ index: 0, obis: '0-0:1.0.0' }, { index: 34, obis: '0-0:96.1.0' }],
   },
+  iskraSi('iskra-si-3p', 18, ISKRA_SI_3P, 'Iskra AM550 (Slovenia) three-phase list without OBIS: names, P±, Q±, U, I, P± per phase'),
+  iskraSi('iskra-si-1p', 9, [...ISKRA_SI_HEAD, '1-0:32.7.0'], 'Iskra AM550 (Slovenia) 9-element list: names, P±, Q±, U L1; the last two values are not published and stay unmapped'),
   {
     id: 'iskra-am550-cii', description: `Iskra AM550 ${CII}: V in 0.1 V, A in 0.01 A`, manufacturerId: 'ISK',
     match: { manufacturerId: 'ISK', style: 'capture-definition' }, registers: withPowerFactor(electricity(0, -2, -1)),

@@ -1,7 +1,8 @@
 import type { MeterInfo, MeterSnapshot } from '@smi/model';
-import { ByteQueue, ok, type DecodeError, type FrameEvent, type FrameScan, type Result, type StreamDecoder } from '../common';
+import { ByteQueue, fail, ok, type DecodeError, type FrameEvent, type Result, type StreamDecoder } from '../common';
 import { createFrameCounterTracker, type FrameCounterTracker } from '../crypto';
-import { createHdlcReassembler, HDLC_FLAG, parseHdlcFrame, scanHdlc, stripLlc } from '../hdlc';
+import { createHdlcFramer, createHdlcReassembler, HDLC_FLAG, parseHdlcFrame, scanHdlc, stripLlc, type HdlcFrame, type HdlcScan } from '../hdlc';
+import type { FramerEvent } from '../common/framer';
 import { MBUS_LONG_START, parseMbusFrame } from '../mbus';
 import { decodeDlmsApdu, type DlmsApduOptions } from './apdu';
 import { createGbtAssembler, GENERAL_BLOCK_TRANSFER, parseGbtBlock } from './gbt';
@@ -38,8 +39,10 @@ export function decodeDlmsPush(
  * Stream decoder for DLMS/COSEM pushes over HDLC (segmented frames, LLC, general-block-transfer)
  * or over wired M-Bus long frames (Austrian segments), with optional AES-128-GCM.
  */
-export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecoder {
+export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecoder & { readonly pendingBytes: number; flush(): FrameEvent[] } {
   const queue = new ByteQueue();
+  /** Once the carrier is HDLC, the HDLC framer (framer contract) finds the frames. */
+  const framer = createHdlcFramer();
   const hdlc = createHdlcReassembler();
   const gbt = createGbtAssembler();
   const mbus = createMbusSegmentAssembler();
@@ -76,6 +79,16 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
     else if (r.value) apduIn(r.value, events);
   }
 
+  function onHdlc(e: FramerEvent<HdlcFrame>, events: FrameEvent[]): void {
+    if (!e.ok) {
+      events.push(e.bytes ? { ok: false, error: e.error, frame: e.bytes } : { ok: false, error: e.error });
+      return;
+    }
+    const r = hdlc.push(e.frame);
+    if (!r.ok) events.push({ ok: false, error: r.error });
+    else if (r.value) apduIn(r.value, events);
+  }
+
   function handleFrame(kind: DlmsCarrier, bytes: Uint8Array, events: FrameEvent[]): DecodeError | undefined {
     if (kind === 'hdlc') {
       const f = parseHdlcFrame(bytes);
@@ -96,46 +109,75 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
     return undefined;
   }
 
-  function scanAt(): { kind: DlmsCarrier; scan: FrameScan } | undefined {
+  function scanAt(): { kind: DlmsCarrier; scan: HdlcScan } | undefined {
     const b = queue.at(0);
     if (b === HDLC_FLAG && carrier !== 'mbus') return { kind: 'hdlc', scan: scanHdlc(queue) };
     if (b === MBUS_LONG_START && carrier !== 'hdlc') return { kind: 'mbus', scan: scanDlmsMbus(queue) };
     return undefined;
   }
 
+  function toFramer(chunk: Uint8Array, events: FrameEvent[]): void {
+    for (const e of framer.push(chunk)) onHdlc(e, events);
+  }
+
   return {
     protocol: 'dlms',
     get discardedBytes() {
-      return discarded;
+      return discarded + framer.discardedBytes;
+    },
+    get pendingBytes() {
+      return queue.length + framer.pendingBytes;
     },
     push(chunk) {
-      queue.append(chunk);
       const events: FrameEvent[] = [];
-      while (queue.length > 0) {
-        const at = scanAt();
-        if (at === undefined) {
-          if (queue.at(0) !== HDLC_FLAG) discarded++;
-          queue.consume(1);
-          continue;
-        }
-        if (at.scan.kind === 'need-more') break;
-        if (at.scan.kind === 'skip') {
-          if (queue.at(0) !== HDLC_FLAG) discarded++;
-          queue.consume(1);
-          continue;
-        }
-        const size = at.scan.size;
-        const error = handleFrame(at.kind, queue.view(0, size), events);
-        if (error) {
-          // A candidate with flags/length right that failed a check: report, then resync one byte on.
-          if (error.kind === 'bad-crc') events.push({ ok: false, error, frame: queue.copy(0, size) });
-          discarded++;
-          queue.consume(1);
-          continue;
-        }
-        queue.consume(at.kind === 'hdlc' ? size - 1 : size); // an HDLC closing flag may open the next frame
+      if (carrier === 'hdlc') {
+        toFramer(chunk, events);
+        return events;
       }
+      queue.append(chunk);
+      drain(events);
+      return events;
+    },
+    flush() {
+      const events: FrameEvent[] = [];
+      // Bytes still waiting before the carrier is known: a cut frame or a false start; resync one byte on.
+      while (queue.length > 0 && carrier !== 'hdlc') {
+        if (queue.at(0) !== HDLC_FLAG) discarded++;
+        queue.consume(1);
+        drain(events);
+      }
+      if (queue.length > 0) events.push({ ok: false, error: fail('truncated', 'dlms', `stream ended inside a frame (${queue.length} bytes)`).error, frame: queue.take() });
+      for (const e of framer.flush()) onHdlc(e, events);
+      hdlc.reset();
       return events;
     },
   };
+
+  /** Finds frames in the queue while the carrier is not yet known (HDLC or M-Bus). */
+  function drain(events: FrameEvent[]): void {
+    while (queue.length > 0) {
+      const at = scanAt();
+      if (at === undefined || at.scan.kind === 'skip' || at.scan.kind === 'cut') {
+        if (queue.at(0) !== HDLC_FLAG) discarded++;
+        queue.consume(1);
+        continue;
+      }
+      if (at.scan.kind === 'need-more') break;
+      const size = at.scan.size;
+      const error = handleFrame(at.kind, queue.view(0, size), events);
+      if (error) {
+        // A candidate with flags/length right that failed a check: report, then resync one byte on.
+        if (error.kind === 'bad-crc') events.push({ ok: false, error, frame: queue.copy(0, size) });
+        discarded++;
+        queue.consume(1);
+        continue;
+      }
+      queue.consume(at.kind === 'hdlc' ? size - 1 : size); // an HDLC closing flag may open the next frame
+      if ((carrier as DlmsCarrier | undefined) === 'hdlc') {
+        // The carrier is known: the rest of the stream goes through the HDLC framer.
+        if (queue.length > 0) toFramer(queue.take(), events);
+        return;
+      }
+    }
+  }
 }

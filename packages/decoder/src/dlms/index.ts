@@ -6,7 +6,6 @@ export * from './gbt';
 export * from './ciphering';
 export * from './apdu';
 export * from './mbus-carrier';
-export * from './encrypted-p1';
 export * from './push-list';
 export * from './profile';
 export * from './builtin-profiles';

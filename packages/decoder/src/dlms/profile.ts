@@ -33,6 +33,10 @@ export interface DlmsProfileMatch {
 export interface DlmsProfilePosition {
   readonly index: number;
   readonly obis: ObisCode;
+  /** Power of ten for the value at this position (overrides `registers`; default 0). */
+  readonly scaler?: number;
+  /** Unit of the scaled value at this position (overrides `registers`): unit text or DLMS unit code. */
+  readonly unit?: Unit | number;
 }
 
 export interface DlmsProfileRegister {
@@ -87,6 +91,24 @@ function parseObisField(v: unknown, path: string): Result<ObisCode> {
   return code === undefined ? bad(`${path}: not an OBIS code (e.g. "1-0:1.8.0")`) : ok(code);
 }
 
+/** Optional `scaler` (integer −128…127) and `unit` (unit text or DLMS unit code) of a position or register. */
+function parseScalerUnit(o: Json, path: string): Result<{ scaler?: number; unit?: Unit | number }> {
+  const out: { scaler?: number; unit?: Unit | number } = {};
+  if (o.scaler !== undefined) {
+    if (!isInt(o.scaler, -128, 127)) return bad(`${path}.scaler: must be an integer from -128 to 127`);
+    out.scaler = o.scaler;
+  }
+  if (o.unit !== undefined) {
+    if (isInt(o.unit, 0, 255)) out.unit = o.unit;
+    else {
+      const unit = typeof o.unit === 'string' ? normalizeUnit(o.unit) : undefined;
+      if (unit === undefined) return bad(`${path}.unit: not a known unit text or DLMS unit code 0…255`);
+      out.unit = unit;
+    }
+  }
+  return ok(out);
+}
+
 function parsePositions(v: unknown): Result<DlmsProfilePosition[]> {
   if (!Array.isArray(v)) return bad('positions: must be an array');
   const out: DlmsProfilePosition[] = [];
@@ -94,14 +116,16 @@ function parsePositions(v: unknown): Result<DlmsProfilePosition[]> {
   for (const [i, p] of v.entries()) {
     const path = `positions[${i}]`;
     if (!isObject(p)) return bad(`${path}: must be an object`);
-    const extra = unknownKeys(p, ['index', 'obis'], path);
+    const extra = unknownKeys(p, ['index', 'obis', 'scaler', 'unit'], path);
     if (extra) return bad(extra);
     if (!isInt(p.index, 0, 10000)) return bad(`${path}.index: must be an integer from 0`);
     if (seen.has(p.index)) return bad(`${path}.index: position ${p.index} is listed twice`);
     seen.add(p.index);
     const obis = parseObisField(p.obis, `${path}.obis`);
     if (!obis.ok) return obis;
-    out.push({ index: p.index, obis: obis.value });
+    const scaled = parseScalerUnit(p, path);
+    if (!scaled.ok) return scaled;
+    out.push({ index: p.index, obis: obis.value, ...scaled.value });
   }
   return ok(out);
 }
@@ -116,20 +140,9 @@ function parseRegisters(v: unknown): Result<DlmsProfileRegister[]> {
     if (extra) return bad(extra);
     const obis = parseObisField(r.obis, `${path}.obis`);
     if (!obis.ok) return obis;
-    const reg: { -readonly [K in keyof DlmsProfileRegister]: DlmsProfileRegister[K] } = { obis: obis.value };
-    if (r.scaler !== undefined) {
-      if (!isInt(r.scaler, -128, 127)) return bad(`${path}.scaler: must be an integer from -128 to 127`);
-      reg.scaler = r.scaler;
-    }
-    if (r.unit !== undefined) {
-      if (isInt(r.unit, 0, 255)) reg.unit = r.unit;
-      else {
-        const unit = typeof r.unit === 'string' ? normalizeUnit(r.unit) : undefined;
-        if (unit === undefined) return bad(`${path}.unit: not a known unit text or DLMS unit code 0…255`);
-        reg.unit = unit;
-      }
-    }
-    out.push(reg);
+    const scaled = parseScalerUnit(r, path);
+    if (!scaled.ok) return scaled;
+    out.push({ obis: obis.value, ...scaled.value });
   }
   return ok(out);
 }

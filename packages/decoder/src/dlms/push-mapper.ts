@@ -29,10 +29,17 @@ export interface DlmsMapResult {
   readonly idFromFrame: boolean;
 }
 
-/** Memo of `buildReading` per (OBIS, meter unit, value kind): only the value changes between pushes. */
+/**
+ * Per-decoder memo (no module-level state): `buildReading` per (OBIS, meter unit, value kind) — only
+ * the value changes between pushes —, OBIS text per 6-byte code and each profile compiled to maps.
+ */
 export interface ReadingCache {
   /** `slot` is the value's position in the push; a repeat of the last layout skips the map lookup. */
   reading(obis: ObisCode, value: ReadingValue, unit: Unit | undefined, slot?: number): Reading;
+  /** OBIS text of a decoded logical name (a push repeats the same codes every few seconds). */
+  code(o: Obis): ObisCode;
+  /** A profile's positions and registers as maps, built once per profile object. */
+  profile(p: DlmsProfile): CompiledProfile;
 }
 
 interface Template { readonly obis: ObisCode; readonly unit: Unit | undefined; readonly numeric: boolean; readonly reading: Reading }
@@ -40,7 +47,28 @@ interface Template { readonly obis: ObisCode; readonly unit: Unit | undefined; r
 export function createReadingCache(limit = 2048): ReadingCache {
   const templates = new Map<string, Template>();
   const slots: (Template | undefined)[] = [];
+  const codes = new Map<number, ObisCode>();
+  const profiles = new Map<DlmsProfile, CompiledProfile>();
   return {
+    code(o) {
+      const key = ((((o.a * 256 + o.b) * 256 + o.c) * 256 + o.d) * 256 + o.e) * 256 + o.f;
+      let code = codes.get(key);
+      if (code === undefined) {
+        if (codes.size >= limit) codes.clear();
+        code = formatObis(o);
+        codes.set(key, code);
+      }
+      return code;
+    },
+    profile(p) {
+      let c = profiles.get(p);
+      if (c === undefined) {
+        if (profiles.size >= 64) profiles.clear();
+        c = compileProfile(p);
+        profiles.set(p, c);
+      }
+      return c;
+    },
     reading(obis, value, unit, slot) {
       const numeric = typeof value === 'number';
       let t = slot === undefined ? undefined : slots[slot];
@@ -124,43 +152,27 @@ function valueOf(d: DlmsData, scaler: number, unit: Unit | number | undefined): 
   }
 }
 
-/** OBIS text per 6-byte code, memoised (a push repeats the same codes every few seconds). */
-const codeMemo = new Map<number, ObisCode>();
-function codeOf(o: Obis): ObisCode {
-  const key = ((((o.a * 256 + o.b) * 256 + o.c) * 256 + o.d) * 256 + o.e) * 256 + o.f;
-  let code = codeMemo.get(key);
-  if (code === undefined) {
-    if (codeMemo.size > 4096) codeMemo.clear();
-    code = formatObis(o);
-    codeMemo.set(key, code);
-  }
-  return code;
-}
+interface Labelled { readonly item: PushItem; readonly o: Obis; readonly code: ObisCode; readonly position?: CompiledPosition }
 
-interface Labelled { readonly item: PushItem; readonly o: Obis; readonly code: ObisCode }
+interface CompiledPosition { readonly o: Obis; readonly scaler?: number; readonly unit?: Unit | number }
 
-/** A profile's positions and registers as maps, built once per profile object. */
-interface CompiledProfile {
-  readonly positions: ReadonlyMap<number, Obis>;
+/** A profile's positions and registers as maps. */
+export interface CompiledProfile {
+  readonly positions: ReadonlyMap<number, CompiledPosition>;
   readonly registers: ReadonlyMap<ObisCode, DlmsProfileRegister>;
 }
-const compiled = new WeakMap<DlmsProfile, CompiledProfile>();
-function compile(p: DlmsProfile): CompiledProfile {
-  let c = compiled.get(p);
-  if (!c) {
-    const positions = new Map<number, Obis>();
-    for (const pos of p.positions ?? []) {
-      const o = parseObis(pos.obis);
-      if (o) positions.set(pos.index, o);
-    }
-    c = { positions, registers: new Map((p.registers ?? []).map((r) => [r.obis, r])) };
-    compiled.set(p, c);
+
+function compileProfile(p: DlmsProfile): CompiledProfile {
+  const positions = new Map<number, CompiledPosition>();
+  for (const pos of p.positions ?? []) {
+    const o = parseObis(pos.obis);
+    if (o) positions.set(pos.index, { o, ...optional('scaler', pos.scaler), ...optional('unit', pos.unit) });
   }
-  return c;
+  return { positions, registers: new Map((p.registers ?? []).map((r) => [r.obis, r])) };
 }
 
 /** Register scaler/unit: the exact code, else (electricity, B ≠ 0) the same code for B = 0. */
-function registerFor(p: CompiledProfile | undefined, o: Obis, code: ObisCode): DlmsProfileRegister | undefined {
+function registerFor(p: CompiledProfile | undefined, o: Obis, code: ObisCode, codeOf: (o: Obis) => ObisCode): DlmsProfileRegister | undefined {
   if (!p || p.registers.size === 0) return undefined;
   const exact = p.registers.get(code);
   if (exact || o.a !== 1 || o.b === 0) return exact;
@@ -192,7 +204,7 @@ const isModel = (o: Obis): boolean => (o.a === 0 && o.b === 0 && o.c === 96 && o
 const isListId = (o: Obis): boolean => o.c === 0 && o.d === 2 && o.e === 129;
 const isClock = (o: Obis): boolean => o.a === 0 && o.c === 1 && o.d === 0 && o.e === 0;
 
-interface Identity { id: string | undefined; idRank: number; model: string | undefined; listId: string | undefined }
+interface Identity { id: string | undefined; idRank: number; model: string | undefined; listId: string | undefined; listIdGuessed?: boolean }
 
 function noteIdentity(ident: Identity, o: Obis, value: DlmsData): void {
   const rank = idRank(o);
@@ -206,9 +218,36 @@ function noteIdentity(ident: Identity, o: Obis, value: DlmsData): void {
   else if (ident.listId === undefined && isListId(o)) ident.listId = text(value) || undefined;
 }
 
+/** A COSEM logical device name (`ISK1020784605887`): a FLAG id and a serial, not a list version. */
+const DEVICE_NAME = /^[A-Za-z]{3}\d{8,13}$/;
+
+/**
+ * An unlabelled text in front of a list (no OBIS, not a capture definition) is a list version
+ * (`KFM_001`) or the meter's logical device name (Iskra in Slovenia). A device name identifies the
+ * meter (like `0-0:42.0.0`); a list version selects the profile and becomes `meter.version`.
+ */
+function noteLeadingText(ident: Identity, list: PushList): void {
+  const first = list.items[0];
+  if (!first || first.index !== 0 || first.obis !== undefined || list.style === 'capture-definition') return;
+  const t = text(first.value);
+  if (t === undefined || t === '') return;
+  if (!DEVICE_NAME.test(t) || flagOf(t) === undefined) {
+    if (ident.listId !== undefined) return;
+    ident.listId = t;
+    ident.listIdGuessed = true;
+  } else if (ident.idRank > 1) {
+    ident.id = t;
+    ident.idRank = 1;
+  }
+}
+
+const fallbackCode = (o: Obis): ObisCode => formatObis(o);
+
 /** Maps a decoded push (data-notification) to the model: readings, meter identity, time. */
 export function mapDlmsPush(apdu: DlmsApdu, options: DlmsMapOptions = {}): DlmsMapResult {
   const list = readPushList(apdu.notification.body);
+  const cache = options.cache;
+  const codeOf = cache ? (o: Obis): ObisCode => cache.code(o) : fallbackCode;
   // Pass 1: what the frame itself labels (OBIS sent with the value), and who the meter is.
   const labelled: (Labelled | undefined)[] = new Array<Labelled | undefined>(list.items.length);
   const ident: Identity = { id: undefined, idRank: 99, model: undefined, listId: undefined };
@@ -219,8 +258,7 @@ export function mapDlmsPush(apdu: DlmsApdu, options: DlmsMapOptions = {}): DlmsM
     labelled[i] = { item, o, code: codeOf(o) };
     noteIdentity(ident, o, item.value);
   }
-  const first = list.items[0];
-  ident.listId ??= first && first.index === 0 && first.obis === undefined && list.style !== 'capture-definition' ? text(first.value) : undefined;
+  noteLeadingText(ident, list);
   const st = apdu.security?.systemTitle;
   const stText = st ? ascii(st.subarray(0, 3)) : undefined;
   const stFlag = stText !== undefined && /^[A-Za-z]{3}$/.test(stText) ? stText.toUpperCase() : undefined;
@@ -228,7 +266,9 @@ export function mapDlmsPush(apdu: DlmsApdu, options: DlmsMapOptions = {}): DlmsM
   const frameFlag = stFlag ?? (ident.idRank <= 1 ? flagOf(ident.id) : undefined) ?? flagOf(ident.listId);
   const profile = options.profiles?.find((p) => matches(p, list, ident.listId, frameFlag))
     ?? BUILTIN_DLMS_PROFILES.find((p) => matches(p, list, ident.listId, frameFlag));
-  const plan = profile && compile(profile);
+  const plan = profile && (cache ? cache.profile(profile) : compileProfile(profile));
+  const head = plan?.positions.get(0);
+  if (ident.listIdGuessed && head && !isListId(head.o)) ident.listId = undefined; // the profile names element 0 otherwise
 
   // Pass 2: positions from the profile, values with scaler/unit, readings.
   const readings: Reading[] = [];
@@ -240,21 +280,21 @@ export function mapDlmsPush(apdu: DlmsApdu, options: DlmsMapOptions = {}): DlmsM
     const item = list.items[i] as PushItem;
     let l = labelled[i];
     if (!l) {
-      const o = plan?.positions.get(item.index);
-      if (!o) {
+      const position = plan?.positions.get(item.index);
+      if (!position) {
         unlabelledTime ??= isoTime(item.value);
         continue;
       }
-      l = { item, o, code: codeOf(o) };
-      noteIdentity(ident, o, item.value);
+      l = { item, o: position.o, code: codeOf(position.o), position };
+      noteIdentity(ident, position.o, item.value);
     }
     if (item.classId === 40 || (item.attribute !== undefined && item.attribute !== 2)) continue; // push setup, non-value attributes
-    const reg = item.scaler === undefined && item.unit === undefined ? registerFor(plan, l.o, l.code) : undefined;
+    const reg = item.scaler === undefined && item.unit === undefined ? (l.position?.scaler !== undefined || l.position?.unit !== undefined ? l.position : registerFor(plan, l.o, l.code, codeOf)) : undefined;
     const v = valueOf(item.value, item.scaler ?? reg?.scaler ?? 0, item.unit ?? reg?.unit);
     if (v === undefined) continue;
     if (clock === undefined && typeof v.value === 'string' && isClock(l.o)) clock = v.value;
-    const reading = options.cache
-      ? options.cache.reading(l.code, v.value, v.unit, i)
+    const reading = cache
+      ? cache.reading(l.code, v.value, v.unit, i)
       : buildReading(v.unit === undefined ? { obis: l.code, value: v.value } : { obis: l.code, value: v.value, unit: v.unit });
     if (keys.has(reading.key)) continue;
     keys.add(reading.key);

@@ -1,26 +1,18 @@
-import { ByteQueue, crc16X25, type DecodeError, type FrameScan } from '../common';
+import { ByteQueue, crc16X25, fail, type FrameScan } from '../common';
+import type { Framer, FramerEvent } from '../common/framer';
 import { HDLC_FLAG, HDLC_MIN_LENGTH, hdlcLengthField, isHdlcFormatByte, parseHdlcFrame, type HdlcFrame } from './hdlc-frame';
 
-export interface HdlcPushResult {
-  /** Frames whose HCS and FCS checked, in stream order. */
-  readonly frames: HdlcFrame[];
-  /** Bytes dropped by this push (garbage between frames; flags are not counted). */
-  readonly discarded: number;
-  /** Candidate frames that had flags and length right but failed a check (mostly `bad-crc`). */
-  readonly errors: DecodeError[];
-}
+/** Largest HDLC frame on the wire: an 11-bit length field plus the two flags. */
+export const HDLC_MAX_FRAME = 0x7ff + 2;
 
-export interface HdlcFramer {
-  push(chunk: Uint8Array): HdlcPushResult;
-  /** Bytes waiting for the rest of a frame. */
-  readonly buffered: number;
-}
+/** A scan result; `cut`: a header with a valid HCS whose closing flag is missing (the frame was cut off). */
+export type HdlcScan = FrameScan | { readonly kind: 'cut'; readonly size: number };
 
 /**
  * Looks at a queue whose first byte is a flag and decides whether a frame may start there. The
  * length field is trusted only when the byte it points at is the closing flag.
  */
-export function scanHdlc(queue: ByteQueue): FrameScan {
+export function scanHdlc(queue: ByteQueue): HdlcScan {
   if (queue.length < 3) return { kind: 'need-more' };
   const f1 = queue.at(1);
   if (!isHdlcFormatByte(f1)) return { kind: 'skip' };
@@ -29,6 +21,7 @@ export function scanHdlc(queue: ByteQueue): FrameScan {
   const header = headerCheck(queue, length);
   if (header === 'wait') return { kind: 'need-more' };
   if (header === 'bad') return { kind: 'skip' };
+  if (header === 'hcs-ok' && queue.length >= length + 2 && queue.at(length + 1) !== HDLC_FLAG) return { kind: 'cut', size: length + 2 };
   if (header === 'bad-hcs') {
     // A false start or a frame with a corrupted header. Report it (parse gives bad-crc) only when the
     // whole frame is already here and ends in a flag; never wait for it, so garbage cannot stall the stream.
@@ -44,7 +37,7 @@ export function scanHdlc(queue: ByteQueue): FrameScan {
  * Checks the addresses and the HCS as soon as the header is in, so a false `7E Ax` does not stall
  * the stream until a whole (bogus) length of bytes has arrived.
  */
-function headerCheck(queue: ByteQueue, length: number): 'ok' | 'bad' | 'bad-hcs' | 'wait' {
+function headerCheck(queue: ByteQueue, length: number): 'ok' | 'hcs-ok' | 'bad' | 'bad-hcs' | 'wait' {
   let at = 3;
   for (let address = 0; address < 2; address++) {
     let size = 0;
@@ -60,52 +53,101 @@ function headerCheck(queue: ByteQueue, length: number): 'ok' | 'bad' | 'bad-hcs'
   if (hcsAt + 2 > length - 1) return 'ok'; // no information field: no HCS (the FCS decides)
   if (queue.length < hcsAt + 2) return 'wait';
   const hcs = queue.at(hcsAt) | (queue.at(hcsAt + 1) << 8);
-  return crc16X25(queue.view(), 1, hcsAt) === hcs ? 'ok' : 'bad-hcs';
+  return crc16X25(queue.view(), 1, hcsAt) === hcs ? 'hcs-ok' : 'bad-hcs';
+}
+
+/** Whether the queue starts with a header whose HCS checks (a real frame that may have been cut). */
+function startsWithCheckedHeader(queue: ByteQueue): boolean {
+  if (queue.length < 3 || queue.at(0) !== HDLC_FLAG || !isHdlcFormatByte(queue.at(1))) return false;
+  const length = hdlcLengthField(queue.at(1), queue.at(2));
+  return length >= HDLC_MIN_LENGTH && headerCheck(queue, length) === 'hcs-ok';
 }
 
 /**
- * Incremental HDLC framer: finds `7E`, reads the format field, waits for the whole frame, checks
- * the closing flag, HCS and FCS; on any failure it advances one byte and searches again. The
- * closing flag of a frame may be the opening flag of the next.
+ * Incremental HDLC framer (IEC 62056-46) following the framer contract (`common/framer.ts`): a frame
+ * starts at a flag `7E` followed by a type-3 format field; its addresses and HCS are checked as soon
+ * as the header is in, then the whole length is awaited and the closing flag, HCS and FCS checked.
+ * A frame whose header checks but whose closing flag is missing is reported `truncated`; one whose
+ * HCS/FCS fails `bad-crc`. After any rejection the search resumes one byte after the rejected flag,
+ * so a good frame that starts inside a cut or corrupted one is still found. The closing flag of a
+ * frame may be the opening flag of the next. At most `HDLC_MAX_FRAME` bytes are held back.
  */
-export function createHdlcFramer(): HdlcFramer {
-  const queue = new ByteQueue();
-  return {
-    get buffered() {
-      return queue.length;
-    },
-    push(chunk) {
-      queue.append(chunk);
-      const frames: HdlcFrame[] = [];
-      const errors: DecodeError[] = [];
-      let discarded = 0;
-      for (;;) {
-        const flag = queue.indexOf(HDLC_FLAG);
-        if (flag < 0) {
-          discarded += queue.length;
-          queue.consume(queue.length);
-          break;
-        }
-        if (flag > 0) {
-          discarded += queue.countExcept(flag, HDLC_FLAG);
-          queue.consume(flag);
-        }
-        const scan = scanHdlc(queue);
-        if (scan.kind === 'need-more') break;
-        if (scan.kind === 'skip') {
-          queue.consume(1); // a flag: not counted as garbage
-          continue;
-        }
-        const parsed = parseHdlcFrame(queue.view(0, scan.size));
-        if (parsed.ok) {
-          frames.push(parsed.value);
-          queue.consume(scan.size - 1); // keep the closing flag: it may open the next frame
-        } else {
-          errors.push(parsed.error);
-          queue.consume(1);
-        }
+export class HdlcFramer implements Framer<HdlcFrame> {
+  private readonly queue = new ByteQueue();
+  private discarded = 0;
+
+  get pendingBytes(): number {
+    return this.queue.length;
+  }
+
+  get discardedBytes(): number {
+    return this.discarded;
+  }
+
+  push(chunk: Uint8Array): FramerEvent<HdlcFrame>[] {
+    this.queue.append(chunk);
+    const events: FramerEvent<HdlcFrame>[] = [];
+    this.scan(events);
+    return events;
+  }
+
+  flush(): FramerEvent<HdlcFrame>[] {
+    const events: FramerEvent<HdlcFrame>[] = [];
+    const q = this.queue;
+    this.scan(events);
+    // What is left waits for more bytes: a cut frame (report it) or a false start; either way the
+    // search goes on one byte later, so a good frame inside the rest is still found.
+    while (q.length > 0) {
+      if (startsWithCheckedHeader(q)) {
+        const end = q.indexOf(HDLC_FLAG, 1);
+        events.push({ ok: false, error: fail('truncated', 'hdlc', 'stream ended inside an HDLC frame', 0).error, bytes: q.copy(0, end < 0 ? q.length : end) });
+      } else if (q.at(0) !== HDLC_FLAG) this.discarded++;
+      q.consume(1);
+      this.scan(events);
+    }
+    return events;
+  }
+
+  private scan(events: FramerEvent<HdlcFrame>[]): void {
+    const q = this.queue;
+    for (;;) {
+      const flag = q.indexOf(HDLC_FLAG);
+      if (flag < 0) {
+        this.discarded += q.length;
+        q.clear();
+        return;
       }
-      return { frames, discarded, errors };
-    },
-  };
+      if (flag > 0) {
+        this.discarded += q.countExcept(flag, HDLC_FLAG);
+        q.consume(flag);
+      }
+      const scan = scanHdlc(q);
+      if (scan.kind === 'need-more') return;
+      if (scan.kind === 'skip') {
+        q.consume(1); // a flag: not counted as garbage
+        continue;
+      }
+      if (scan.kind === 'cut') {
+        // The header checked, the closing flag is not where the length says: a cut frame.
+        const end = q.indexOf(HDLC_FLAG, 1);
+        const bytes = q.copy(0, end < 0 ? scan.size : end);
+        events.push({ ok: false, error: fail('truncated', 'hdlc', 'HDLC frame cut off: no closing flag at its length', 0).error, bytes });
+        q.consume(1);
+        continue;
+      }
+      const parsed = parseHdlcFrame(q.view(0, scan.size));
+      if (parsed.ok) {
+        events.push({ ok: true, frame: parsed.value });
+        q.consume(scan.size - 1); // keep the closing flag: it may open the next frame
+      } else {
+        events.push({ ok: false, error: parsed.error, bytes: q.copy(0, scan.size) });
+        q.consume(1);
+      }
+    }
+  }
+}
+
+/** A new HDLC framer. */
+export function createHdlcFramer(): HdlcFramer {
+  return new HdlcFramer();
 }

@@ -1,5 +1,5 @@
 import { ByteQueue, fail, ok, type DecodeError, type Result } from '../common';
-import { decipherApdu, GENERAL_GLO_CIPHERING, parseCipheredApdu, securityControl } from './ciphering';
+import { decipherApdu, GENERAL_GLO_CIPHERING, parseCipheredApdu, securityControl } from '../dlms/ciphering';
 
 /**
  * Encrypted P1 envelope (§1.6, Luxembourg Smarty; Austrian P1): a general-glo-ciphering APDU whose
@@ -43,6 +43,8 @@ export interface P1EnvelopePushResult {
 
 export interface P1EnvelopeFramer {
   push(chunk: Uint8Array): P1EnvelopePushResult;
+  /** Bytes held back for an incomplete envelope (at most the largest envelope). */
+  readonly pendingBytes: number;
 }
 
 /** Header size and declared total size of an envelope at the queue front, or why it cannot be one. */
@@ -76,6 +78,9 @@ function envelopeSize(q: ByteQueue): number | 'need-more' | 'skip' | 'too-long' 
 export function createEncryptedP1Framer(): P1EnvelopeFramer {
   const q = new ByteQueue();
   return {
+    get pendingBytes() {
+      return q.length;
+    },
     push(chunk) {
       q.append(chunk);
       const frames: Uint8Array[] = [];

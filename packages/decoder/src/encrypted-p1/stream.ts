@@ -1,13 +1,15 @@
-import { fail } from './common/errors';
-import type { FrameEvent, StreamDecoder } from './common/stream';
-import { createEncryptedP1Framer, unwrapEncryptedP1 } from './dlms';
-import { createDsmrDecoder } from './dsmr';
+import { fail } from '../common/errors';
+import type { FrameEvent, StreamDecoder } from '../common/stream';
+import { createEncryptedP1Framer, unwrapEncryptedP1 } from './envelope';
+import { createDsmrDecoder, type DsmrOptions } from '../dsmr';
 
 export interface P1StreamOptions {
   /** Decryption key (GUEK). With a key, plain telegrams are rejected (`not-encrypted`). */
   readonly key?: Uint8Array;
   /** AAD key; default: the fixed Smarty key (Austrian meters: the GAK from the grid operator). */
   readonly authKey?: Uint8Array;
+  /** DSMR settings (CRC policy, maximum length) for the telegrams, plain or decrypted. */
+  readonly dsmr?: DsmrOptions | undefined;
 }
 
 const LAYER = 'p1-envelope';
@@ -27,9 +29,12 @@ type Mode = 'undecided' | 'plain' | 'encrypted';
  * while a key is configured is `not-encrypted`. The decrypted telegram's own CRC is checked by the
  * DSMR decoder.
  */
-export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder {
+export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder & { readonly pendingBytes: number } {
   const envelopes = createEncryptedP1Framer();
-  const plain = createDsmrDecoder();
+  const plain = createDsmrDecoder(options.dsmr);
+  // One envelope holds exactly one telegram: pushed and flushed, it reports it whole or why not.
+  // One decoder for all envelopes keeps the per-meter caches warm.
+  const inner = createDsmrDecoder(options.dsmr);
   let mode: Mode = 'undecided';
   let sawGloTag = false;
   let envelopeDiscarded = 0;
@@ -38,8 +43,6 @@ export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder {
     if (!options.key) return [{ ok: false, error: fail('missing-key', LAYER, 'the meter sends encrypted telegrams and no key is configured').error, frame: envelope }];
     const opened = unwrapEncryptedP1(envelope, options.authKey ? { key: options.key, authKey: options.authKey } : { key: options.key });
     if (!opened.ok) return [{ ok: false, error: opened.error, frame: envelope }];
-    // One envelope holds exactly one telegram: a fresh decoder, flushed, reports it whole or why not.
-    const inner = createDsmrDecoder();
     const events = [...inner.push(opened.value), ...inner.flush()];
     return events.length > 0 ? events : [{ ok: false, error: fail('decrypt-failed', LAYER, 'decrypted content holds no P1 telegram').error, frame: envelope }];
   }
@@ -64,6 +67,9 @@ export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder {
     protocol: 'dsmr',
     get discardedBytes() {
       return mode === 'encrypted' ? envelopeDiscarded : plain.discardedBytes;
+    },
+    get pendingBytes() {
+      return mode === 'encrypted' ? envelopes.pendingBytes : plain.pendingBytes;
     },
     push(chunk) {
       if (mode === 'encrypted') return pushEnvelopes(chunk).events;

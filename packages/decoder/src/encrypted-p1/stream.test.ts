@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterSnapshot } from '@smi/model';
-import type { FrameEvent } from './common';
-import { hexBytes, randomChunks, seededRandom } from './common/testing';
-import { buildCipheredApdu, SMARTY_AUTH_KEY } from './dlms';
-import { createP1Decoder } from './encrypted-p1-stream';
-import { createDecoder } from './factory';
+import type { FrameEvent } from '../common';
+import { hexBytes, randomChunks, seededRandom } from '../common/testing';
+import { buildCipheredApdu } from '../dlms';
+import { SMARTY_AUTH_KEY } from './envelope';
+import { createP1Decoder } from './stream';
+import { createDecoder } from '../factory';
 
 /**
  * Encrypted P1 as a stream: real DSMR telegrams from the fixtures (Sagemcom T210-D-r, the
  * Luxembourg/Austrian meter, and the Iskra MT382 DSMR 5 telegram), wrapped in the §1.6 envelope
  * here with node:crypto (no published Smarty capture with its key exists in our fixtures).
  */
-const DIR = join(__dirname, '../fixtures/dsmr');
+const DIR = join(__dirname, '../../fixtures/dsmr');
 const SAGEMCOM = new Uint8Array(readFileSync(join(DIR, 'sagemcom-t210-d-r-plain.txt')));
 const ISKRA = new Uint8Array(readFileSync(join(DIR, 'v5-iskra-mt382.txt')));
 const KEY = hexBytes('AABBCCDDEEFF00112233445566778899');

@@ -1,6 +1,6 @@
 import { hexBytes, randomChunks, seededRandom } from '../common/testing';
-import { buildCipheredApdu } from './ciphering';
-import { createEncryptedP1Framer, SMARTY_AUTH_KEY, unwrapEncryptedP1 } from './encrypted-p1';
+import { buildCipheredApdu } from '../dlms/ciphering';
+import { createEncryptedP1Framer, SMARTY_AUTH_KEY, unwrapEncryptedP1 } from './envelope';
 
 /**
  * Synthetic envelopes: no published Smarty frame with its key is in our fixtures, so frames are
