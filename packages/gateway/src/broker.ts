@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { createBroker } from 'aedes';
+import { listenProblem } from './config/load';
 import type { Logger } from './log';
 
 export interface EmbeddedBroker {
@@ -16,9 +17,12 @@ export async function startEmbeddedBroker(host: string, port: number, log: Logge
   const broker = createBroker();
   const server: Server = createServer(broker.handle);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => {
+      broker.close();
+      reject(listenProblem('mqtt.embeddedBroker.port', host, port, err));
+    });
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

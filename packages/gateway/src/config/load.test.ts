@@ -1,4 +1,8 @@
-import { validateConfig } from './load';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, MAX_CONFIG_BYTES, validateConfig } from './load';
+import { MAX_METERS } from './schema';
 
 describe('configuration', () => {
   it('gives the embedded defaults for an empty document', () => {
@@ -44,5 +48,39 @@ describe('configuration', () => {
     const r = validateConfig({ mqtt: { url: 'mqtt://file:1883' } }, { SMI_MQTT_URL: 'mqtt://env:1884', SMI_MQTT_USERNAME: 'u' });
     expect(r.ok && r.config.mqtt.url).toBe('mqtt://env:1884');
     expect(r.ok && r.config.mqtt.username).toBe('u');
+  });
+
+  const tcp = (port: number): { type: 'tcp'; host: string; port: number } => ({ type: 'tcp', host: 'bridge', port });
+
+  it('refuses two meters with one name, naming the field path of the second', () => {
+    const r = validateConfig({ meters: [{ name: 'p1', transport: tcp(1) }, { name: 'p2', transport: tcp(2) }, { name: 'p1', transport: tcp(3) }] });
+    expect(r).toEqual({ ok: false, problems: ["meters.2.name: duplicate name 'p1' (also meters.0.name); every meter needs its own"] });
+  });
+
+  it('refuses two meters with one id (they would publish to the same topics)', () => {
+    const r = validateConfig({ meters: [{ id: 'house', transport: tcp(1) }, { name: 'b', id: 'house', transport: tcp(2) }] });
+    expect(r).toEqual({ ok: false, problems: ["meters.1.id: duplicate id 'house' (also meters.0.id); every meter needs its own"] });
+  });
+
+  it('accepts distinct names and ids, and meters without either', () => {
+    const r = validateConfig({ meters: [{ name: 'a', id: 'x', transport: tcp(1) }, { name: 'b', id: 'y', transport: tcp(2) }, { transport: tcp(3) }, { transport: tcp(4) }] });
+    expect(r.ok && r.config.meters.map((m) => m.id)).toEqual(['x', 'y', undefined, undefined]);
+  });
+
+  it(`refuses more than ${MAX_METERS} meters quickly`, () => {
+    const meters = Array.from({ length: 100000 }, (_, i) => ({ name: `m${i}`, transport: tcp(1 + (i % 60000)) }));
+    const t0 = Date.now();
+    const r = validateConfig({ meters });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(r).toEqual({ ok: false, problems: [`meters: at most ${MAX_METERS} meters per gateway; run several gateways (with different installId) for more`] });
+    expect(validateConfig({ meters: meters.slice(0, MAX_METERS) }).ok).toBe(true);
+  });
+
+  it('refuses a configuration file larger than the limit before parsing it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smi-config-'));
+    const file = join(dir, 'huge.yaml');
+    writeFileSync(file, `# ${'x'.repeat(MAX_CONFIG_BYTES)}\nlogLevel: info\n`);
+    const r = loadConfig(file, {});
+    expect(r).toEqual({ ok: false, problems: [`${file}: ${MAX_CONFIG_BYTES + 18} bytes is too large for a configuration (at most ${MAX_CONFIG_BYTES})`] });
   });
 });

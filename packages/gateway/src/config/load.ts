@@ -1,7 +1,28 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema';
+
+/** Largest configuration file read (a real one is a few kB; this stops absurd files before parsing). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * A configuration mistake found only when the gateway starts (a port already in use, a template
+ * that does not compile). The CLI prints its message as one line and exits with code 2.
+ */
+export class ConfigMistake extends Error {
+  override readonly name = 'ConfigMistake';
+}
+
+/** Turns a failed `listen` into a one-line configuration mistake naming the setting and the port. */
+export function listenProblem(setting: string, host: string, port: number, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') return new ConfigMistake(`${setting}: port ${port} is already in use on ${host} (another program, or another smi, listens there); choose another ${setting} or stop that program`);
+  if (code === 'EACCES') return new ConfigMistake(`${setting}: not allowed to listen on ${where} (ports below 1024 need privileges); choose a port of 1024 or more`);
+  if (code === 'EADDRNOTAVAIL') return new ConfigMistake(`${setting}: ${host} is not an address of this machine; use 0.0.0.0 or one of its addresses`);
+  return new Error(`${setting}: cannot listen on ${where}: ${err instanceof Error ? err.message : String(err)}`);
+}
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -47,6 +68,8 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   if (path === undefined) return validateConfig({}, env);
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_CONFIG_BYTES) return { ok: false, problems: [`${path}: ${size} bytes is too large for a configuration (at most ${MAX_CONFIG_BYTES})`] };
     text = readFileSync(path, 'utf8');
   } catch (e) {
     return { ok: false, problems: [`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`] };

@@ -2,6 +2,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { homieDevice, homieDeviceId, homieDisconnect, homieLastWill, homieValues, type MqttMessage } from '@smi/discovery';
 import type { MeterSnapshot } from '@smi/model';
 import { redactUrl, type Logger } from '../log';
+import { withDeadline } from './publisher';
 
 export interface HomieOptions {
   readonly url: string;
@@ -46,14 +47,19 @@ export class HomiePublisher {
     const opts: IClientOptions = {
       clientId: `${o.clientIdPrefix}-homie-${deviceId}`.slice(0, 64),
       reconnectPeriod: o.reconnectMs,
+      queueQoSZero: false, // values are published only while connected; never an offline queue
       will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
     };
     if (o.username !== undefined) opts.username = o.username;
     if (o.password !== undefined) opts.password = o.password;
     const client = mqtt.connect(o.url, opts);
     const meter: HomieMeter = { client, deviceId, snapshot, signature: undefined };
+    let connections = 0;
     client.on('connect', () => {
-      this.log.debug(`Homie: device ${deviceId} connected to ${redactUrl(o.url)}`);
+      connections++;
+      const line = `Homie: device ${deviceId} ${connections === 1 ? 'connected' : 'reconnected'} to ${redactUrl(o.url)}`;
+      if (connections === 1) this.log.debug(line);
+      else this.log.info(line);
       meter.signature = undefined; // the broker may have lost retained attributes: full cycle
       this.announce(meter);
     });
@@ -81,8 +87,9 @@ export class HomiePublisher {
     await Promise.all(
       [...this.meters.values()].map(async (m) => {
         const d = homieDisconnect(m.deviceId, this.options.root);
-        if (m.client.connected) await m.client.publishAsync(d.topic, d.payload, { qos: 1, retain: true }).catch(() => undefined);
-        await m.client.endAsync().catch(() => undefined);
+        const clean = m.client.connected && (await withDeadline(m.client.publishAsync(d.topic, d.payload, { qos: 1, retain: true }), 1500));
+        // an unreachable broker must not hold the shutdown: force the end
+        if (!(await withDeadline(m.client.endAsync(!clean), 1500))) await withDeadline(m.client.endAsync(true), 1500);
       }),
     );
     this.meters.clear();

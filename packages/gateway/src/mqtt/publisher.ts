@@ -1,7 +1,7 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { MeterSnapshot } from '@smi/model';
 import { redactUrl, type Logger } from '../log';
-import type { OutboundMessage, MessageFactory } from './messages';
+import { OutputConfigError, type OutboundMessage, type MessageFactory } from './messages';
 import type { Topics } from './topics';
 
 export interface PublisherOptions {
@@ -31,8 +31,10 @@ interface MeterState {
 /**
  * Owns the MQTT connection: gateway availability with last will, Home Assistant discovery
  * (retained, deduplicated, stale entities removed), meter availability and states, and the
- * re-announce after Home Assistant's birth message. A broker that is down is retried by mqtt.js;
- * messages published meanwhile wait in its queue.
+ * re-announce after Home Assistant's birth message. A broker that is down is retried by mqtt.js.
+ * While it is unreachable nothing is handed to mqtt.js: the latest message per topic waits in
+ * `pending` (memory bounded by the number of topics, not by the length of the outage), and on
+ * reconnect availability and discovery go out first, then the latest states.
  */
 export class MqttPublisher {
   private client: MqttClient | undefined;
@@ -44,6 +46,13 @@ export class MqttPublisher {
   private reannounceTimer: NodeJS.Timeout | undefined;
   private connectedOnce = false;
   private stopping = false;
+  /** True from the flush after a connect until the connection closes: only then is mqtt.js used. */
+  private online = false;
+  private lostAt: number | undefined;
+  /** Latest message per topic while the broker is unreachable. */
+  private readonly pending = new Map<string, OutboundMessage>();
+  /** Template render errors already logged (each is logged once). */
+  private readonly renderProblems = new Set<string>();
 
   constructor(
     private readonly options: PublisherOptions,
@@ -53,7 +62,12 @@ export class MqttPublisher {
   ) {}
 
   get connected(): boolean {
-    return this.client?.connected ?? false;
+    return this.online && (this.client?.connected ?? false);
+  }
+
+  /** Messages waiting for the broker (at most one per topic). */
+  get pendingCount(): number {
+    return this.pending.size;
   }
 
   start(): void {
@@ -62,6 +76,9 @@ export class MqttPublisher {
       clientId: o.clientId,
       reconnectPeriod: o.reconnectMs,
       connectTimeout: 10000,
+      // mqtt.js must not build its own offline queue: QoS 0 would queue every message while
+      // disconnected. We never publish while offline (see `pending`); this is a second guard.
+      queueQoSZero: false,
       will: { topic: this.topics.gatewayAvailability, payload: Buffer.from('offline'), qos: 1, retain: true },
     };
     if (o.username !== undefined) opts.username = o.username;
@@ -71,7 +88,12 @@ export class MqttPublisher {
     client.on('connect', () => this.onConnect());
     client.on('reconnect', () => this.log.debug(`MQTT: reconnecting to ${redactUrl(o.url)}`));
     client.on('close', () => {
-      if (this.connectedOnce && !this.stopping) this.log.warn(`MQTT: connection to ${redactUrl(o.url)} lost; retrying every ${o.reconnectMs / 1000} s`);
+      const wasOnline = this.online;
+      this.online = false;
+      if (wasOnline && !this.stopping) {
+        this.lostAt = Date.now();
+        this.log.warn(`MQTT: connection to ${redactUrl(o.url)} lost; retrying every ${o.reconnectMs / 1000} s (keeping the latest message per topic meanwhile)`);
+      }
     });
     client.on('error', (err) => this.log.warn(`MQTT: ${err.message}`));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
@@ -79,15 +101,35 @@ export class MqttPublisher {
 
   private onConnect(): void {
     const o = this.options;
-    this.log.info(`MQTT: connected to ${redactUrl(o.url)}`);
+    const down = this.lostAt === undefined ? '' : ` after ${Math.round((Date.now() - this.lostAt) / 1000)} s`;
+    this.log.info(`MQTT: ${this.connectedOnce ? 'reconnected' : 'connected'} to ${redactUrl(o.url)}${down}`);
     this.connectedOnce = true;
+    this.lostAt = undefined;
     const subs: string[] = [];
     if (o.homeAssistant.enabled) subs.push(o.homeAssistant.statusTopic, `${o.homeAssistant.discoveryPrefix}/+/+/+/config`);
     if (subs.length) this.client?.subscribe(subs, { qos: 1 });
+    // Still offline: everything below lands in `pending` (one per topic) and is flushed in order.
     this.send({ topic: this.topics.gatewayAvailability, payload: 'online', retain: true, qos: 1 }, true);
     for (const m of this.messages.gatewayMessages()) this.send(m, true);
     // After a (re)connect the broker may have lost retained messages: announce everything again.
     for (const [id, state] of this.meters) this.announce(id, state, { configs: true, availability: true });
+    this.flushPending();
+  }
+
+  /** Order after a connect: gateway availability, discovery and availabilities, then the rest (states, stats). */
+  private flushPending(): void {
+    const client = this.client;
+    if (!client) return;
+    const rank = (m: OutboundMessage): number => {
+      if (m.topic === this.topics.gatewayAvailability) return 0;
+      if (m.topic.startsWith(`${this.options.homeAssistant.discoveryPrefix}/`) || m.topic.endsWith('/availability')) return 1;
+      return 2;
+    };
+    const ordered = [...this.pending.values()].sort((a, b) => rank(a) - rank(b));
+    if (ordered.length) this.log.debug(`MQTT: sending ${ordered.length} messages held while offline or announced on connect`);
+    this.pending.clear();
+    this.online = true;
+    for (const m of ordered) this.publishNow(client, m);
   }
 
   private onMessage(topic: string, payload: Buffer): void {
@@ -133,6 +175,18 @@ export class MqttPublisher {
     this.announce(id, state, { configs: false, availability: false });
   }
 
+  /** A template that compiles but cannot render a meter's values: said once, nothing sent, the gateway keeps running. */
+  private rendered(meterId: string, render: () => OutboundMessage[]): OutboundMessage[] | undefined {
+    try {
+      return render();
+    } catch (e) {
+      if (!(e instanceof OutputConfigError)) throw e;
+      if (!this.renderProblems.has(e.message)) this.log.error(`output: cannot render meter ${meterId}: ${e.message}`);
+      this.renderProblems.add(e.message);
+      return undefined;
+    }
+  }
+
   /** Meter silent (unplugged, bridge down): its entities turn unavailable. */
   setMeterOffline(meterId: string): void {
     const state = this.meters.get(meterId);
@@ -147,8 +201,9 @@ export class MqttPublisher {
 
   /** `force`: send even when the broker already holds the same retained payload from us. */
   private announce(meterId: string, state: MeterState, force: { configs: boolean; availability: boolean }): void {
-    if (this.options.homeAssistant.enabled) {
-      const configs = this.messages.discoveryMessages(state.snapshot);
+    // discovery that cannot be rendered changes nothing (no entity is removed for it)
+    const configs = this.options.homeAssistant.enabled ? this.rendered(meterId, () => this.messages.discoveryMessages(state.snapshot)) : undefined;
+    if (configs) {
       const current = new Set(configs.map((c) => c.topic));
       for (const c of configs) this.send(c, force.configs);
       const node = this.messages.nodeOfMeter(meterId);
@@ -162,7 +217,7 @@ export class MqttPublisher {
       state.configTopics = current;
     }
     this.send({ topic: this.topics.meterAvailability(meterId), payload: state.online ? 'online' : 'offline', retain: true, qos: 1 }, force.availability);
-    for (const m of this.messages.stateMessages(state.snapshot)) this.send(m, true);
+    for (const m of this.rendered(meterId, () => this.messages.stateMessages(state.snapshot)) ?? []) this.send(m, true);
   }
 
   /** Publishes; retained messages are skipped when the broker already has the same payload from us. */
@@ -174,8 +229,16 @@ export class MqttPublisher {
       if (m.payload === '') this.retained.delete(m.topic);
       else this.retained.set(m.topic, m.payload);
     }
+    if (this.online && client.connected) this.publishNow(client, m);
+    else {
+      this.pending.delete(m.topic); // re-insert: the latest message also takes the latest place
+      this.pending.set(m.topic, m);
+    }
+  }
+
+  private publishNow(client: MqttClient, m: OutboundMessage): void {
     client.publish(m.topic, m.payload, { qos: m.qos, retain: m.retain }, (err) => {
-      if (err) this.log.warn(`MQTT: publish to ${m.topic} failed: ${err.message}`);
+      if (err && !this.stopping) this.log.warn(`MQTT: publish to ${m.topic} failed: ${err.message}`);
     });
   }
 
@@ -186,9 +249,29 @@ export class MqttPublisher {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    if (client.connected) {
-      await client.publishAsync(this.topics.gatewayAvailability, 'offline', { qos: 1, retain: true }).catch(() => undefined);
+    this.pending.clear();
+    if (this.online && client.connected) {
+      await withDeadline(client.publishAsync(this.topics.gatewayAvailability, 'offline', { qos: 1, retain: true }), STOP_STEP_MS);
     }
-    await client.endAsync().catch(() => undefined);
+    // A broker that never answered (or stopped answering) must not hold the shutdown: force.
+    const clean = this.online && client.connected;
+    this.online = false;
+    if (!(await withDeadline(client.endAsync(!clean), STOP_STEP_MS))) await withDeadline(client.endAsync(true), STOP_STEP_MS);
+  }
+}
+
+/** How long each step of a clean MQTT shutdown may take before it is cut short. */
+const STOP_STEP_MS = 1500;
+
+/** Resolves true when `p` settled in time, false when it failed or took longer than `ms`. */
+export async function withDeadline(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true, () => false), deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

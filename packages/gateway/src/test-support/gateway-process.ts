@@ -19,6 +19,10 @@ export function buildGateway(): string {
 export interface GatewayProcess {
   readonly proc: ChildProcess;
   output(): string;
+  /** Standard error alone (log lines, start-up problems). */
+  stderr(): string;
+  /** Resolves with the exit code when the process ends by itself (no signal sent). */
+  exited(): Promise<number | null>;
   /** SIGTERM and wait for exit. */
   stop(): Promise<number | null>;
   /** SIGKILL: no clean shutdown, the broker must fire the last will. */
@@ -38,12 +42,18 @@ export function runSmi(args: string[], env: NodeJS.ProcessEnv = {}): GatewayProc
   const bundle = buildGateway();
   const proc = spawn(process.execPath, [bundle, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let errOut = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  proc.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+    errOut += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => proc.once('close', (code) => r(code)));
   return {
     proc,
     output: () => out,
+    stderr: () => errOut,
+    exited: () => exited,
     stop: async () => {
       if (proc.exitCode === null) proc.kill('SIGTERM');
       return exited;

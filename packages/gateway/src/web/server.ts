@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import type { MeterSnapshot } from '@smi/model';
+import { listenProblem } from '../config/load';
 import type { Logger } from '../log';
 import { PAGE } from './page';
 
@@ -39,8 +40,9 @@ export function createWebApp(state: WebState, allowedClients: readonly string[] 
 export async function startWebServer(state: WebState, host: string, port: number, log: Logger, allowedClients: readonly string[] = []): Promise<{ port: number; close(): Promise<void> }> {
   const app = createWebApp(state, allowedClients);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
-    s.once('error', reject);
+    const fail = (err: unknown): void => reject(listenProblem('web.port', host, port, err));
+    const s = app.listen(port, host, (err?: Error) => (err ? fail(err) : resolve(s)));
+    s.once('error', fail);
   });
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
