@@ -7,6 +7,13 @@ import { HomiePublisher } from './mqtt/homie';
 import { MqttPublisher } from './mqtt/publisher';
 import { createMeterDecoder } from './meter-decoder';
 import { MeterPipeline } from './pipeline';
+import { mergePlausibility, PlausibilityGuard } from './plausibility';
+
+/**
+ * A listening M-Bus line silent this long ends a readout whose last telegram announced more
+ * records (DIF 1F): what was collected is published rather than held forever.
+ */
+const MBUS_IDLE_FLUSH_MS = 2000;
 import { FrameStats } from './stats';
 import { createMeterTransport } from './detect/meter-transport';
 import { VERSION } from './version';
@@ -25,13 +32,23 @@ function meterLabel(m: MeterConfig, i: number): string {
 
 /** Starts everything a configuration describes; errors in one meter never stop the others. */
 export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
+  // Templates first: a bad one is a configuration mistake found before anything listens.
+  const messages = new MessageFactory(config, VERSION);
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = config.mqtt.url;
   if (mqttUrl === undefined) {
     broker = await startEmbeddedBroker(config.mqtt.embeddedBroker.host, config.mqtt.embeddedBroker.port, log);
     mqttUrl = broker.url;
   }
-  const messages = new MessageFactory(config, VERSION);
+  try {
+    return await startParts(config, log, messages, mqttUrl, broker);
+  } catch (e) {
+    await broker?.close();
+    throw e;
+  }
+}
+
+async function startParts(config: Config, log: Logger, messages: MessageFactory, mqttUrl: string, broker: EmbeddedBroker | undefined): Promise<RunningGateway> {
   const { installId, topics } = messages;
   const publisher = new MqttPublisher(
     {
@@ -73,32 +90,31 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
       log.error(`${name}: ${decoder.error}`);
       return;
     }
-    const pipeline = new MeterPipeline(
+    const pipeline = new MeterPipeline({
       name,
-      createMeterTransport(m, log, name),
-      decoder.value,
-      {
+      transport: createMeterTransport(m, log, name),
+      decoder: decoder.value,
+      sink: {
         snapshot: (s) => {
           latest.set(s.meter.id, s);
           publisher.publishSnapshot(s);
           homie?.publishSnapshot(s);
         },
+        // called at most once per 10 s per meter: the stats message is rate limited with it
         rejected: () => publishStats(),
         silent: (ids) => ids.forEach((id) => publisher.setMeterOffline(id)),
       },
       log,
-      m.staleAfterSeconds * 1000,
-      config.timezone,
-      m.id,
-    );
+      staleAfterMs: m.staleAfterSeconds * 1000,
+      timeZone: config.timezone,
+      meterId: m.id,
+      plausibility: new PlausibilityGuard(mergePlausibility(config.plausibility, m.plausibility)),
+      idleFlushMs: m.protocol === 'mbus' ? MBUS_IDLE_FLUSH_MS : undefined,
+    });
     pipelines.push(pipeline);
   });
 
-  publisher.start();
-  for (const p of pipelines) p.start();
-  const statsTimer = setInterval(publishStats, 60000);
-  statsTimer.unref();
-
+  // The web port is checked before anything connects: a busy port stops the start cleanly.
   const web = config.web.enabled
     ? await startWebServer(
         {
@@ -116,6 +132,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
         config.web.allowedClients,
       )
     : undefined;
+
+  publisher.start();
+  for (const p of pipelines) p.start();
+  publishStats(); // at start (held until the broker is reachable), then every 60 s
+  const statsTimer = setInterval(publishStats, 60000);
+  statsTimer.unref();
 
   return {
     mqttUrl,

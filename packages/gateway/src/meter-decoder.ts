@@ -16,12 +16,13 @@ export function createMeterDecoder(m: MeterConfig): MeterDecoderResult {
   const profiles = dlmsProfilesFor(m);
   if (!profiles.ok) return profiles;
   if (m.sml && m.protocol !== 'sml' && m.protocol !== 'auto') return { ok: false, error: `sml: settings for protocol sml, but the meter's protocol is ${m.protocol}` };
+  if (m.dsmr && m.protocol !== 'dsmr' && m.protocol !== 'auto') return { ok: false, error: `dsmr: settings for protocol dsmr, but the meter's protocol is ${m.protocol}` };
   const sml = m.sml && {
     acceptBadFileCrc: m.sml.acceptBadFileCrc,
     ...(m.sml.model === undefined ? {} : { model: m.sml.model }),
     ...(m.sml.quirks === undefined ? {} : { quirks: stripUndefined(m.sml.quirks) }),
   };
-  return createDecoder(m.protocol, { key: m.key, authKey: m.authKey, profiles: profiles.value, sml });
+  return createDecoder(m.protocol, { key: m.key, authKey: m.authKey, profiles: profiles.value, sml, dsmr: m.dsmr });
 }
 
 function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {

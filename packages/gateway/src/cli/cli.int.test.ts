@@ -1,9 +1,10 @@
 /** The command-line contract other tools rely on: output shapes and exit codes of the bundle. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateHaSensorConfig } from '@smi/discovery';
-import { FIXTURES, runCli } from '../test-support/gateway-process';
+import { buildGateway, FIXTURES, runCli } from '../test-support/gateway-process';
 
 jest.setTimeout(30000);
 
@@ -56,11 +57,104 @@ describe('smi decode', () => {
     [['decode', '--bogus', V5], 'unknown option'],
     [['decode', join(tmp, 'missing.bin')], 'cannot read'],
     [['decode', '--key', '0011', '--protocol', 'dlms', V5], '--key'],
+    [['decode', '--hex', '--protocol', 'dsmr', V5], '--hex input must be hex digits'],
   ])('exits 2 on usage errors: %j', (args, text) => {
     const r = runCli(args);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(text);
   });
+});
+
+/** The first line the child writes on stdout (rejects when it exits first or after 10 s). */
+function firstLine(child: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`no line within 10 s; stdout so far: ${buf}`)), 10000);
+    child.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(buf.slice(0, nl));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${String(code)} before printing a line`)));
+  });
+}
+
+/** Writes `mb` MiB of repeated real telegrams to a file; returns the path and the number of telegrams. */
+function repeatedCapture(mb: number): { file: string; count: number } {
+  const telegram = readFileSync(V5);
+  const block = Buffer.concat(Array.from({ length: Math.floor(1048576 / telegram.length) }, () => telegram));
+  const file = join(tmp, `repeated-${mb}.txt`);
+  const fd = openSync(file, 'w');
+  for (let i = 0; i < mb; i++) writeSync(fd, block);
+  closeSync(fd);
+  return { file, count: mb * (block.length / telegram.length) };
+}
+
+/** Runs the bundle with a preload that reports the child's peak RSS (MiB) on fd 3 at exit. */
+function runMeasured(args: string[]): { status: number | null; stdout: string; peakMb: number } {
+  const preload = join(tmp, 'peak-rss.js');
+  writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(3, String(process.resourceUsage().maxRSS / 1024)));\n");
+  const r = spawnSync(process.execPath, ['--require', preload, buildGateway(), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+  return { status: r.status, stdout: r.stdout, peakMb: Number(r.output[3]) };
+}
+
+/** Deterministic pseudo-random bytes (xorshift32), the same on every run. */
+function randomBytes(size: number, seed: number): Buffer {
+  const b = Buffer.alloc(size);
+  let x = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    b[i] = x & 0xff;
+  }
+  return b;
+}
+
+describe('smi decode streams', () => {
+  it('prints a frame as soon as it arrives on standard input, before the input ends', async () => {
+    const child = spawn(process.execPath, [buildGateway(), 'decode', '--protocol', 'dsmr', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const line = firstLine(child);
+    child.stdin.write(readFileSync(V5));
+    // stdin is still open here: the line must come from the streaming decoder, not from EOF
+    expect(JSON.parse(await line)).toMatchObject({ protocol: 'dsmr', meter: { id: 'K8EG004046395507' } });
+    expect(child.exitCode).toBeNull();
+    child.stdin.end();
+    expect(await exited).toBe(0);
+  });
+
+  it('reports a telegram cut off at the end of the input (flush) and keeps the good one', () => {
+    const good = readFileSync(V5, 'latin1');
+    const r = spawnSync(process.execPath, [buildGateway(), 'decode', '--protocol', 'dsmr', '-'], { input: Buffer.from(good + good.slice(0, 200), 'latin1'), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { meter: { id: string } }).meter.id)).toEqual(['K8EG004046395507']);
+    expect(JSON.parse(r.stderr.trim())).toMatchObject({ error: 'truncated', layer: 'dsmr' });
+  });
+
+  // The 200 MB check of the issue: SMI_DECODE_MB=200 npx jest src/cli/cli.int.test.ts -t 'peak RSS'
+  const mb = Number(process.env['SMI_DECODE_MB'] ?? '20');
+  it(`--summary over ${mb} MB keeps the peak RSS under 100 MB and counts every frame`, () => {
+    const { file, count } = repeatedCapture(mb);
+    const r = runMeasured(['decode', '--summary', '--protocol', 'dsmr', file]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ frames: count, rejected: 0, readings: count * 35, errors: {} });
+    expect(r.peakMb).toBeGreaterThan(10);
+    expect(r.peakMb).toBeLessThan(100);
+  }, 600000);
+
+  it.each(['dsmr', 'iec62056-21', 'sml', 'mbus', 'auto'])('--protocol %s finds no frame in 5 MB of random bytes', (protocol) => {
+    const file = join(tmp, 'random.bin');
+    writeFileSync(file, randomBytes(5 * 1048576, 0x5eed1234));
+    const r = runMeasured(['decode', '--summary', '--protocol', protocol, file]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ frames: 0, readings: 0 });
+    expect(r.status).toBe(1);
+  }, 120000);
 });
 
 describe('smi discovery', () => {

@@ -1,19 +1,26 @@
 import { Command, CommanderError, Option } from 'commander';
-import { PROTOCOL_CHOICES } from '../config/schema';
-import { loadConfig, validateConfig } from '../config/load';
+// Only what every command needs is imported here; each command loads its own modules when it
+// runs (`smi decode` never loads the broker, the web server, serial ports or the templates).
+import { PROTOCOL_CHOICES } from '../config/protocols';
 import type { Config } from '../config/schema';
-import { addonConfigDocument, fetchSupervisorMqtt, readAddonOptions } from '../addon';
-import { configJsonSchema } from '../config/json-schema';
+import type { RunningGateway } from '../gateway';
 import { createLogger } from '../log';
-import { startGateway } from '../gateway';
 import { VERSION } from '../version';
 import { runDecode } from './decode';
-import { runDiscovery } from './discovery';
 import { registerDetect } from './detect';
-import { runSimulate, type SimulateOptions } from './simulate';
-import { SIMULATORS } from '../simulators';
+import type { SimulateOptions } from './simulate';
+import { SIMULATOR_NAMES } from '../simulators/names';
 import { UsageError } from './input';
 import type { ProtocolChoice } from '@smi/decoder';
+
+/** SIGTERM/SIGINT end the process within this time even when a part does not stop (docker stop waits 10 s). */
+const SHUTDOWN_DEADLINE_MS = 4000;
+
+/** An error as one line (the first line of its message), for start-up and shutdown failures. */
+function problemOf(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0] ?? text;
+}
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 const err = (line: string): void => void process.stderr.write(line + '\n');
@@ -22,7 +29,8 @@ function protocolOption(): Option {
   return new Option('--protocol <protocol>', 'protocol of the input').choices(PROTOCOL_CHOICES).default('auto');
 }
 
-function configOrExit(path: string | undefined): ReturnType<typeof loadConfig> & { ok: true } {
+async function configOrExit(path: string | undefined): Promise<{ ok: true; config: Config }> {
+  const { loadConfig } = await import('../config/load');
   const r = loadConfig(path);
   if (!r.ok) {
     err(`invalid configuration${path ? ` in ${path}` : ''}:`);
@@ -34,6 +42,8 @@ function configOrExit(path: string | undefined): ReturnType<typeof loadConfig> &
 
 /** Add-on mode: /data/options.json + the Supervisor's MQTT service → the one configuration. */
 async function addonConfigOrExit(path: string): Promise<{ ok: true; config: Config }> {
+  const { addonConfigDocument, fetchSupervisorMqtt, readAddonOptions } = await import('../addon');
+  const { validateConfig } = await import('../config/load');
   const options = readAddonOptions(path);
   if (!options.ok) {
     err(`invalid add-on options: ${options.problem}`);
@@ -65,26 +75,42 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'YAML configuration file')
     .option('--addon [options-file]', 'Home Assistant add-on mode: options from the Supervisor (default /data/options.json)')
     .action(async (opts: { config?: string; addon?: string | boolean }) => {
-      const { config } = opts.addon ? await addonConfigOrExit(typeof opts.addon === 'string' ? opts.addon : '/data/options.json') : configOrExit(opts.config);
+      const { config } = opts.addon ? await addonConfigOrExit(typeof opts.addon === 'string' ? opts.addon : '/data/options.json') : await configOrExit(opts.config);
+      const { startGateway } = await import('../gateway');
+      const { ConfigMistake } = await import('../config/load');
+      const { OutputConfigError } = await import('../mqtt/messages');
       const secrets = [config.mqtt.password, ...config.meters.flatMap((m) => [m.key, m.authKey])].filter((s): s is string => !!s);
       const log = createLogger(config.logLevel, secrets);
       log.info(`Smart Meter Interop ${VERSION} starting${opts.config ? ` with ${opts.config}` : ' with the embedded defaults (simulated meter, embedded broker)'}`);
-      const gw = await startGateway(config, log);
+      let gw: RunningGateway | undefined;
       let stopping = false;
       const shutdown = (signal: string): void => {
         if (stopping) return;
         stopping = true;
         log.info(`${signal}: shutting down`);
-        gw.stop().then(
+        // Whatever hangs (a broker that never answers, a serial driver), the process ends in time.
+        setTimeout(() => {
+          log.warn(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting without waiting further`);
+          process.exit(0);
+        }, SHUTDOWN_DEADLINE_MS).unref();
+        (gw ? gw.stop() : Promise.resolve()).then(
           () => process.exit(0),
           (e: unknown) => {
-            log.error(`shutdown: ${String(e)}`);
+            log.error(`shutdown: ${problemOf(e)}`);
             process.exit(1);
           },
         );
       };
+      // Registered before the start: a signal during the start ends the process too.
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
+      try {
+        gw = await startGateway(config, log);
+      } catch (e) {
+        // One line naming the problem, no stack trace; 2 for configuration mistakes.
+        err(`smi: cannot start: ${problemOf(e)}`);
+        process.exit(e instanceof ConfigMistake || e instanceof OutputConfigError ? 2 : 1);
+      }
     });
 
   program
@@ -96,8 +122,8 @@ export function buildProgram(): Command {
     .option('--auth-key <hex>', 'authentication key (DLMS)')
     .option('--hex', 'input is hex text (white space and line breaks are ignored)', false)
     .option('--summary', 'print only one closing line {frames, rejected, readings, errors}', false)
-    .action((file: string | undefined, o: { protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; summary: boolean }) => {
-      process.exitCode = runDecode(file, o, out, err);
+    .action(async (file: string | undefined, o: { protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; summary: boolean }) => {
+      process.exitCode = await runDecode(file, o, out, err);
     });
 
   program
@@ -110,19 +136,21 @@ export function buildProgram(): Command {
     .option('--auth-key <hex>', 'authentication key')
     .option('--hex', 'input is hex text', false)
     .option('-c, --config <file>', 'configuration whose MQTT and Home Assistant settings to use')
-    .action((file: string | undefined, o: { protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; config?: string }) => {
-      const { config } = configOrExit(o.config);
-      process.exitCode = runDiscovery(file, o, config, out, err);
+    .action(async (file: string | undefined, o: { protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; config?: string }) => {
+      const { config } = await configOrExit(o.config);
+      const { runDiscovery } = await import('./discovery');
+      process.exitCode = await runDiscovery(file, o, config, out, err);
     });
 
   program
     .command('simulate')
     .description('play a simulated meter on a serial port (a real one or a socat pty), for demos and tests')
-    .addOption(new Option('--meter <name>', 'which meter').choices(Object.keys(SIMULATORS)).makeOptionMandatory())
+    .addOption(new Option('--meter <name>', 'which meter').choices(SIMULATOR_NAMES).makeOptionMandatory())
     .requiredOption('--port <path>', 'serial port to play the meter on')
     .option('--interval-ms <ms>', 'pause between pushed frames (push meters)', '10000')
     .option('--set <key=value>', 'simulator setting (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (o: SimulateOptions) => {
+      const { runSimulate } = await import('./simulate');
       await runSimulate(o);
     });
 
@@ -131,7 +159,10 @@ export function buildProgram(): Command {
   program
     .command('config-schema')
     .description('print the JSON Schema of the configuration file')
-    .action(() => out(JSON.stringify(configJsonSchema(), null, 2)));
+    .action(async () => {
+      const { configJsonSchema } = await import('../config/json-schema');
+      out(JSON.stringify(configJsonSchema(), null, 2));
+    });
 
   return program;
 }

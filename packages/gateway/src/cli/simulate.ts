@@ -1,5 +1,5 @@
 import { createLogger } from '../log';
-import { runSimulator, SIMULATORS } from '../simulators';
+import { runSimulator, SIMULATORS, type SimulatorName } from '../simulators';
 import { UsageError } from './input';
 
 export interface SimulateOptions {
@@ -11,7 +11,7 @@ export interface SimulateOptions {
 
 /** `smi simulate`: plays a simulated meter on a serial port until interrupted. */
 export async function runSimulate(o: SimulateOptions): Promise<void> {
-  const entry = SIMULATORS[o.meter];
+  const entry = (SIMULATORS as Readonly<Record<string, (typeof SIMULATORS)[SimulatorName] | undefined>>)[o.meter];
   if (!entry) throw new UsageError(`unknown simulated meter '${o.meter}' (available: ${Object.keys(SIMULATORS).join(', ')})`);
   const settings: Record<string, string> = {};
   for (const kv of o.set) {

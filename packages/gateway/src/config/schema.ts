@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { LOG_LEVELS } from '../log';
+import { PROTOCOL_CHOICES } from './protocols';
+import { PLAUSIBILITY_DEFAULTS } from '../plausibility';
 
 const hexKey = z
   .string()
@@ -37,7 +39,7 @@ const simulatorTransport = z.strictObject({
 
 export const transportSchema = z.discriminatedUnion('type', [serialTransport, tcpTransport, fileTransport, simulatorTransport]);
 
-export const PROTOCOL_CHOICES = ['auto', 'dsmr', 'iec62056-21', 'sml', 'dlms', 'mbus'] as const;
+export { PROTOCOL_CHOICES };
 
 const iec62056Schema = z.strictObject({
   mode: z.enum(['request', 'push']).default('request').describe('request: the gateway asks (modes A, B, C); push: the meter sends on its own (mode D)'),
@@ -69,6 +71,49 @@ const smlSchema = z.strictObject({
     .describe('Quirks forced for this meter; they override the built-in meter profiles'),
 });
 
+const dsmrSchema = z.strictObject({
+  crc: z
+    .enum(['auto', 'required', 'optional'])
+    .default('auto')
+    .describe('auto: a telegram without CRC is refused (missing-crc) unless it identifies itself as DSMR 2.2/3 or EasyMeter; required: always refuse; optional: accept telegrams without CRC (a wrong CRC is always refused)'),
+  maxLength: z.number().int().min(256).max(65536).default(8192).describe('Longest telegram accepted, in bytes'),
+});
+
+const rateSchema = (unit: string, dflt: number): z.ZodNumber => z.number().positive().describe(`Highest possible rate in ${unit} (default ${dflt})`);
+
+/** Per meter every field is optional and overrides the top-level `plausibility` block. */
+const plausibilityOverrideSchema = z.strictObject({
+  enabled: z.boolean().optional().describe('Hold back lifetime-register values that go backwards or jump further than physically possible'),
+  maxRate: z
+    .strictObject({
+      electricity: rateSchema('kW', PLAUSIBILITY_DEFAULTS.maxRate.electricity).optional(),
+      heat: rateSchema('kW', PLAUSIBILITY_DEFAULTS.maxRate.heat).optional(),
+      gas: rateSchema('m³/h', PLAUSIBILITY_DEFAULTS.maxRate.gas).optional(),
+      water: rateSchema('m³/h', PLAUSIBILITY_DEFAULTS.maxRate.water).optional(),
+      volume: rateSchema('m³/h', PLAUSIBILITY_DEFAULTS.maxRate.volume).optional(),
+    })
+    .optional(),
+  toleranceSeconds: z.number().min(0).max(86400).optional().describe('Time added to the elapsed time before the rate check'),
+  recoveryFrames: z.number().int().min(1).max(1000).optional().describe('Consecutive agreeing frames after which a new baseline (meter exchange, reset) is accepted'),
+});
+
+const plausibilitySchema = z
+  .strictObject({
+    enabled: z.boolean().default(PLAUSIBILITY_DEFAULTS.enabled),
+    maxRate: z
+      .strictObject({
+        electricity: rateSchema('kW', PLAUSIBILITY_DEFAULTS.maxRate.electricity).default(PLAUSIBILITY_DEFAULTS.maxRate.electricity),
+        heat: rateSchema('kW', PLAUSIBILITY_DEFAULTS.maxRate.heat).default(PLAUSIBILITY_DEFAULTS.maxRate.heat),
+        gas: rateSchema('m³/h', PLAUSIBILITY_DEFAULTS.maxRate.gas).default(PLAUSIBILITY_DEFAULTS.maxRate.gas),
+        water: rateSchema('m³/h', PLAUSIBILITY_DEFAULTS.maxRate.water).default(PLAUSIBILITY_DEFAULTS.maxRate.water),
+        volume: rateSchema('m³/h', PLAUSIBILITY_DEFAULTS.maxRate.volume).default(PLAUSIBILITY_DEFAULTS.maxRate.volume),
+      })
+      .default({ ...PLAUSIBILITY_DEFAULTS.maxRate }),
+    toleranceSeconds: z.number().min(0).max(86400).default(PLAUSIBILITY_DEFAULTS.toleranceSeconds),
+    recoveryFrames: z.number().int().min(1).max(1000).default(PLAUSIBILITY_DEFAULTS.recoveryFrames),
+  })
+  .describe('Plausibility guard for lifetime registers (energy, volume); see docs/configuration.md');
+
 const meterSchema = z.strictObject({
   name: z.string().min(1).optional().describe('Label used in logs'),
   id: z
@@ -85,6 +130,8 @@ const meterSchema = z.strictObject({
   iec62056: iec62056Schema.optional().describe('IEC 62056-21 (D0) settings; protocol iec62056-21 only'),
   mbus: mbusSchema.optional().describe('Wired M-Bus polling; protocol mbus only'),
   sml: smlSchema.optional().describe('SML settings; protocol sml (or auto) only'),
+  dsmr: dsmrSchema.optional().describe('DSMR P1 settings; protocol dsmr (or auto) only'),
+  plausibility: plausibilityOverrideSchema.optional().describe('Overrides of the top-level plausibility settings for this meter'),
 });
 
 const brokerSchema = z.strictObject({
@@ -132,13 +179,35 @@ const webSchema = z.strictObject({
   allowedClients: z.array(z.string().min(1)).default([]).describe('When set, only these peer addresses may connect (Home Assistant ingress: 172.30.32.2)'),
 });
 
+/** Most meters one gateway reads; a larger list is a mistake (or an attack on memory), not a setup. */
+export const MAX_METERS = 250;
+
+/** Two meters with one `name` or one `id` would share log lines, topics and Home Assistant entities. */
+function refuseDuplicates(meters: readonly { name?: string | undefined; id?: string | undefined }[], ctx: z.RefinementCtx): void {
+  for (const field of ['name', 'id'] as const) {
+    const first = new Map<string, number>();
+    meters.forEach((m, i) => {
+      const value = m[field];
+      if (value === undefined) return;
+      const earlier = first.get(value);
+      if (earlier === undefined) first.set(value, i);
+      else ctx.addIssue({ code: 'custom', path: [i, field], message: `duplicate ${field} '${value}' (also meters.${earlier}.${field}); every meter needs its own` });
+    });
+  }
+}
+
 export const configSchema = z.strictObject({
-  meters: z.array(meterSchema).default([{ protocol: 'dsmr', transport: { type: 'simulator', telegrams: ['dsmr-v5-iskra', 'dsmr-fluvius'], intervalMs: 10000 }, staleAfterSeconds: 120 }]),
+  meters: z
+    .array(meterSchema)
+    .max(MAX_METERS, `at most ${MAX_METERS} meters per gateway; run several gateways (with different installId) for more`)
+    .superRefine(refuseDuplicates)
+    .default([{ protocol: 'dsmr', transport: { type: 'simulator', telegrams: ['dsmr-v5-iskra', 'dsmr-fluvius'], intervalMs: 10000 }, staleAfterSeconds: 120 }]),
   mqtt: mqttSchema.default(mqttSchema.parse({})),
   homeassistant: homeAssistantSchema.default(homeAssistantSchema.parse({})),
   homie: homieSchema.default(homieSchema.parse({})),
   output: outputSchema.default(outputSchema.parse({})),
   web: webSchema.default(webSchema.parse({})),
+  plausibility: plausibilitySchema.default(plausibilitySchema.parse({})),
   logLevel: z.enum(LOG_LEVELS).default('info'),
   timezone: z
     .string()

@@ -4,13 +4,15 @@ import { dsmrSimulator } from './dsmr';
 import { encryptedP1Simulator } from './encrypted-p1';
 import { mbusSimulator } from './mbus';
 import { smlSimulator } from './sml';
+import type { SimulatorName } from './names';
 import type { SimulatorFactory } from './simulator';
 
 export type { MeterSimulator, SimulatorAction, SimulatorFactory, SimulatorOptions } from './simulator';
 export { runSimulator } from './runner';
+export { SIMULATOR_NAMES, type SimulatorName } from './names';
 
 /** Simulated meters by name (`smi simulate --meter NAME`). One line per simulator. */
-export const SIMULATORS: Readonly<Record<string, { readonly description: string; readonly create: SimulatorFactory }>> = {
+export const SIMULATORS: Readonly<Record<SimulatorName, { readonly description: string; readonly create: SimulatorFactory }>> = {
   dsmr: { description: 'DSMR P1 meter pushing recorded telegrams (setting recording=NAME[,NAME])', create: dsmrSimulator },
   d0: { description: 'IEC 62056-21 meter answering /?! (settings mode=A|B|C|D|E, recording=NAME or file=PATH, maxBaud, address, wakeUpNuls)', create: d0Simulator },
   sml: { description: 'SML meter pushing real SML files (settings recording=NAME or file=PATH, corrupt=N)', create: smlSimulator },
