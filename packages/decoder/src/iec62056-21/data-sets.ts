@@ -47,8 +47,14 @@ export function parseDataBlock(text: string, firstLine = 0): DataBlock {
     const from = i;
     while (i < n) {
       c = text.charCodeAt(i);
-      if (c === OPEN || c === LF || c === CR) break;
+      if (c === OPEN || c === CLOSE || c === LF || c === CR) break;
       i++;
+    }
+    if (c === CLOSE) {
+      // `)` before any `(`: not a data set (a cut or corrupted line); skip the rest of the line
+      while (i < n && text.charCodeAt(i) !== LF && text.charCodeAt(i) !== CR) i++;
+      skipped.push(text.slice(from, i));
+      continue;
     }
     const address = text.slice(from, i).trim();
     if (c !== OPEN || i >= n) {

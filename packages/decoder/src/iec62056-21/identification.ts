@@ -30,6 +30,7 @@ export interface Identification {
 export const MAX_IDENT_LINE = 128;
 
 const FLAG = /^[A-Za-z]{3}$/;
+const BAUD_CHAR = /^[0-9A-Z]$/;
 
 /**
  * Parses an identification line: `bytes[start]` is `/`, the line may end with CR LF, LF or
@@ -47,7 +48,8 @@ export function parseIdentification(bytes: Uint8Array, start = 0, end = bytes.le
   const manufacturerId = line.slice(0, 3);
   if (!FLAG.test(manufacturerId)) return fail('bad-format', LAYER, 'manufacturer id is not three letters', start + 1);
   const baudChar = line.charAt(3);
-  if (baudChar.charCodeAt(0) < 0x20 || baudChar === '!' || baudChar === '?') {
+  // Z is a digit (modes C, D, E) or a letter (mode B: A-I); anything else is noise, not a meter
+  if (!BAUD_CHAR.test(baudChar)) {
     return fail('bad-format', LAYER, 'invalid baud character', start + 4);
   }
   let rest = line.slice(4);

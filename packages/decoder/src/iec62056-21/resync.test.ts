@@ -106,3 +106,17 @@ describe('D0 resynchronisation: a readout cut short does not swallow the next on
     expect(expected.length).toBeGreaterThan(150);
   });
 });
+
+describe('D0 well-formedness found by the fuzzer (npm run fuzz)', () => {
+  it('does not take garbage ending in "/ntN" as the manufacturer of the sign-on right after it (seed 2887463175)', () => {
+    const events = decode(concat('\x02/ntN', MT174));
+    const s = events.find((e) => e.ok);
+    expect(outcome(events).filter((o) => o.startsWith('ok'))).toEqual(['ok:' + (decode(MT174).find((e) => e.ok) as { snapshot: { meter: { id: string } } }).snapshot.meter.id]);
+    expect(s?.ok && s.snapshot.meter).toMatchObject({ manufacturerId: 'ISk', model: 'MT174-0001' });
+  });
+
+  it('rejects a data line with ")" before any "(" (a cut line whose BCC still matches)', () => {
+    const events = decode(asciiBytes('/EMH5----eHZ-E0018E\r\n1.8.0(001234.5*kWh)\r\n0*m)6.6(0017.2*kW)\r\n!\r\n'));
+    expect(outcome(events)).toEqual(['bad-format']);
+  });
+});
