@@ -1,3 +1,4 @@
+import type { Medium } from './medium';
 import type { Unit } from './units';
 
 /** What a reading measures. One entry per kind of value the gateway publishes. */
@@ -5,7 +6,7 @@ export const QUANTITIES = [
   'energy', 'power', 'reactive_energy', 'reactive_power', 'apparent_energy', 'apparent_power',
   'voltage', 'current', 'frequency', 'power_factor',
   'gas_volume', 'water_volume', 'heat_energy', 'volume', 'volume_flow',
-  'temperature', 'temperature_difference', 'duration', 'count',
+  'temperature', 'temperature_difference', 'pressure', 'humidity', 'mass_flow', 'duration', 'count',
   'timestamp', 'tariff', 'text', 'identifier', 'status', 'unknown',
 ] as const;
 export type Quantity = (typeof QUANTITIES)[number];
@@ -53,6 +54,10 @@ export const QUANTITY_DEFINITIONS: Readonly<Record<Quantity, QuantityDefinition>
   volume_flow: { unit: 'm³/h', numeric: true, deviceClass: 'volume_flow_rate', stateClass: 'measurement', precision: 3, homieDatatype: 'float' },
   temperature: { unit: '°C', numeric: true, deviceClass: 'temperature', stateClass: 'measurement', precision: 1, homieDatatype: 'float' },
   temperature_difference: { unit: 'K', numeric: true, stateClass: 'measurement', precision: 1, homieDatatype: 'float' },
+  // HA `pressure` takes bar; `humidity` takes % only; HA has no mass-flow class, so none is sent.
+  pressure: { unit: 'bar', numeric: true, deviceClass: 'pressure', stateClass: 'measurement', precision: 3, homieDatatype: 'float' },
+  humidity: { unit: '%', numeric: true, deviceClass: 'humidity', stateClass: 'measurement', precision: 1, homieDatatype: 'float' },
+  mass_flow: { unit: 'kg/h', numeric: true, stateClass: 'measurement', precision: 3, homieDatatype: 'float' },
   duration: { unit: 's', numeric: true, deviceClass: 'duration', stateClass: 'measurement', precision: 0, homieDatatype: 'float' },
   count: { numeric: true, stateClass: 'total_increasing', precision: 0, homieDatatype: 'integer' },
   timestamp: { numeric: false, deviceClass: 'timestamp', diagnostic: true, homieDatatype: 'string' },
@@ -62,3 +67,22 @@ export const QUANTITY_DEFINITIONS: Readonly<Record<Quantity, QuantityDefinition>
   status: { numeric: false, diagnostic: true, homieDatatype: 'string' },
   unknown: { numeric: false, diagnostic: true, homieDatatype: 'string' },
 };
+
+const HEAT_MEDIA: ReadonlySet<Medium> = new Set<Medium>(['heat', 'cooling', 'steam']);
+const WATER_MEDIA: ReadonlySet<Medium> = new Set<Medium>(['water', 'warm_water', 'hot_water', 'cold_water']);
+
+/**
+ * The quantity a generic `energy` or `volume` takes on a meter of a known medium: energy of heat,
+ * cooling and steam meters is `heat_energy`; volume is `gas_volume` on gas meters and
+ * `water_volume` on water meters and on heat/cooling meters (the circulating water). Other
+ * quantities, and both without a medium, stay as they are.
+ */
+export function quantityInMedium(quantity: Quantity, medium: Medium | undefined): Quantity {
+  if (medium === undefined) return quantity;
+  if (quantity === 'energy') return HEAT_MEDIA.has(medium) ? 'heat_energy' : quantity;
+  if (quantity === 'volume') {
+    if (medium === 'gas') return 'gas_volume';
+    return WATER_MEDIA.has(medium) || HEAT_MEDIA.has(medium) ? 'water_volume' : quantity;
+  }
+  return quantity;
+}

@@ -29,6 +29,15 @@ export interface Reading {
   readonly unit?: Unit;
   /** M-Bus channel / sub-device number when the value belongs to a sub-meter. */
   readonly channel?: number;
+  /**
+   * M-Bus storage number (0 = the current value, absent then): 1 is usually the value at the last
+   * due date, higher numbers older stored values or a log. Also part of the key (`_storage_1`).
+   */
+  readonly storage?: number;
+  /** M-Bus tariff number (0 = total, absent then). Also part of the key (`_tariff_1`). */
+  readonly tariff?: number;
+  /** M-Bus subunit (device unit) number (0 = the meter itself, absent then). Also part of the key (`_subunit_1`). */
+  readonly subunit?: number;
   /** Capture time of this value when it differs from the snapshot time (ISO-8601 with offset). */
   readonly time?: string;
   /** The value exactly as the meter sent it (number text, hex id…), for diagnostics. */

@@ -9,7 +9,7 @@ export const UNITS = [
   'VAh', 'kVAh', 'VA', 'kVA',
   'V', 'A', 'Hz', '%',
   'm³', 'L', 'm³/h', 'L/h',
-  '°C', 'K', 'bar',
+  '°C', 'K', 'bar', 'kg/h',
   's', 'min', 'h', 'd',
 ] as const;
 export type Unit = (typeof UNITS)[number];
@@ -24,7 +24,7 @@ const ALIASES: Readonly<Record<string, Unit>> = {
   vah: 'VAh', kvah: 'kVAh', va: 'VA', kva: 'kVA',
   v: 'V', a: 'A', hz: 'Hz', '%': '%',
   m3: 'm³', 'm³': 'm³', 'm^3': 'm³', l: 'L', 'm3/h': 'm³/h', 'm³/h': 'm³/h', 'l/h': 'L/h',
-  '°c': '°C', c: '°C', degc: '°C', k: 'K', bar: 'bar',
+  '°c': '°C', c: '°C', degc: '°C', k: 'K', bar: 'bar', 'kg/h': 'kg/h',
   s: 's', sec: 's', min: 'min', h: 'h', d: 'd',
 };
 
@@ -49,6 +49,7 @@ const FACTORS: Readonly<Partial<Record<Unit, readonly [dimension: string, factor
   VA: ['apparent_power', 1], kVA: ['apparent_power', 1e3],
   'm³': ['volume', 1], L: ['volume', 1e-3],
   'm³/h': ['flow', 1], 'L/h': ['flow', 1e-3],
+  'kg/h': ['mass_flow', 1],
   s: ['time', 1], min: ['time', 60], h: ['time', 3600], d: ['time', 86400],
 };
 

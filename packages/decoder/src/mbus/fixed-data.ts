@@ -1,7 +1,7 @@
-import { optional, type Medium, type Unit } from '@smi/model';
+import { optional, type Medium, type Quantity, type Unit } from '@smi/model';
 import { fail, ok, scaleDecimal, type Result } from '../common';
 import { bcdDigits, readBcd, readUnsignedLE } from './data-coding';
-import { findRow, resolveRow, type VifMeaning, type VifRow } from './vif-types';
+import { findRow, resolveRow, type VifRow } from './vif-types';
 
 /**
  * Fixed data structure (CI 73 LSB first, 77 MSB first; EN 1434-3 heritage, libmbus
@@ -12,17 +12,17 @@ export const FIXED_DATA_LENGTH = 16;
 
 /** Unit byte (bits 5–0) of a counter. 3E = "same unit as counter 1, historic value". */
 export const FIXED_UNITS: readonly VifRow[] = [
-  { from: 0x00, key: 'time', name: 'Time (h,m,s)', meaning: 'dimensionless' },
-  { from: 0x01, key: 'date', name: 'Date (D,M,Y)', meaning: 'dimensionless' },
-  { from: 0x02, to: 0x0a, key: 'energy', name: 'Energy', meaning: 'energy', unit: 'Wh', exp: 0 },
-  { from: 0x0b, to: 0x13, key: 'energy', name: 'Energy', meaning: 'energy', unit: 'MJ', exp: -3 },
-  { from: 0x14, to: 0x1c, key: 'power', name: 'Power', meaning: 'power', unit: 'W', exp: 0 },
-  { from: 0x1d, to: 0x25, key: 'power', name: 'Power', meaning: 'power', unit: 'W', exp: 3, factor: 1 / 3600 },
-  { from: 0x26, to: 0x2e, key: 'volume', name: 'Volume', meaning: 'volume', unit: 'm³', exp: -6 },
-  { from: 0x2f, to: 0x37, key: 'volume_flow', name: 'Volume flow', meaning: 'volume_flow', unit: 'm³/h', exp: -6 },
-  { from: 0x38, key: 'temperature', name: 'Temperature', meaning: 'temperature', unit: '°C', exp: -3 },
-  { from: 0x39, key: 'hca_units', name: 'Heat cost allocator units', meaning: 'hca' },
-  { from: 0x3f, key: 'counter', name: 'Counter', meaning: 'dimensionless' },
+  { from: 0x00, key: 'time', name: 'Time (h,m,s)', quantity: 'unknown' },
+  { from: 0x01, key: 'date', name: 'Date (D,M,Y)', quantity: 'unknown' },
+  { from: 0x02, to: 0x0a, key: 'energy', name: 'Energy', quantity: 'energy', unit: 'Wh', exp: 0 },
+  { from: 0x0b, to: 0x13, key: 'energy', name: 'Energy', quantity: 'energy', unit: 'MJ', exp: -3 },
+  { from: 0x14, to: 0x1c, key: 'power', name: 'Power', quantity: 'power', unit: 'W', exp: 0 },
+  { from: 0x1d, to: 0x25, key: 'power', name: 'Power', quantity: 'power', unit: 'W', exp: 3, factor: 1 / 3600 },
+  { from: 0x26, to: 0x2e, key: 'volume', name: 'Volume', quantity: 'volume', unit: 'm³', exp: -6 },
+  { from: 0x2f, to: 0x37, key: 'volume_flow', name: 'Volume flow', quantity: 'volume_flow', unit: 'm³/h', exp: -6 },
+  { from: 0x38, key: 'temperature', name: 'Temperature', quantity: 'temperature', unit: '°C', exp: -3 },
+  { from: 0x39, key: 'hca_units', name: 'Heat cost allocator units', quantity: 'count' },
+  { from: 0x3f, key: 'counter', name: 'Counter', quantity: 'unknown' },
 ];
 
 export const FIXED_UNIT_HISTORIC = 0x3e;
@@ -36,7 +36,8 @@ const FIXED_MEDIA: readonly Medium[] = [
 export interface FixedCounter {
   readonly key: string;
   readonly name: string;
-  readonly meaning: VifMeaning;
+  /** Model quantity before the medium narrows it (`energy` → `heat_energy` on heat meters). */
+  readonly quantity: Quantity;
   readonly value: number | null;
   readonly rawValue?: number;
   readonly raw: string;
@@ -63,7 +64,7 @@ function counter(bytes: Uint8Array, bcd: boolean, unitCode: number, counter1Unit
   const historic = unitCode === FIXED_UNIT_HISTORIC;
   const code = historic ? counter1Unit : unitCode;
   const row = findRow(FIXED_UNITS, code);
-  const def = row ? resolveRow(row, code) : { key: 'counter', name: 'Counter', meaning: 'reserved' as const, exponent: 0, factor: 1 };
+  const def = row ? resolveRow(row, code) : { key: 'counter', name: 'Counter', quantity: 'unknown' as const, exponent: 0, factor: 1 };
   const rawValue = bcd ? readBcd(bytes) : readUnsignedLE(bytes);
   const raw = bcdDigits(bytes);
   const scaled = rawValue === undefined ? null : scaleDecimal(rawValue, def.exponent) * def.factor;
@@ -71,7 +72,7 @@ function counter(bytes: Uint8Array, bcd: boolean, unitCode: number, counter1Unit
   return {
     key: `${def.key}${suffix}`,
     name: `${def.name}${historic ? ' (historic)' : ''}`,
-    meaning: def.meaning,
+    quantity: def.quantity,
     value: scaled,
     ...optional('rawValue', rawValue),
     raw,

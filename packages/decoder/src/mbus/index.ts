@@ -18,12 +18,11 @@ export { parseFixedData as parseMbusFixedData, type FixedCounter as MbusFixedCou
 export { parseRecords as parseMbusRecords, type MbusDataRecord, type MbusManufacturerRecord, type MbusRecord, type RecordCoding as MbusRecordCoding } from './records';
 export type { RecordFunction as MbusRecordFunction } from './dif';
 export type { ValueInformationBlock as MbusValueInformationBlock, Qualifier as MbusQualifier } from './vib';
-export type { VifMeaning as MbusVifMeaning } from './vif-types';
 export {
   decodeTypeF as decodeMbusTypeF, decodeTypeG as decodeMbusTypeG, decodeTypeI as decodeMbusTypeI, decodeTypeJ as decodeMbusTypeJ,
   readBcd as readMbusBcd, type MbusDateTime,
 } from './data-coding';
-export { quantityForMeaning as mbusQuantity, recordToReading as mbusRecordToReading, recordsToReadings as mbusRecordsToReadings } from './readings';
+export { recordToReading as mbusRecordToReading, recordsToReadings as mbusRecordsToReadings } from './readings';
 export { decodeMbusFrame, decodeMbusTelegram, telegramToSnapshot as mbusTelegramToSnapshot, type MbusDecodeOptions } from './snapshot';
 export { createMbusDecoder, type MbusStreamDecoder, type MbusStreamOptions } from './stream';
 export {

@@ -1,56 +1,10 @@
 import {
-  QUANTITY_DEFINITIONS, convertValue, optional, type Medium, type Quantity, type Reading, type ReadingValue, type Unit,
+  QUANTITY_DEFINITIONS, convertValue, optional, quantityInMedium, type Medium, type Quantity, type Reading, type ReadingValue,
+  type Unit,
 } from '@smi/model';
 import { bytesToHex } from '../common';
 import type { RecordFunction, RecordPlace } from './dif';
 import type { MbusDataRecord, MbusRecord } from './records';
-import type { VifMeaning } from './vif-types';
-
-const HEAT_MEDIA: ReadonlySet<Medium> = new Set<Medium>(['heat', 'cooling', 'steam']);
-const WATER_MEDIA: ReadonlySet<Medium> = new Set<Medium>(['water', 'warm_water', 'hot_water', 'cold_water']);
-
-/**
- * VIF meaning → model quantity. Energy of heat/cooling meters is `heat_energy`; volume is
- * `water_volume` for water meters and for heat/cooling meters (the circulating water, protocol
- * notes §6.2), `gas_volume` for gas meters, else plain `volume`.
- */
-export function quantityForMeaning(meaning: VifMeaning, medium: Medium | undefined): Quantity {
-  switch (meaning) {
-    case 'energy':
-      return medium !== undefined && HEAT_MEDIA.has(medium) ? 'heat_energy' : 'energy';
-    case 'volume':
-      if (medium === 'gas') return 'gas_volume';
-      return medium !== undefined && (WATER_MEDIA.has(medium) || HEAT_MEDIA.has(medium)) ? 'water_volume' : 'volume';
-    case 'power': return 'power';
-    case 'reactive_energy': return 'reactive_energy';
-    case 'reactive_power': return 'reactive_power';
-    case 'volume_flow': return 'volume_flow';
-    case 'temperature': return 'temperature';
-    case 'temperature_difference': return 'temperature_difference';
-    case 'voltage': return 'voltage';
-    case 'current': return 'current';
-    case 'frequency': return 'frequency';
-    case 'duration': return 'duration';
-    case 'time_point': return 'timestamp';
-    case 'hca':
-    case 'count': return 'count';
-    case 'identifier': return 'identifier';
-    case 'text': return 'text';
-    case 'status': return 'status';
-    case 'mass':
-    case 'mass_flow':
-    case 'pressure':
-    case 'humidity':
-    case 'phase_angle':
-    case 'currency':
-    case 'dimensionless':
-    case 'plain_text':
-    case 'manufacturer_specific':
-    case 'any':
-    case 'reserved':
-      return 'unknown';
-  }
-}
 
 const FUNCTION_KEYS: Readonly<Record<RecordFunction, readonly [key: string, name: string] | undefined>> = {
   instantaneous: undefined,
@@ -83,6 +37,15 @@ export function placeKeyAndName(key: string, name: string, p: RecordPlace): { re
   return { key: keys.join('_'), name: names.length === 0 ? name : `${name} (${names.join(', ')})` };
 }
 
+/** Storage, tariff and subunit as reading fields, each only when not 0 (as in the key). */
+export function placeFields(p: Pick<RecordPlace, 'storage' | 'tariff' | 'subunit'>): Pick<Reading, 'storage' | 'tariff' | 'subunit'> {
+  return {
+    ...(p.storage > 0 ? { storage: p.storage } : {}),
+    ...(p.tariff > 0 ? { tariff: p.tariff } : {}),
+    ...(p.subunit > 0 ? { subunit: p.subunit } : {}),
+  };
+}
+
 export interface ReadingContext {
   readonly medium?: Medium;
 }
@@ -102,15 +65,18 @@ export function typedValue(
 
 function dataRecordReading(r: MbusDataRecord, ctx: ReadingContext): Reading {
   const { key, name } = placeKeyAndName(r.key, r.name, r);
-  const typed = typedValue(quantityForMeaning(r.meaning, ctx.medium), r.value, r.unit);
-  const noisy = r.storage > 0 || r.meaning === 'manufacturer_specific' || r.meaning === 'reserved' || r.meaning === 'any';
+  const typed = typedValue(quantityInMedium(r.quantity, ctx.medium), r.value, r.unit);
+  const noisy = r.storage > 0 || r.enabledByDefault === false;
+  // A plain-text VIB's name is its unit already.
+  const unitInName = r.meterUnit !== undefined && typed.unit === undefined && r.vib.table !== 'plain-text';
   return {
     key,
-    name: r.meterUnit !== undefined && typed.unit === undefined && r.meaning !== 'plain_text' ? `${name} [${r.meterUnit}]` : name,
+    name: unitInName ? `${name} [${r.meterUnit}]` : name,
     quantity: typed.quantity,
     value: typed.value,
     ...optional('unit', typed.unit),
     ...optional('channel', r.subunit > 0 ? r.subunit : undefined),
+    ...placeFields(r),
     raw: r.rawValue === undefined ? r.raw : String(r.rawValue),
     ...optional('enabledByDefault', noisy ? false : undefined),
   };

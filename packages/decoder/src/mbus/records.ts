@@ -1,4 +1,4 @@
-import { optional, type Unit } from '@smi/model';
+import { optional, type Quantity, type Unit } from '@smi/model';
 import { bytesToHex, fail, ok, scaleDecimal, type Result } from '../common';
 import {
   bcdDigits, decodeTypeF, decodeTypeG, decodeTypeI, decodeTypeJ, formatMbusDateTime, hexMsbFirst, lvarLength,
@@ -10,7 +10,6 @@ import {
 } from './dif';
 import { decodeManufacturer } from './header';
 import { parseVib, type Qualifier, type ValueInformationBlock } from './vib';
-import type { VifMeaning } from './vif-types';
 
 /** How the value bytes were coded (DIF data field, LVAR kind for variable length). */
 export type RecordCoding = Exclude<DataCoding, 'lvar' | 'special'> | `lvar-${LvarKind}`;
@@ -28,7 +27,13 @@ export interface MbusDataRecord extends RecordPlace {
   readonly key: string;
   /** Description (`Flow temperature`, `Volume flow, forward`). */
   readonly name: string;
-  readonly meaning: VifMeaning;
+  /**
+   * Model quantity of the value as the VIB states it (`timestamp` for date VIFEs, `duration` for
+   * duration VIFEs); generic `energy`/`volume` are narrowed by the medium when readings are built.
+   */
+  readonly quantity: Quantity;
+  /** `false`: announced disabled (manufacturer specific, any VIF, reserved codes). */
+  readonly enabledByDefault?: false;
   /** Number in `unit`/`meterUnit`, text, ISO date (-time), or null (no data, invalid BCD/date). */
   readonly value: number | string | null;
   readonly unit?: Unit;
@@ -126,17 +131,17 @@ function buildRecord(
   const qualifiers = [...vib.qualifiers];
   let key = [def.key, ...qualifiers.map((q) => q.key)].join('_');
   let name = joinName(def.name, qualifiers);
-  let meaning = def.meaning;
+  let quantity = def.quantity;
   let unitInfo: { unit?: Unit; meterUnit?: string } = {};
   let value = decoded.value;
   if (vib.valueIs?.kind === 'date') {
     key = `${key}_${vib.valueIs.key}`;
     name = `${name}, ${vib.valueIs.name}`;
-    meaning = 'time_point';
+    quantity = 'timestamp';
   } else if (vib.valueIs?.kind === 'duration') {
     key = `${key}_${vib.valueIs.key}`;
     name = `${name}, ${vib.valueIs.name}`;
-    meaning = 'duration';
+    quantity = 'duration';
     unitInfo = { unit: vib.valueIs.unit as Unit };
   } else if (decoded.numeric) {
     if (def.unit !== undefined) unitInfo = { unit: def.unit };
@@ -151,7 +156,7 @@ function buildRecord(
   return {
     type: 'data', offset, dif: d.dif, difes: d.difes, vib,
     function: d.function, storage: d.storage, tariff: d.tariff, subunit: d.subunit,
-    coding, key, name, meaning, value, ...unitInfo,
+    coding, key, name, quantity, ...optional('enabledByDefault', def.enabledByDefault), value, ...unitInfo,
     ...optional('rawValue', decoded.rawValue),
     raw, qualifiers, errors,
   };

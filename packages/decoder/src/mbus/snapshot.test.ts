@@ -129,7 +129,6 @@ describe('M-Bus snapshots', () => {
   ];
   it.each(broken)('rejects %s', (_name, bytes, kind) => {
     const r = decodeMbusFrame(bytes);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.kind).toBe(kind);
+    expect(r.ok ? 'decoded' : r.error.kind).toBe(kind);
   });
 });

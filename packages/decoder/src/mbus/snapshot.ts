@@ -1,9 +1,9 @@
-import { mediumFromCode, optional, type MeterInfo, type MeterSnapshot, type Reading } from '@smi/model';
+import { mediumFromCode, optional, quantityInMedium, type MeterInfo, type MeterSnapshot, type Reading } from '@smi/model';
 import { type DecodeError, type Result, fail, ok } from '../common';
 import { decodeApplicationLayer, type MbusFixedTelegram, type MbusTelegram, type MbusVariableTelegram } from './application';
 import { parseMbusFrame } from './frame';
 import { mbusManufacturerName, secondaryAddress } from './header';
-import { placeKeyAndName, recordsToReadings, typedValue, quantityForMeaning, uniqueKeys } from './readings';
+import { placeFields, placeKeyAndName, recordsToReadings, typedValue, uniqueKeys } from './readings';
 
 export interface MbusDecodeOptions {
   /** Meter id `KAM-06855817` instead of `06855817` (ids are only unique per manufacturer). */
@@ -32,10 +32,11 @@ function variableMeter(t: MbusVariableTelegram, options: MbusDecodeOptions): Met
 function fixedReadings(t: MbusFixedTelegram): Reading[] {
   const f = t.fixed;
   const readings = f.counters.map((c): Reading => {
-    const { key, name } = placeKeyAndName(c.key, c.name, { function: 'instantaneous', storage: f.stored || c.historic ? 1 : 0, tariff: 0, subunit: 0 });
-    const typed = typedValue(quantityForMeaning(c.meaning, f.medium), c.value, c.unit);
+    const place = { function: 'instantaneous', storage: f.stored || c.historic ? 1 : 0, tariff: 0, subunit: 0 } as const;
+    const { key, name } = placeKeyAndName(c.key, c.name, place);
+    const typed = typedValue(quantityInMedium(c.quantity, f.medium), c.value, c.unit);
     return {
-      key, name, quantity: typed.quantity, value: typed.value, ...optional('unit', typed.unit),
+      key, name, quantity: typed.quantity, value: typed.value, ...optional('unit', typed.unit), ...placeFields(place),
       raw: c.rawValue === undefined ? c.raw : String(c.rawValue),
     };
   });

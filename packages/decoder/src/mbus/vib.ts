@@ -46,12 +46,13 @@ function hex2(n: number): string {
 }
 
 function reserved(table: string, code: number): VifDefinition {
-  return { key: `reserved_${table}_${hex2(code)}`, name: `Reserved VIF ${table === 'vif' ? '' : `${table.toUpperCase()} `}0x${hex2(code).toUpperCase()}`, meaning: 'reserved', exponent: 0, factor: 1, valueType: 'number' };
+  return { key: `reserved_${table}_${hex2(code)}`, name: `Reserved VIF ${table === 'vif' ? '' : `${table.toUpperCase()} `}0x${hex2(code).toUpperCase()}`, quantity: 'unknown', enabledByDefault: false, exponent: 0, factor: 1, valueType: 'number' };
 }
 
-function lookup(rows: readonly VifRow[], code: number, table: string): VifDefinition {
+/** The code's row in a table, resolved; undefined for reserved codes. */
+function lookup(rows: readonly VifRow[], code: number): VifDefinition | undefined {
   const row = findRow(rows, code);
-  return row ? resolveRow(row, code) : reserved(table, code);
+  return row ? resolveRow(row, code) : undefined;
 }
 
 function slug(text: string): string {
@@ -94,18 +95,19 @@ export function parseVib(data: Uint8Array, pos: number, end = data.length): Resu
     if (first === undefined) return fail('bad-format', LAYER, 'extension VIF without its VIFE', i);
     table = vif === VIF_EXTENSION_FB ? 'fb' : 'fd';
     code = first & 0x7f;
-    definition = lookup(vif === VIF_EXTENSION_FB ? FB_VIFS : FD_VIFS, code, table);
-    if (definition.meaning === 'reserved') table = 'reserved';
+    const found = lookup(vif === VIF_EXTENSION_FB ? FB_VIFS : FD_VIFS, code);
+    definition = found ?? reserved(table, code);
+    if (!found) table = 'reserved';
     rest = vifes.slice(1);
   } else if (plainText !== undefined) {
     table = 'plain-text';
     code = VIF_PLAIN_TEXT;
-    definition = { key: `plain_${slug(plainText)}`, name: plainText, meaning: 'plain_text', meterUnit: plainText, exponent: 0, factor: 1, valueType: 'number' };
+    definition = { key: `plain_${slug(plainText)}`, name: plainText, quantity: 'unknown', meterUnit: plainText, exponent: 0, factor: 1, valueType: 'number' };
     rest = vifes;
   } else if ((vif & 0x7f) === 0x7f) {
     table = 'manufacturer';
     code = 0x7f;
-    definition = lookup(PRIMARY_VIFS, code, 'vif');
+    definition = lookup(PRIMARY_VIFS, code) ?? reserved('vif', code);
     manufacturerVifes = vifes;
     rest = [];
   } else if (vif === 0xef) {
@@ -116,8 +118,9 @@ export function parseVib(data: Uint8Array, pos: number, end = data.length): Resu
     rest = vifes.slice(1);
   } else {
     code = vif & 0x7f;
-    definition = lookup(PRIMARY_VIFS, code, 'vif');
-    table = definition.meaning === 'reserved' ? 'reserved' : 'primary';
+    const found = lookup(PRIMARY_VIFS, code);
+    definition = found ?? reserved('vif', code);
+    table = found ? 'primary' : 'reserved';
     rest = vifes;
   }
 

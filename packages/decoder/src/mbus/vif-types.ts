@@ -1,11 +1,4 @@
-import { isUnit, type Unit } from '@smi/model';
-
-/** What a VIF says a value measures; the reading layer maps it to the model's quantity. */
-export type VifMeaning =
-  | 'energy' | 'reactive_energy' | 'volume' | 'mass' | 'power' | 'reactive_power' | 'volume_flow' | 'mass_flow'
-  | 'temperature' | 'temperature_difference' | 'pressure' | 'humidity' | 'voltage' | 'current' | 'frequency'
-  | 'phase_angle' | 'duration' | 'time_point' | 'hca' | 'currency' | 'identifier' | 'text' | 'count'
-  | 'status' | 'dimensionless' | 'plain_text' | 'manufacturer_specific' | 'any' | 'reserved';
+import { isUnit, type Quantity, type Unit } from '@smi/model';
 
 /**
  * How the data bytes are read beyond their DIF coding: `number` (scaled), `date` (types G/F/I/J
@@ -20,7 +13,14 @@ export interface VifRow {
   readonly to?: number;
   readonly key: string;
   readonly name: string;
-  readonly meaning: VifMeaning;
+  /**
+   * Model quantity of the value. `energy` and `volume` are the generic ones: the reading layer
+   * narrows them by the meter's medium (`quantityInMedium`). `unknown` where the model has none
+   * (mass, currency, phase angle, dimensionless, manufacturer specific).
+   */
+  readonly quantity: Quantity;
+  /** `false` for rows whose values are announced disabled (manufacturer specific, any VIF). */
+  readonly enabledByDefault?: false;
   /** Unit of `raw × factor × 10^exp`: a model unit where one exists, else the unit as text. */
   readonly unit?: string;
   /** Decimal exponent at `from`; each step of the code adds one. */
@@ -36,7 +36,9 @@ export interface VifRow {
 export interface VifDefinition {
   readonly key: string;
   readonly name: string;
-  readonly meaning: VifMeaning;
+  readonly quantity: Quantity;
+  /** `false`: announced disabled (manufacturer specific, any VIF, reserved codes). */
+  readonly enabledByDefault?: false;
   /** Canonical model unit of the scaled value, when the model has one. */
   readonly unit?: Unit;
   /** Unit text when the model has no such unit (kg, °F, currency, Bd…). */
@@ -57,7 +59,8 @@ export function resolveRow(row: VifRow, code: number): VifDefinition {
   return {
     key: row.key,
     name: row.name,
-    meaning: row.meaning,
+    quantity: row.quantity,
+    ...(row.enabledByDefault === false ? { enabledByDefault: false as const } : {}),
     ...unit,
     exponent: row.exp === undefined ? 0 : row.exp + step,
     factor: row.factor ?? 1,
