@@ -1,7 +1,8 @@
 import type { MeterSnapshot } from '@smi/model';
 import { crc16Kermit, fail, ok, type FrameEvent, type FramerEvent, type Result, type StreamDecoder } from '../common';
 import { SmlFileFramer } from './framer';
-import { parseSmlMessages, swap16, type SmlEntrySink } from './messages';
+import type { SmlEntrySink } from './list-entry';
+import { parseSmlMessages, swap16 } from './messages';
 import { BUILTIN_SML_PROFILES, mergeProfiles, resolveQuirks, type ResolvedQuirks, type SmlMeterProfile, type SmlQuirks } from './profiles';
 import { describeServerId, type SmlServerIdInfo } from './server-id';
 import { SmlReadingCache } from './reading-cache';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hexToBytes } from '../common';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
-import { SmlFileFramer, SmlFramer } from './framer';
+import { SmlFileFramer } from './framer';
 import { crc16X25, type FramerEvent } from '../common';
 import { randomChunks, seededRandom } from '../common/testing';
 import { hostileFrameStream } from '../mbus/testing';
@@ -34,108 +34,124 @@ function countRuns(b: Uint8Array): number {
   return best;
 }
 
-describe('SmlFramer', () => {
+/** What a framer said, in stream order: `file` for a frame, the error kind otherwise. */
+const kinds = (events: readonly FramerEvent<Uint8Array>[]): string[] => events.map((e) => (e.ok ? 'file' : e.error.kind));
+const framesOf = (events: readonly FramerEvent<Uint8Array>[]): Uint8Array[] => events.flatMap((e) => (e.ok ? [e.frame] : []));
+/** Each event as [kind, length of its frame or of the bytes given up on]. */
+const sizes = (events: readonly FramerEvent<Uint8Array>[]): [string, number | undefined][] =>
+  events.map((e) => (e.ok ? ['file', e.frame.length] : [e.error.kind, e.bytes?.length]));
+
+describe('SmlFileFramer', () => {
   it('finds one file pushed whole, as a copy', () => {
-    const f = new SmlFramer();
+    const f = new SmlFileFramer();
     const input = EMH.slice();
-    const r = f.push(input);
-    expect(r.frames).toHaveLength(1);
-    expect(r.frames[0]).toEqual(EMH);
-    expect(r.frames[0]?.buffer).not.toBe(input.buffer);
+    const events = f.push(input);
+    expect(kinds(events)).toEqual(['file']);
+    expect(framesOf(events)).toEqual([EMH]);
+    expect(framesOf(events)[0]?.buffer).not.toBe(input.buffer);
     expect(input).toEqual(EMH); // the caller's buffer is untouched
-    expect(r.discarded).toBe(0);
+    expect(f.discardedBytes).toBe(0);
     expect(f.pendingBytes).toBe(0);
   });
 
   it('finds the file pushed byte by byte', () => {
-    const f = new SmlFramer();
-    const frames = Array.from(EMH).flatMap((b) => f.push(Uint8Array.of(b)).frames);
-    expect(frames).toEqual([EMH]);
+    const f = new SmlFileFramer();
+    const events = Array.from(EMH).flatMap((b) => f.push(Uint8Array.of(b)));
+    expect(kinds(events)).toEqual(['file']);
+    expect(framesOf(events)).toEqual([EMH]);
   });
 
   it('drops garbage before, between and after files, including partial start sequences', () => {
     const garbage1 = [0x00, 0x1b, 0x1b, 0x1b, 0x1b, 0x01, 0x01, 0x01, 0x55];
     const garbage2 = [0x1b, 0x1b, 0x1b, 0x01, 0xff];
-    const f = new SmlFramer();
-    const r = f.push(cat(garbage1, EMH, garbage2, EMH, [0x1b, 0x1b]));
-    expect(r.frames).toEqual([EMH, EMH]);
-    expect(r.errors).toEqual([]);
+    const f = new SmlFileFramer();
+    const events = f.push(cat(garbage1, EMH, garbage2, EMH, [0x1b, 0x1b]));
+    expect(kinds(events)).toEqual(['file', 'file']);
+    expect(framesOf(events)).toEqual([EMH, EMH]);
     // The trailing 1B 1B may still start a file: kept, not yet discarded.
-    expect(r.discarded).toBe(garbage1.length + garbage2.length);
-    expect(f.flush().discarded).toBe(2);
+    expect(f.discardedBytes).toBe(garbage1.length + garbage2.length);
+    expect(f.pendingBytes).toBe(2);
+    expect(f.flush()).toEqual([]);
     expect(f.discardedBytes).toBe(garbage1.length + garbage2.length + 2);
+    expect(f.pendingBytes).toBe(0);
   });
 
   it('reports a file cut off by a new start as truncated and keeps the new one', () => {
-    const f = new SmlFramer();
-    const r = f.push(cat(EMH.subarray(0, 150), EMH));
-    expect(r.errors.map((e) => [e.error.kind, e.bytes?.length, e.index])).toEqual([['truncated', 150, 0]]);
-    expect(r.frames).toEqual([EMH]);
+    const f = new SmlFileFramer();
+    const events = f.push(cat(EMH.subarray(0, 150), EMH));
+    expect(sizes(events)).toEqual([['truncated', 150], ['file', EMH.length]]);
+    expect(framesOf(events)).toEqual([EMH]);
+    expect(f.discardedBytes).toBe(0);
   });
 
   it('resynchronises on a start sequence at an unaligned offset', () => {
-    const f = new SmlFramer();
-    const r = f.push(cat(EMH.subarray(0, 151), EMH));
-    expect(r.errors.map((e) => e.error.kind)).toEqual(['truncated']);
-    expect(r.frames).toEqual([EMH]);
+    const f = new SmlFileFramer();
+    const events = f.push(cat(EMH.subarray(0, 151), EMH));
+    expect(sizes(events)).toEqual([['truncated', 151], ['file', EMH.length]]);
+    expect(framesOf(events)).toEqual([EMH]);
   });
 
   it('does not end a file at an escaped 1B1B1B1B in the payload', () => {
     const file = escapedFile();
-    const f = new SmlFramer();
-    expect(f.push(file).frames).toEqual([file]);
-    const g = new SmlFramer();
-    const frames = Array.from(file).flatMap((b) => g.push(Uint8Array.of(b)).frames);
-    expect(frames).toEqual([file]);
+    const f = new SmlFileFramer();
+    expect(kinds(f.push(file))).toEqual(['file']);
+    const g = new SmlFileFramer();
+    const events = Array.from(file).flatMap((b) => g.push(Uint8Array.of(b)));
+    expect(kinds(events)).toEqual(['file']);
+    expect(framesOf(events)).toEqual([file]);
   });
 
   it('gives up on an unknown escape and finds the next file', () => {
     const bad = cat(EMH.subarray(0, 16), [0x1b, 0x1b, 0x1b, 0x1b, 0x02, 0x02, 0x02, 0x02], EMH.subarray(16, 40));
-    const f = new SmlFramer();
-    const r = f.push(cat(bad, EMH));
-    expect(r.errors.map((e) => e.error.kind)).toEqual(['bad-format']);
-    expect(r.frames).toEqual([EMH]);
+    const f = new SmlFileFramer();
+    const events = f.push(cat(bad, EMH));
+    // The rejected candidate runs through the bad escape; the rest of it is garbage.
+    expect(sizes(events)).toEqual([['bad-format', 24], ['file', EMH.length]]);
+    expect(framesOf(events)).toEqual([EMH]);
+    expect(f.discardedBytes).toBe(bad.length - 24);
   });
 
   it('ends a file at an unaligned end sequence so the next file is not swallowed', () => {
     const shifted = cat(EMH.subarray(0, 100), [0x42], EMH.subarray(100));
-    const f = new SmlFramer();
-    const r = f.push(cat(shifted, EMH));
-    expect(r.frames).toEqual([shifted, EMH]);
+    const f = new SmlFileFramer();
+    const events = f.push(cat(shifted, EMH));
+    expect(kinds(events)).toEqual(['file', 'file']);
+    expect(framesOf(events)).toEqual([shifted, EMH]);
   });
 
   it('drops a file that grows past maxFileBytes', () => {
-    const f = new SmlFramer({ maxFileBytes: 64 });
+    const f = new SmlFileFramer({ maxFileBytes: 64 });
     const long = cat(EMH.subarray(0, 8), new Array(200).fill(0x11));
-    const r1 = f.push(long);
     // The candidate stops at the limit; its bytes travel in the error, the rest (but a possible
     // partial start sequence) is garbage.
-    expect(r1.errors.map((e) => [e.error.kind, e.bytes?.length])).toEqual([['too-long', 64]]);
-    expect(r1.discarded).toBe(208 - 64 - 7);
-    const big = new SmlFramer({ maxFileBytes: 1024 });
-    const r2 = big.push(cat(long, EMH));
-    expect(r2.errors.map((e) => e.error.kind)).toEqual(['truncated']);
-    expect(r2.frames).toEqual([EMH]);
+    expect(sizes(f.push(long))).toEqual([['too-long', 64]]);
+    expect(f.discardedBytes).toBe(208 - 64 - 7);
+    expect(f.pendingBytes).toBe(7);
+    const big = new SmlFileFramer({ maxFileBytes: 1024 });
+    const events = big.push(cat(long, EMH));
+    expect(sizes(events)).toEqual([['truncated', 208], ['file', EMH.length]]);
+    expect(framesOf(events)).toEqual([EMH]);
   });
 
   it('reports a file still open at the end of the stream', () => {
-    const f = new SmlFramer();
-    expect(f.push(EMH.subarray(0, 200)).frames).toHaveLength(0);
-    const r = f.flush();
-    expect(r.errors.map((e) => [e.error.kind, e.bytes?.length])).toEqual([['truncated', 200]]);
+    const f = new SmlFileFramer();
+    expect(f.push(EMH.subarray(0, 200))).toEqual([]);
+    expect(f.pendingBytes).toBe(200);
+    expect(sizes(f.flush())).toEqual([['truncated', 200]]);
     expect(f.pendingBytes).toBe(0);
+    expect(f.discardedBytes).toBe(0);
   });
 
   it('waits for the CRC bytes after the end sequence', () => {
-    const f = new SmlFramer();
-    expect(f.push(EMH.subarray(0, EMH.length - 1)).frames).toHaveLength(0);
-    expect(f.push(EMH.subarray(EMH.length - 1)).frames).toEqual([EMH]);
+    const f = new SmlFileFramer();
+    expect(f.push(EMH.subarray(0, EMH.length - 1))).toEqual([]);
+    expect(framesOf(f.push(EMH.subarray(EMH.length - 1)))).toEqual([EMH]);
   });
 });
 
 const DNT = fixture('smartmeter-obis-ttyUSB0-2-dump.hex');
 const ISKRA = fixture('sml-openems-iskra.hex');
-const GOOD = [EMH, ISKRA, ...new SmlFramer().push(DNT).frames.map((f) => f.slice()), escapedFile()];
+const GOOD = [EMH, ISKRA, ...framesOf(new SmlFileFramer().push(DNT)).map((f) => f.slice()), escapedFile()];
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const crcOk = (f: Uint8Array): boolean => crc16X25(f, 0, f.length - 2) === ((f[f.length - 2] as number) | ((f[f.length - 1] as number) << 8));
 const goodFilesOf = (events: readonly FramerEvent<Uint8Array>[]): string[] => events.flatMap((e) => (e.ok && crcOk(e.frame) ? [hex(e.frame)] : []));

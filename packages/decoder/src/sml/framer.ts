@@ -1,14 +1,14 @@
-import { crc16Kermit, crc16X25, type DecodeError, type Framer, type FramerEvent } from '../common';
+import { crc16Kermit, crc16X25, type Framer, type FramerEvent } from '../common';
 import { SML_ESCAPE, SML_START, isEscapeAt, isStartMarkAt } from './transport';
 
 /**
  * Finds SML transport v1 files in a byte stream (protocol-notes §3.1). Pure and incremental:
- * `push(chunk)` returns the complete files found so far. They are views into the framer's own
+ * `push(chunk)` returns the files and errors found so far, in stream order. Files are views into the framer's own
  * append-only memory, never into the caller's chunk, and are never overwritten (in effect copies);
  * the chunk is never modified.
  *
  * Resynchronisation:
- * - bytes before a start sequence `1B1B1B1B 01010101` are garbage (counted in `discarded`);
+ * - bytes before a start sequence `1B1B1B1B 01010101` are garbage (counted in `discardedBytes`);
  * - a start sequence inside an open file (at any offset) means the open file was truncated: it is
  *   reported as a `truncated` error and the new file starts there;
  * - at a 4-byte boundary inside a file, `1B1B1B1B 1B1B1B1B` is an escaped payload word and
@@ -28,22 +28,6 @@ import { SML_ESCAPE, SML_START, isEscapeAt, isStartMarkAt } from './transport';
 export interface SmlFramerOptions {
   /** Largest file accepted (default 64 KiB; push meters send 200–700 bytes). */
   readonly maxFileBytes?: number;
-}
-
-export interface SmlFramerError {
-  readonly error: DecodeError;
-  /** How many of this push's `frames` came before this error in the stream. */
-  readonly index: number;
-  /** The bytes given up on (a copy), when there were any. */
-  readonly bytes?: Uint8Array;
-}
-
-export interface SmlFramerResult {
-  /** Complete transport files, start sequence through CRC, escapes still in place. */
-  readonly frames: Uint8Array[];
-  /** Garbage bytes dropped in this call. */
-  readonly discarded: number;
-  readonly errors: SmlFramerError[];
 }
 
 const DEFAULT_MAX_FILE = 64 * 1024;
@@ -311,45 +295,4 @@ function fileCrcHolds(b: Uint8Array, start: number, end: number): boolean {
   if (crc16X25(b, start, end - 2) === sent) return true;
   const k = crc16Kermit(b, start, end - 2);
   return sent === k || sent === (((k & 0xff) << 8) | (k >>> 8));
-}
-
-/**
- * The earlier result shape (frames, errors with their position, garbage per call) over
- * `SmlFileFramer`, for callers not yet moved to the common contract (the SML benchmark).
- * @deprecated use `SmlFileFramer` (common `Framer` contract).
- */
-export class SmlFramer {
-  private readonly framer: SmlFileFramer;
-
-  constructor(options: SmlFramerOptions = {}) {
-    this.framer = new SmlFileFramer(options);
-  }
-
-  push(chunk: Uint8Array): SmlFramerResult {
-    const before = this.framer.discardedBytes;
-    return toResult(this.framer.push(chunk), this.framer.discardedBytes - before);
-  }
-
-  flush(): SmlFramerResult {
-    const before = this.framer.discardedBytes;
-    return toResult(this.framer.flush(), this.framer.discardedBytes - before);
-  }
-
-  get discardedBytes(): number {
-    return this.framer.discardedBytes;
-  }
-
-  get pendingBytes(): number {
-    return this.framer.pendingBytes;
-  }
-}
-
-function toResult(events: readonly FramerEvent<Uint8Array>[], discarded: number): SmlFramerResult {
-  const frames: Uint8Array[] = [];
-  const errors: SmlFramerError[] = [];
-  for (const e of events) {
-    if (e.ok) frames.push(e.frame);
-    else errors.push(e.bytes === undefined ? { index: frames.length, error: e.error } : { index: frames.length, error: e.error, bytes: e.bytes });
-  }
-  return { frames, discarded, errors };
 }

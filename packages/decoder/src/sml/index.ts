@@ -1,7 +1,8 @@
 // Public API of the SML decoder. Names carry "Sml" so `export * from './sml'` cannot collide.
 export { SmlDecodeState, createSmlDecoder, decodeSmlFile, parseSmlFile, type SmlFile, type SmlOptions, type SmlStreamDecoder } from './decoder';
-export { SmlFileFramer, SmlFramer, type SmlFramerError, type SmlFramerOptions, type SmlFramerResult } from './framer';
-export { parseSmlMessages, readMessage as readSmlMessage, type SmlEntrySink, type SmlEntryView } from './messages';
+export { SmlFileFramer, type SmlFramerOptions } from './framer';
+export { parseSmlMessages, readMessage as readSmlMessage } from './messages';
+export type { SmlEntrySink, SmlEntryView } from './list-entry';
 export {
   BUILTIN_SML_PROFILES,
   POWER_SIGN_FIXES as SML_POWER_SIGN_FIXES,

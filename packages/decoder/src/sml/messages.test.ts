@@ -2,7 +2,7 @@ import type { MeterSnapshot } from '@smi/model';
 import { hexToBytes } from '../common';
 import { decodeSmlFile, parseSmlFile } from './decoder';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
-import { readTime } from './messages';
+import { readTime } from './value-readers';
 import { SmlReader } from './tl';
 import { smlTimeToIso } from './values';
 

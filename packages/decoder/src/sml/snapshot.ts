@@ -11,7 +11,7 @@ import { dlmsUnit } from '../common';
 import { POWER_SIGN_FIXES, type SmlQuirks } from './profiles';
 import type { SmlServerIdInfo } from './server-id';
 import { SmlReadingCache, numericReadingOf, otherReadingOf } from './reading-cache';
-import type { SmlEntryView } from './messages';
+import type { SmlEntryView } from './list-entry';
 import type { SmlInt } from './tl';
 import type { SmlMessage, SmlTime, SmlValue } from './types';
 import { scaleDecimal } from '../common/decimal';

@@ -4,13 +4,15 @@ import { hexToBytes, type FrameEvent } from '../common';
 import { randomChunks, seededRandom } from '../common/testing';
 import { hostileFrameStream } from '../mbus/testing';
 import { createSmlDecoder } from './decoder';
-import { SmlFramer } from './framer';
+import { SmlFileFramer } from './framer';
 
 const FIXTURES = join(__dirname, '../../fixtures/sml');
 const fixture = (name: string): Uint8Array => hexToBytes(readFileSync(join(FIXTURES, name), 'utf8')) ?? new Uint8Array(0);
 const EMH = fixture('smartmeter-obis-emh-ehz.hex');
 const ISKRA = fixture('sml-openems-iskra.hex');
-const DNT = new SmlFramer().push(fixture('smartmeter-obis-ttyUSB0-2-dump.hex')).frames.map((f) => f.slice());
+const DNT = new SmlFileFramer()
+  .push(fixture('smartmeter-obis-ttyUSB0-2-dump.hex'))
+  .flatMap((e) => (e.ok ? [e.frame.slice()] : []));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const summary = (events: readonly FrameEvent[]): string[] => events.map((e) => (e.ok ? `${e.snapshot.meter.id} ${e.snapshot.readings.map((r) => `${r.key}=${String(r.value)}`).join(',')}` : e.error.kind));
 
