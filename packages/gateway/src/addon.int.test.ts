@@ -36,6 +36,7 @@ describe('add-on options → configuration', () => {
     expect(r.config.meters[1]).toMatchObject({ protocol: 'dlms', transport: { type: 'tcp', host: '192.168.1.9', port: 8088 }, key: '00112233445566778899AABBCCDDEEFF' });
     expect(r.config.web).toMatchObject({ port: 8099, allowedClients: ['172.30.32.2'] });
     expect(r.config.logLevel).toBe('warn');
+    expect(r.config.stateDir).toBe('/data/state');
     const own = validateConfig(addonConfigDocument({ ...options, mqtt: { server: 'mqtt://mine:1884', user: 'me' } }, { host: 'core-mosquitto', port: 1883 }));
     expect(own.ok && own.config.mqtt).toMatchObject({ url: 'mqtt://mine:1884', username: 'me' });
   });

@@ -56,6 +56,9 @@ function meterDocument(m: AddonOptions['meters'][number], i: number): Record<str
   };
 }
 
+/** Where the add-on keeps state between starts (`/data` is the add-on's own persistent folder). */
+export const ADDON_STATE_DIR = '/data/state';
+
 /**
  * The configuration document for add-on mode. Broker priority (as zigbee2mqtt's add-on): the
  * user's own `mqtt.server` wins; otherwise the Supervisor's MQTT service; otherwise the embedded
@@ -80,6 +83,8 @@ export function addonConfigDocument(options: AddonOptions, service: SupervisorMq
     web: { host: '0.0.0.0', port: INGRESS_PORT, allowedClients: [INGRESS_PROXY] },
     logLevel: options.log_level === 'warning' ? 'warn' : options.log_level,
     ...(options.timezone ? { timezone: options.timezone } : {}),
+    // The add-on's persistent folder: the embedded broker's generated credentials survive updates.
+    stateDir: ADDON_STATE_DIR,
   };
 }
 

@@ -2,9 +2,11 @@ import type { MeterSnapshot } from '@smi/model';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker';
 import type { Config, MeterConfig } from './config/schema';
 import { redactUrl, type Logger } from './log';
+import { maskSecrets } from './mask-secrets';
 import { MessageFactory } from './mqtt/messages';
 import { HomiePublisher } from './mqtt/homie';
 import { MqttPublisher } from './mqtt/publisher';
+import { loadMqttTls } from './mqtt/connect-options';
 import { createMeterDecoder } from './meter-decoder';
 import { MeterPipeline } from './pipeline';
 import { mergePlausibility, PlausibilityGuard } from './plausibility';
@@ -16,6 +18,7 @@ import { mergePlausibility, PlausibilityGuard } from './plausibility';
 const MBUS_IDLE_FLUSH_MS = 2000;
 import { FrameStats } from './stats';
 import { createMeterTransport } from './detect/meter-transport';
+import { resolveStateDir } from './state-dir';
 import { VERSION } from './version';
 import { startWebServer } from './web/server';
 
@@ -37,11 +40,13 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = config.mqtt.url;
   if (mqttUrl === undefined) {
-    broker = await startEmbeddedBroker(config.mqtt.embeddedBroker.host, config.mqtt.embeddedBroker.port, log);
+    const { host, port, users } = config.mqtt.embeddedBroker;
+    broker = await startEmbeddedBroker({ host, port, users, stateDir: resolveStateDir(config.stateDir), statusTopic: config.homeassistant.statusTopic }, log);
     mqttUrl = broker.url;
   }
   try {
-    return await startParts(config, log, messages, mqttUrl, broker);
+    // From here on the broker's passwords are masked in every log line.
+    return await startParts(config, broker ? maskSecrets(log, broker.secrets) : log, messages, mqttUrl, broker);
   } catch (e) {
     await broker?.close();
     throw e;
@@ -50,11 +55,16 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
 
 async function startParts(config: Config, log: Logger, messages: MessageFactory, mqttUrl: string, broker: EmbeddedBroker | undefined): Promise<RunningGateway> {
   const { installId, topics } = messages;
+  // The gateway's own clients publish to its embedded broker with the broker's credentials.
+  const { username, password } = broker ? broker.credentials : config.mqtt;
+  // TLS files are read (and checked) before anything connects or listens: a mistake is one line, exit code 2.
+  const tls = loadMqttTls(config.mqtt.tls, log);
   const publisher = new MqttPublisher(
     {
       url: mqttUrl,
-      username: config.mqtt.username,
-      password: config.mqtt.password,
+      username,
+      password,
+      tls,
       clientId: config.mqtt.clientId ?? `smi-${installId}-${process.pid}`,
       qos: config.mqtt.qos,
       retain: config.mqtt.retain,
@@ -68,7 +78,7 @@ async function startParts(config: Config, log: Logger, messages: MessageFactory,
 
   const homie = config.homie.enabled
     ? new HomiePublisher(
-        { url: mqttUrl, username: config.mqtt.username, password: config.mqtt.password, clientIdPrefix: `smi-${installId}`, reconnectMs: config.mqtt.reconnectMs, root: config.homie.root },
+        { url: mqttUrl, username, password, tls, clientIdPrefix: `smi-${installId}`, reconnectMs: config.mqtt.reconnectMs, root: config.homie.root },
         log,
       )
     : undefined;
@@ -121,7 +131,7 @@ async function startParts(config: Config, log: Logger, messages: MessageFactory,
           meters: () => [...latest.values()],
           status: () => ({
             version: VERSION,
-            mqtt: { url: redactUrl(mqttUrl), connected: publisher.connected, embeddedBroker: broker !== undefined },
+            mqtt: { url: redactUrl(mqttUrl), connected: publisher.connected, embeddedBroker: broker !== undefined, ...(broker ? { refusedPublishes: broker.refusedPublishes() } : {}) },
             totals: totals(),
             sources: pipelines.map((p) => ({ name: p.name, meters: [...p.meterIds], ...p.stats.toJSON(), lastError: p.stats.lastError ?? null })),
           }),

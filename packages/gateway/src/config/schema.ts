@@ -134,10 +134,41 @@ const meterSchema = z.strictObject({
   plausibility: plausibilityOverrideSchema.optional().describe('Overrides of the top-level plausibility settings for this meter'),
 });
 
+const brokerUserSchema = z.strictObject({
+  username: z.string().min(1),
+  password: z.string().min(8, 'at least 8 characters').describe('Password (secret)'),
+});
+
 const brokerSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).default(1883),
-  host: z.string().default('0.0.0.0'),
+  host: z.string().default('0.0.0.0').describe('Interface to listen on (0.0.0.0: every interface, so Home Assistant on another machine can connect; 127.0.0.1: this machine only)'),
+  users: z
+    .array(brokerUserSchema)
+    .min(1)
+    .optional()
+    .describe('Who may publish; the gateway itself uses the first. Absent: one user is generated at first start and stored in stateDir. Without credentials clients may only subscribe and publish the Home Assistant status topic'),
 });
+
+/** `mqtt.tls`: files are read (and checked) at start by `loadMqttTls` (mqtt/connect-options.ts). */
+const mqttTlsSchema = z
+  .strictObject({
+    ca: z.string().min(1).optional().describe("PEM file with the CA certificate(s) that signed the broker's certificate; default: the system's public CAs"),
+    cert: z.string().min(1).optional().describe('PEM file with the client certificate, for brokers that require one (needs key)'),
+    key: z.string().min(1).optional().describe("PEM file with the client certificate's private key (its content is never logged)"),
+    passphrase: z.string().min(1).optional().describe('Passphrase of an encrypted key (secret)'),
+    rejectUnauthorized: z.boolean().default(true).describe("false: do not check the broker's certificate at all (unsafe; warned at every start)"),
+    servername: z.string().min(1).optional().describe("Host name expected in the broker's certificate (and sent as SNI) when mqtt.url names the broker otherwise"),
+  })
+  .superRefine((t, ctx) => {
+    if ((t.cert === undefined) !== (t.key === undefined)) ctx.addIssue({ code: 'custom', path: [t.cert === undefined ? 'cert' : 'key'], message: 'a client certificate needs both cert and key' });
+    if (t.passphrase !== undefined && t.key === undefined) ctx.addIssue({ code: 'custom', path: ['passphrase'], message: 'is the passphrase of key, which is not set' });
+  });
+
+/** TLS settings without a TLS URL would be silently ignored: refuse them. */
+function tlsNeedsSecureUrl(m: { url?: string | undefined; tls?: unknown }, ctx: z.RefinementCtx): void {
+  if (m.tls === undefined || (m.url !== undefined && /^(mqtts|wss):/i.test(m.url))) return;
+  ctx.addIssue({ code: 'custom', path: ['tls'], message: `applies to an external broker with an mqtts:// or wss:// url only (mqtt.url is ${m.url === undefined ? 'not set' : m.url.split(':')[0] + '://…'})` });
+}
 
 const mqttSchema = z.strictObject({
   url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be a URL like mqtt://host:1883').optional().describe('External broker; when absent an embedded broker is started'),
@@ -148,6 +179,7 @@ const mqttSchema = z.strictObject({
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
   retain: z.boolean().default(true),
   reconnectMs: z.number().int().min(100).default(5000),
+  tls: mqttTlsSchema.optional().describe('TLS for mqtts:// and wss:// brokers: own CA, client certificate; see docs/configuration.md'),
   embeddedBroker: brokerSchema.default({ port: 1883, host: '0.0.0.0' }),
 });
 
@@ -202,7 +234,7 @@ export const configSchema = z.strictObject({
     .max(MAX_METERS, `at most ${MAX_METERS} meters per gateway; run several gateways (with different installId) for more`)
     .superRefine(refuseDuplicates)
     .default([{ protocol: 'dsmr', transport: { type: 'simulator', telegrams: ['dsmr-v5-iskra', 'dsmr-fluvius'], intervalMs: 10000 }, staleAfterSeconds: 120 }]),
-  mqtt: mqttSchema.default(mqttSchema.parse({})),
+  mqtt: mqttSchema.superRefine(tlsNeedsSecureUrl).default(mqttSchema.parse({})),
   homeassistant: homeAssistantSchema.default(homeAssistantSchema.parse({})),
   homie: homieSchema.default(homieSchema.parse({})),
   output: outputSchema.default(outputSchema.parse({})),
@@ -222,6 +254,11 @@ export const configSchema = z.strictObject({
     .optional()
     .describe('Time zone of meter clocks that send no offset; default: the gateway machine\'s (TZ)'),
   installId: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'only letters, digits, _ and -').optional().describe('Distinguishes several gateways on one broker'),
+  stateDir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Folder for state kept between starts (generated broker credentials); default: SMI_STATE_DIR, else $XDG_STATE_HOME/smart-meter-interop, else ~/.local/state/smart-meter-interop'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,11 +3,13 @@ import { homieDevice, homieDeviceId, homieDisconnect, homieLastWill, homieValues
 import type { MeterSnapshot } from '@smi/model';
 import { redactUrl, type Logger } from '../log';
 import { withDeadline } from './publisher';
+import { brokerOptions, mqttErrorText, type MqttTls } from './connect-options';
 
 export interface HomieOptions {
   readonly url: string;
   readonly username?: string | undefined;
   readonly password?: string | undefined;
+  readonly tls?: MqttTls | undefined;
   readonly clientIdPrefix: string;
   readonly reconnectMs: number;
   readonly root: string;
@@ -50,9 +52,7 @@ export class HomiePublisher {
       queueQoSZero: false, // values are published only while connected; never an offline queue
       will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
     };
-    if (o.username !== undefined) opts.username = o.username;
-    if (o.password !== undefined) opts.password = o.password;
-    const client = mqtt.connect(o.url, opts);
+    const client = mqtt.connect(o.url, brokerOptions(o, opts));
     const meter: HomieMeter = { client, deviceId, snapshot, signature: undefined };
     let connections = 0;
     client.on('connect', () => {
@@ -63,7 +63,7 @@ export class HomiePublisher {
       meter.signature = undefined; // the broker may have lost retained attributes: full cycle
       this.announce(meter);
     });
-    client.on('error', (err) => this.log.warn(`Homie ${deviceId}: ${err.message}`));
+    client.on('error', (err) => this.log.warn(`Homie ${deviceId}: ${mqttErrorText(err)}`));
     this.meters.set(snapshot.meter.id, meter);
     return meter;
   }

@@ -3,11 +3,14 @@ import type { MeterSnapshot } from '@smi/model';
 import { redactUrl, type Logger } from '../log';
 import { OutputConfigError, type OutboundMessage, type MessageFactory } from './messages';
 import type { Topics } from './topics';
+import { brokerOptions, mqttErrorText, type MqttTls } from './connect-options';
+import { applyLastSent, isRepeat, planAnnouncement, type AnnounceForce } from './publish-plan';
 
 export interface PublisherOptions {
   readonly url: string;
   readonly username?: string | undefined;
   readonly password?: string | undefined;
+  readonly tls?: MqttTls | undefined;
   readonly clientId: string;
   readonly qos: 0 | 1 | 2;
   readonly retain: boolean;
@@ -25,7 +28,7 @@ interface MeterState {
   snapshot: MeterSnapshot;
   online: boolean;
   /** Discovery config topics currently announced for this meter. */
-  configTopics: Set<string>;
+  configTopics: ReadonlySet<string>;
 }
 
 /**
@@ -81,9 +84,7 @@ export class MqttPublisher {
       queueQoSZero: false,
       will: { topic: this.topics.gatewayAvailability, payload: Buffer.from('offline'), qos: 1, retain: true },
     };
-    if (o.username !== undefined) opts.username = o.username;
-    if (o.password !== undefined) opts.password = o.password;
-    const client = mqtt.connect(o.url, opts);
+    const client = mqtt.connect(o.url, brokerOptions(o, opts));
     this.client = client;
     client.on('connect', () => this.onConnect());
     client.on('reconnect', () => this.log.debug(`MQTT: reconnecting to ${redactUrl(o.url)}`));
@@ -95,7 +96,7 @@ export class MqttPublisher {
         this.log.warn(`MQTT: connection to ${redactUrl(o.url)} lost; retrying every ${o.reconnectMs / 1000} s (keeping the latest message per topic meanwhile)`);
       }
     });
-    client.on('error', (err) => this.log.warn(`MQTT: ${err.message}`));
+    client.on('error', (err) => this.log.warn(`MQTT: ${mqttErrorText(err)}`));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
   }
 
@@ -199,25 +200,30 @@ export class MqttPublisher {
     this.send(message, false);
   }
 
-  /** `force`: send even when the broker already holds the same retained payload from us. */
-  private announce(meterId: string, state: MeterState, force: { configs: boolean; availability: boolean }): void {
+  /** `force`: send even when the broker already holds the same retained payload from us. What is sent is `planAnnouncement`'s. */
+  private announce(meterId: string, state: MeterState, force: AnnounceForce): void {
     // discovery that cannot be rendered changes nothing (no entity is removed for it)
     const configs = this.options.homeAssistant.enabled ? this.rendered(meterId, () => this.messages.discoveryMessages(state.snapshot)) : undefined;
-    if (configs) {
-      const current = new Set(configs.map((c) => c.topic));
-      for (const c of configs) this.send(c, force.configs);
-      const node = this.messages.nodeOfMeter(meterId);
-      const stale = new Set<string>([...state.configTopics, ...(this.brokerConfigs.get(node) ?? [])]);
-      for (const topic of stale) {
-        if (current.has(topic)) continue;
-        this.log.info(`Home Assistant: removing entity ${topic} (no longer sent by meter ${meterId})`);
-        this.send({ topic, payload: '', retain: true, qos: 1 }, false);
-        this.brokerConfigs.get(node)?.delete(topic);
-      }
-      state.configTopics = current;
+    const node = this.messages.nodeOfMeter(meterId);
+    const onBroker = this.brokerConfigs.get(node);
+    const plan = planAnnouncement({
+      configs,
+      states: this.rendered(meterId, () => this.messages.stateMessages(state.snapshot)) ?? [],
+      availabilityTopic: this.topics.meterAvailability(meterId),
+      online: state.online,
+      announced: state.configTopics,
+      onBroker: onBroker ?? [],
+      lastSent: this.retained,
+      force,
+    });
+    for (const topic of plan.removed) {
+      this.log.info(`Home Assistant: removing entity ${topic} (no longer sent by meter ${meterId})`);
+      onBroker?.delete(topic);
     }
-    this.send({ topic: this.topics.meterAvailability(meterId), payload: state.online ? 'online' : 'offline', retain: true, qos: 1 }, force.availability);
-    for (const m of this.rendered(meterId, () => this.messages.stateMessages(state.snapshot)) ?? []) this.send(m, true);
+    state.configTopics = plan.nextState.announced;
+    if (!this.client) return; // not started or stopped: nothing is sent, so nothing counts as sent
+    applyLastSent(this.retained, plan.nextState.lastSent);
+    for (const m of plan.messages) this.transmit(m);
   }
 
   /** Publishes; retained messages are skipped when the broker already has the same payload from us. */
@@ -225,10 +231,17 @@ export class MqttPublisher {
     const client = this.client;
     if (!client) return;
     if (m.retain) {
-      if (!force && this.retained.get(m.topic) === m.payload) return;
+      if (isRepeat(m, force, this.retained.get(m.topic))) return;
       if (m.payload === '') this.retained.delete(m.topic);
       else this.retained.set(m.topic, m.payload);
     }
+    this.transmit(m);
+  }
+
+  /** Hands a message to mqtt.js when online, else keeps it as the latest for its topic. */
+  private transmit(m: OutboundMessage): void {
+    const client = this.client;
+    if (!client) return;
     if (this.online && client.connected) this.publishNow(client, m);
     else {
       this.pending.delete(m.topic); // re-insert: the latest message also takes the latest place

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
@@ -27,12 +27,27 @@ async function canConnect(port: number): Promise<boolean> {
   });
 }
 
+export interface MosquittoOptions {
+  /** User name → password; when given, only these users may connect (no anonymous clients). */
+  readonly users?: Readonly<Record<string, string>>;
+}
+
 /** A real Mosquitto broker on a free loopback port, without persistence, for one test file. */
-export async function startMosquitto(fixedPort?: number): Promise<Mosquitto> {
+export async function startMosquitto(fixedPort?: number, options: MosquittoOptions = {}): Promise<Mosquitto> {
   const port = fixedPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'smi-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  let access = 'allow_anonymous true\n';
+  if (options.users) {
+    const passwords = join(dir, 'passwords');
+    writeFileSync(passwords, Object.entries(options.users).map(([u, p]) => `${u}:${p}\n`).join(''));
+    execFileSync('mosquitto_passwd', ['-U', passwords]); // hashes the plain-text file in place
+    // Mosquitto started as root drops to its own user before it reads the file: let it.
+    chmodSync(dir, 0o755);
+    chmodSync(passwords, 0o644);
+    access = `allow_anonymous false\npassword_file ${passwords}\n`;
+  }
+  writeFileSync(conf, `listener ${port} 127.0.0.1\n${access}persistence false\n`);
   const proc: ChildProcess = spawn(mosquittoBinary(), ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -3,17 +3,33 @@ import express from 'express';
 import type { MeterSnapshot } from '@smi/model';
 import { listenProblem } from '../config/load';
 import type { Logger } from '../log';
-import { PAGE } from './page';
+import { PAGE, PAGE_SCRIPT, PAGE_STYLE } from './page';
+import { errorHandler, guardWrites, MAX_BODY_BYTES, notFound, securityHeaders, type Authenticator } from './security';
 
 export interface WebState {
   meters(): MeterSnapshot[];
   status(): unknown;
 }
 
-/** The local web page (live values) and the JSON API behind it. Never returns keys or passwords. */
-export function createWebApp(state: WebState, allowedClients: readonly string[] = []): express.Express {
+export interface WebAppOptions {
+  /** Accepts logged-in requests; without one every non-GET/HEAD request is refused (405). */
+  readonly authenticate?: Authenticator | undefined;
+  /** Largest request body in bytes (default 64 KiB). */
+  readonly maxBodyBytes?: number | undefined;
+  /** More routes (the web UI's), mounted after the built-in ones behind the same guard and limits. */
+  readonly routes?: ((router: express.Router) => void) | undefined;
+}
+
+/**
+ * The local web page (live values) and the JSON API behind it. Never returns keys or passwords.
+ * Order matters: headers first (every answer carries them, refusals too), then the client
+ * allow-list, then the write guard (an unauthenticated write is refused before its body is read),
+ * then the body limit, then the routes; unknown paths and errors get fixed JSON answers.
+ */
+export function createWebApp(state: WebState, allowedClients: readonly string[] = [], options: WebAppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(allowedClients.length ? 'ingress' : 'self'));
   if (allowedClients.length) {
     // Behind Home Assistant ingress only the Supervisor's proxy may connect.
     const allowed = new Set(allowedClients.flatMap((a) => [a, `::ffff:${a}`]));
@@ -22,18 +38,37 @@ export function createWebApp(state: WebState, allowedClients: readonly string[] 
       else res.status(403).json({ error: 'forbidden' });
     });
   }
+  app.use(guardWrites(options.authenticate));
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  app.use(express.json({ limit }));
+  app.use(express.raw({ limit, type: () => true }));
   app.get('/', (_req, res) => {
     res.type('html').send(PAGE);
   });
+  app.get('/app.js', (_req, res) => {
+    res.type('text/javascript').send(PAGE_SCRIPT);
+  });
+  app.get('/app.css', (_req, res) => {
+    res.type('text/css').send(PAGE_STYLE);
+  });
   app.get('/api/meters', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
     res.json(state.meters());
   });
   app.get('/api/status', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
     res.json(state.status());
   });
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  if (options.routes) {
+    const router = express.Router();
+    options.routes(router);
+    app.use(router);
+  }
+  app.use(notFound);
+  app.use(errorHandler);
   return app;
 }
 
