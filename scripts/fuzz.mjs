@@ -45,6 +45,8 @@ if (single !== undefined) {
   // [0] next case, [1] cases done, [2] good frames, [3] lost, [4] accepted, [5] crashes
   const c = new Int32Array(shared);
   let posted = 0;
+  let lostPosted = 0;
+  let acceptedPosted = 0;
   for (let i = from; i < to; i++) {
     Atomics.store(c, 0, i);
     const seed = caseSeed(base, index, i);
@@ -53,7 +55,9 @@ if (single !== undefined) {
       c[2] += r.good;
       c[3] += r.lost;
       c[4] += r.accepted;
-      if ((r.lost > 0 || r.accepted > 0) && posted++ < 10) parentPort.postMessage({ finding: { seed, kind: r.kind, lost: r.lost, accepted: r.accepted } });
+      // the first few of each sort: a lost good frame must not hide behind many accepted bad ones
+      if (r.lost > 0 && lostPosted++ < 5) parentPort.postMessage({ finding: { seed, kind: r.kind, lost: r.lost, accepted: r.accepted } });
+      else if (r.accepted > 0 && acceptedPosted++ < 5) parentPort.postMessage({ finding: { seed, kind: r.kind, lost: r.lost, accepted: r.accepted } });
     } catch (e) {
       c[5]++;
       if (posted++ < 10) parentPort.postMessage({ crash: { seed, error: String(e && e.stack ? e.stack.split('\\n').slice(0, 3).join(' | ') : e) } });
@@ -120,7 +124,7 @@ function runSlice(protocol, from, to, out) {
     }, 500);
     w.on('message', (m) => {
       if (m.crash && out.crashSeeds.length < 10) out.crashSeeds.push(m.crash);
-      if (m.finding && out.findings.length < 10) out.findings.push(m.finding);
+      if (m.finding && out.findings.filter((f) => (f.lost > 0) === (m.finding.lost > 0)).length < 5) out.findings.push(m.finding);
       if (m.done) {
         clearInterval(timer);
         add(out, c);

@@ -64,6 +64,9 @@ export function parseIdentification(bytes: Uint8Array, start = 0, end = bytes.le
   for (let i = 0; i < rest.length; i++) {
     const c = rest.charCodeAt(i);
     if (c < 0x20 || c > 0x7e) return fail('bad-format', LAYER, 'control character in identification', start + 1 + line.length - rest.length + i);
+    // IEC 62056-21, identification message: it holds no `/` or `!`; a `/` here is a new sign-on
+    // after a cut line, which the framer must find instead of reading it as part of this one
+    if (c === 0x2f || c === 0x21) return fail('bad-format', LAYER, `'${String.fromCharCode(c)}' in identification`, start + 1 + line.length - rest.length + i);
   }
   const info = baudInfo(baudChar);
   const third = manufacturerId.charAt(2);
