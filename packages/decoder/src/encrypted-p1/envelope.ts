@@ -41,8 +41,24 @@ export interface P1EnvelopePushResult {
   readonly errors: DecodeError[];
 }
 
+/**
+ * Opens a complete candidate envelope and says whether it was one. The envelope has no end marker
+ * and no checksum of its own (the GCM tag is its check), so only the caller can tell.
+ */
+export type EnvelopeCheck = (envelope: Uint8Array) => boolean;
+
 export interface P1EnvelopeFramer {
-  push(chunk: Uint8Array): P1EnvelopePushResult;
+  /**
+   * With `check`, a candidate it refuses does not swallow its declared length: the search goes on
+   * right after its `DB` byte, so a good envelope that begins inside a cut one still comes out.
+   * Refused candidates are not returned in `frames` (the check has reported them).
+   */
+  push(chunk: Uint8Array, check?: EnvelopeCheck): P1EnvelopePushResult;
+  /**
+   * End of input: a candidate that cannot complete is `truncated`, and the search goes on inside
+   * it (a good envelope may begin there); the framer is empty afterwards.
+   */
+  flush(check?: EnvelopeCheck): P1EnvelopePushResult;
   /** Bytes held back for an incomplete envelope (at most the largest envelope). */
   readonly pendingBytes: number;
 }
@@ -73,15 +89,32 @@ function envelopeSize(q: ByteQueue): number | 'need-more' | 'skip' | 'too-long' 
 
 /**
  * Incremental framer for the envelope: resynchronises on `DB 08`, reads the BER length, checks the
- * security control byte and waits for the declared length (the envelope has no end marker).
+ * security control byte and waits for the declared length (the envelope has no end marker). A
+ * candidate the caller's check refuses (a cut envelope whose declared length reaches into the next
+ * one fails its tag) is given up at its first byte, and the search resumes there.
  */
 export function createEncryptedP1Framer(): P1EnvelopeFramer {
   const q = new ByteQueue();
-  return {
+  const framer: P1EnvelopeFramer = {
     get pendingBytes() {
       return q.length;
     },
-    push(chunk) {
+    flush(check) {
+      const frames: Uint8Array[] = [];
+      const errors: DecodeError[] = [];
+      let discarded = 0;
+      for (;;) {
+        const r = framer.push(new Uint8Array(0), check);
+        frames.push(...r.frames);
+        errors.push(...r.errors);
+        discarded += r.discarded;
+        if (q.length === 0) break;
+        errors.push(fail('truncated', LAYER, 'envelope cut off by the end of the input').error);
+        q.consume(1);
+      }
+      return { frames, discarded, errors };
+    },
+    push(chunk, check) {
       q.append(chunk);
       const frames: Uint8Array[] = [];
       const errors: DecodeError[] = [];
@@ -104,10 +137,16 @@ export function createEncryptedP1Framer(): P1EnvelopeFramer {
           continue;
         }
         if (q.length < size) break;
-        frames.push(q.copy(0, size));
+        const candidate = q.copy(0, size);
+        if (check && !check(candidate)) {
+          q.consume(1);
+          continue;
+        }
+        frames.push(candidate);
         q.consume(size);
       }
       return { frames, discarded, errors };
     },
   };
+  return framer;
 }

@@ -1,6 +1,6 @@
 import { fail } from '../common/errors';
 import type { FrameEvent, StreamDecoder } from '../common/stream';
-import { createEncryptedP1Framer, unwrapEncryptedP1 } from './envelope';
+import { createEncryptedP1Framer, unwrapEncryptedP1, type EnvelopeCheck, type P1EnvelopePushResult } from './envelope';
 import { createDsmrDecoder, type DsmrOptions } from '../dsmr';
 
 export interface P1StreamOptions {
@@ -16,6 +16,13 @@ const LAYER = 'p1-envelope';
 const GLO_CIPHERING = 0xdb;
 
 type Mode = 'undecided' | 'plain' | 'encrypted';
+
+/**
+ * Failures that can mean "no envelope here" (a cut one whose declared length reaches into the next,
+ * or `DB 08` inside other bytes): the search resumes inside the candidate. A missing key or a
+ * replayed counter is about a real envelope: it is skipped whole.
+ */
+const RESCAN_AFTER: ReadonlySet<string> = new Set(['auth-failed', 'decrypt-failed', 'bad-format', 'truncated', 'bad-length', 'not-encrypted']);
 
 /**
  * A DSMR P1 stream that may be encrypted (Luxembourg Smarty, Austrian P1: a general-glo-ciphering
@@ -55,13 +62,27 @@ export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder & 
     );
   }
 
-  function pushEnvelopes(chunk: Uint8Array): { events: FrameEvent[]; found: boolean } {
-    const r = envelopes.push(chunk);
+  /**
+   * Runs the envelope framer (push, or flush at the end of input). Each candidate is opened while
+   * the framer still holds the bytes after it: one that fails its tag (a cut envelope whose length
+   * runs into the next) is reported, and the framer searches again from its second byte instead
+   * of skipping its whole declared length.
+   */
+  function runEnvelopes(step: (check: EnvelopeCheck) => P1EnvelopePushResult): { events: FrameEvent[]; found: boolean } {
+    const events: FrameEvent[] = [];
+    let found = false;
+    const r = step((envelope) => {
+      const opened = unwrap(envelope);
+      events.push(...opened);
+      found = true; // an envelope-shaped candidate decides the stream's mode, good or not
+      const first = opened[0];
+      return first === undefined || first.ok || !RESCAN_AFTER.has(first.error.kind);
+    });
     envelopeDiscarded += r.discarded;
-    const events: FrameEvent[] = r.errors.map((error) => ({ ok: false, error }));
-    for (const f of r.frames) events.push(...unwrap(f));
-    return { events, found: r.frames.length > 0 };
+    events.push(...r.errors.map((error): FrameEvent => ({ ok: false, error })));
+    return { events, found };
   }
+  const pushEnvelopes = (chunk: Uint8Array): { events: FrameEvent[]; found: boolean } => runEnvelopes((check) => envelopes.push(chunk, check));
 
   return {
     protocol: 'dsmr',
@@ -88,7 +109,7 @@ export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder & 
       return sawGloTag ? env.events : [...env.events, ...fromPlain];
     },
     flush() {
-      if (mode === 'encrypted') return [];
+      if (mode === 'encrypted') return runEnvelopes((check) => envelopes.flush(check)).events;
       const rest = plain.flush();
       if (mode === 'undecided' && sawGloTag) return [];
       return checkPlain(rest);
