@@ -86,6 +86,7 @@ function bus(slaves: MbusSlaveConfig[], options: Partial<MbusPollingOptions>, o:
     },
     setBaudRate: undefined,
     log,
+    emit: (found) => void events.push(...found),
   };
   const snapshots = (): MeterSnapshot[] => events.flatMap((e) => (e.ok ? [e.snapshot] : []));
   const errors = (): string[] => events.flatMap((e) => (e.ok ? [] : [e.error.kind]));
@@ -135,6 +136,20 @@ describe('M-Bus polling session', () => {
     expect(value(s, 'energy')).toBe(37351); // from the first telegram
     expect(value(s, 'volume')).toBe(561.08); // from the second
     expect(value(s, 'flow_temperature')).toBe(101.69);
+    b.session.stop();
+  });
+
+  it('reports what a multi-telegram readout brought when its next telegram never comes (issue 7)', async () => {
+    // replies: 0 = E5, 1 = telegram 1 (DIF 1F), 2…4 = telegram 2 and both repetitions, all lost
+    const b = bus([{ primaryAddress: 1, telegrams: splitKamstrup() }], { primaryAddresses: [1] }, { lose: [2, 3, 4] });
+    b.session.start(b.io);
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(b.written).toEqual(['1040014116', '107b017c16', '105b015c16', '105b015c16', '105b015c16']);
+    expect(b.snapshots()).toHaveLength(1);
+    const s = b.snapshots()[0];
+    expect(value(s, 'energy')).toBe(37351); // the first telegram's records are real
+    expect(value(s, 'volume')).toBeUndefined(); // the second never came
+    expect(b.warnings).toEqual([expect.stringContaining('primary address 1: no telegram 2 of a multi-telegram readout')]);
     b.session.stop();
   });
 

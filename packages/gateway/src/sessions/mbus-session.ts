@@ -78,6 +78,8 @@ export class MbusPollingSession implements MeterSession {
   private readonly targets: Target[];
   private framer: MbusFramer = createMbusFramer();
   private readout: MbusReadoutAccumulator = EMPTY_MBUS_READOUT;
+  /** The last telegram of an unfinished readout (the frame reported with its snapshot). */
+  private readoutFrame: Uint8Array = new Uint8Array(0);
   private io: SessionIo | undefined;
   private waiter: Waiter | undefined;
   private roundTimer: NodeJS.Timeout | undefined;
@@ -181,6 +183,7 @@ export class MbusPollingSession implements MeterSession {
     }
     if (!acc.value.complete) {
       this.readout = acc.value;
+      this.readoutFrame = frame;
       return false;
     }
     this.readout = EMPTY_MBUS_READOUT;
@@ -225,7 +228,10 @@ export class MbusPollingSession implements MeterSession {
         answer = await this.exchange(repeatMbusReqUd2(target.fcb, target.address).frame, 'data', target);
       }
       if (answer.kind === 'stopped' || generation !== this.generation) return false;
-      if (answer.kind !== 'telegram') return this.missing(target, telegrams === 0 ? 'no answer to REQ_UD2' : `no telegram ${telegrams + 1} of a multi-telegram readout`);
+      if (answer.kind !== 'telegram') {
+        if (telegrams > 0) this.emitPartialReadout();
+        return this.missing(target, telegrams === 0 ? 'no answer to REQ_UD2' : `no telegram ${telegrams + 1} of a multi-telegram readout`);
+      }
       if (answer.complete) return this.present(target);
     }
   }
@@ -257,6 +263,20 @@ export class MbusPollingSession implements MeterSession {
       }
     }
     return this.missing(target, 'no answer to the selection');
+  }
+
+  /**
+   * The slave said "more records follow" and then stayed silent: what it sent is still real (each
+   * telegram carried its own checksum), so it comes out as one snapshot — its records marked as
+   * an incomplete readout (`moreRecordsFollow`) — instead of being dropped without a word.
+   */
+  private emitPartialReadout(): void {
+    const merged = mergeMbusReadout(this.readout);
+    this.readout = EMPTY_MBUS_READOUT;
+    if (merged === undefined) return;
+    const s = mbusTelegramToSnapshot(merged);
+    const frame = this.readoutFrame;
+    this.io?.emit?.([s.ok ? { ok: true, snapshot: s.value, frame } : { ok: false, error: s.error, frame }]);
   }
 
   private missing(target: Target, why: string): false {
