@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default [
@@ -40,6 +41,17 @@ export default [
       ] }],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'setImmediate'],
       'no-console': 'error',
+    },
+  },
+  {
+    // Tests: every assertion runs (no expect behind an if, a catch or a short-circuit).
+    files: ['packages/*/src/**/*.test.ts'],
+    plugins: { jest },
+    rules: {
+      'jest/no-conditional-expect': 'error',
+      'jest/valid-expect': 'error',
+      'jest/no-identical-title': 'error',
+      'jest/no-focused-tests': 'error',
     },
   },
 ];

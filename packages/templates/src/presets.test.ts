@@ -88,8 +88,8 @@ describe('user-defined presets', () => {
       ],
     };
     const compiled = compilePreset(engine, custom, 'presets.influx');
-    expect(compiled.ok).toBe(true);
-    if (!compiled.ok) return;
+    expect(compiled).toMatchObject({ ok: true });
+    if (!compiled.ok) throw new Error('unreachable: expect above failed');
     const again = compilePreset(engine, custom, 'presets.influx');
     expect(again.ok && again.value.messages[0]?.payload).toBe(compiled.value.messages[0]?.payload);
     const out = renderPreset(engine, compiled.value, dsmr);
@@ -105,18 +105,16 @@ describe('user-defined presets', () => {
   it('names the broken template of a preset', () => {
     const broken: PresetDefinition = { description: 'x', messages: [{ topic: 'a', payload: '{{ values.x ' }] };
     const result = compilePreset(engine, broken, 'presets.mine');
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error.kind).toBe('syntax');
-    expect(result.error.template).toBe('presets.mine.messages[0].payload');
-    expect(result.error.message).toContain('presets.mine.messages[0].payload');
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'syntax', template: 'presets.mine.messages[0].payload', message: expect.stringContaining('presets.mine.messages[0].payload') },
+    });
     const rendered = renderPreset(engine, broken, dsmr, 'presets.mine');
     expect(rendered.ok || rendered.error.template).toBe('presets.mine.messages[0].payload');
   });
 
   it('reports a render-time failure as a value', () => {
     const result = renderPreset(engine, { description: 'x', messages: [{ topic: 't', payload: '{{ nothing() }}' }] }, dsmr, 'p');
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect([result.error.kind, result.error.template]).toEqual(['render', 'p.messages[0].payload']);
+    expect(result).toMatchObject({ ok: false, error: { kind: 'render', template: 'p.messages[0].payload' } });
   });
 });

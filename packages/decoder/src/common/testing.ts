@@ -46,3 +46,30 @@ export function latin1Bytes(text: string): Uint8Array {
 export function latin1Text(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
+
+type Outcome<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+
+/**
+ * Asserts that `result` succeeded and returns its value, so a test reads the value without an
+ * `if (!r.ok) return` that would let it pass silently. A failure shows the error in the diff.
+ */
+export function expectOk<T, E>(result: Outcome<T, E>): T {
+  expect(result).toMatchObject({ ok: true });
+  if (!result.ok) throw new Error('unreachable: expect above failed');
+  return result.value;
+}
+
+/** Asserts that `result` failed and returns its error (kind, layer, offset) for further checks. */
+export function expectFail<T, E>(result: Outcome<T, E>): E {
+  expect(result).toMatchObject({ ok: false });
+  if (result.ok) throw new Error('unreachable: expect above failed');
+  return result.error;
+}
+
+/** Asserts that `value` is neither undefined nor null and returns it, narrowed. */
+export function expectDefined<T>(value: T | undefined | null): T {
+  expect(value).toBeDefined();
+  expect(value).not.toBeNull();
+  if (value === undefined || value === null) throw new Error('unreachable: expect above failed');
+  return value;
+}

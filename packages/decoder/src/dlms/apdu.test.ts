@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hexBytes as h } from '../common/testing';
+import { expectOk, hexBytes as h } from '../common/testing';
 import { createFrameCounterTracker } from '../crypto';
 import { decodeDlmsApdu, type DlmsApduOptions } from './apdu';
 import { buildCipheredApdu } from './ciphering';
@@ -20,13 +20,11 @@ const seal = (ic: number, sc = 0x30, tag = 0xdb): Uint8Array =>
 
 describe('decodeDlmsApdu', () => {
   it('dlms-cosem general-glo-ciphering (EK = AK = "MYDUMMYGLOBALKEY") → data-notification of system title 2F19229199164103', () => {
-    const r = decodeDlmsApdu(glo, { key: DUMMY, authKey: DUMMY });
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(Buffer.from(r.value.security?.systemTitle ?? []).toString('hex').toUpperCase()).toBe('2F19229199164103');
-    expect(r.value.security?.securityControl).toBe(0x30);
-    expect(r.value.security?.authenticated).toBe(true);
-    expect(r.value.notification.body.type).toBeDefined();
+    const r = expectOk(decodeDlmsApdu(glo, { key: DUMMY, authKey: DUMMY }));
+    expect(Buffer.from(r.security?.systemTitle ?? []).toString('hex').toUpperCase()).toBe('2F19229199164103');
+    expect(r.security?.securityControl).toBe(0x30);
+    expect(r.security?.authenticated).toBe(true);
+    expect(r.notification.body.type).toBeDefined();
   });
 
   it('decodes a plain push with its LLC, and one without', () => {
@@ -44,7 +42,7 @@ describe('decodeDlmsApdu', () => {
 
   it('decrypts an authenticated frame without checking the tag when no authentication key is given', () => {
     const r = decodeDlmsApdu(seal(8), { key: KEY });
-    expect(r.ok && r.value.security?.authenticated).toBe(false);
+    expect(r).toMatchObject({ ok: true, value: { security: { authenticated: false } } });
   });
 
   const counters = createFrameCounterTracker();

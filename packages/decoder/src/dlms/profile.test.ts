@@ -1,4 +1,4 @@
-import { hexBytes } from '../common/testing';
+import { expectOk, hexBytes } from '../common/testing';
 import { BUILTIN_DLMS_PROFILES } from './builtin-profiles';
 import { decodeDlmsPush } from './dlms-decoder';
 import { parseDlmsProfile } from './profile';
@@ -13,11 +13,10 @@ describe('parseDlmsProfile', () => {
       positions: [{ index: 0, obis: '0.0.1.0.0.255' }, { index: 1, obis: '1-0:1.8.0*255' }, { index: 2, obis: '1.0.2.8.0.255' }, { index: 3, obis: '1-0:1.7.0' }],
       registers: [{ obis: '1-0:1.8.0', unit: 'Wh' }, { obis: '1-0:2.8.0', unit: 30 }, { obis: '1-0:1.7.0', scaler: -1, unit: 'kw' }],
     });
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.value.manufacturerId).toBe('SAG');
-    expect(r.value.positions?.map((p) => p.obis)).toEqual(['0-0:1.0.0', '1-0:1.8.0', '1-0:2.8.0', '1-0:1.7.0']);
-    expect(r.value.registers?.map((x) => x.unit)).toEqual(['Wh', 30, 'kW']);
+    const v = expectOk(r);
+    expect(v.manufacturerId).toBe('SAG');
+    expect(v.positions?.map((p) => p.obis)).toEqual(['0-0:1.0.0', '1-0:1.8.0', '1-0:2.8.0', '1-0:1.7.0']);
+    expect(v.registers?.map((x) => x.unit)).toEqual(['Wh', 30, 'kW']);
   });
 
   it('validates every built-in profile through the same loader (they are plain data)', () => {

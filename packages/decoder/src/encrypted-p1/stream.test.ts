@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterSnapshot } from '@smi/model';
 import type { FrameEvent } from '../common';
-import { hexBytes, randomChunks, seededRandom } from '../common/testing';
+import { expectOk, hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { buildCipheredApdu } from '../dlms';
 import { SMARTY_AUTH_KEY } from './envelope';
 import { createP1Decoder } from './stream';
@@ -63,11 +63,10 @@ describe('createP1Decoder: encrypted P1 (Smarty / Austrian envelope)', () => {
     const bytes = envelope(ISKRA, 7);
     for (const protocol of ['dsmr', 'auto'] as const) {
       const d = createDecoder(protocol, { key: '0xAA BB CC DD EE FF 00 11 22 33 44 55 66 77 88 99' });
-      expect(d.ok).toBe(true);
-      if (!d.ok) return;
-      const events = [...d.value.push(bytes), ...(d.value.flush?.() ?? [])];
+      const decoder = expectOk(d);
+      const events = [...decoder.push(bytes), ...(decoder.flush?.() ?? [])];
       expect(value(snapshots(events)[0], 'energy_import_tariff_2')).toBe(2.399);
-      expect(d.value.protocol).toBe('dsmr');
+      expect(decoder.protocol).toBe('dsmr');
     }
   });
 

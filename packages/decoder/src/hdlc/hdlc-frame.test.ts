@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hexBytes } from '../common/testing';
+import { expectOk, hexBytes } from '../common/testing';
 import { buildHdlcFrame, parseHdlcFrame } from './hdlc-frame';
 
 const cii = (name: string): Uint8Array[] =>
@@ -9,15 +9,13 @@ const cii = (name: string): Uint8Array[] =>
 describe('parseHdlcFrame', () => {
   it('reads format, addresses, control and information of an Iskra AM550 segment (A8 A4, S=1)', () => {
     const [first] = cii('scs-iskra_am550-unencrypted-valid-data.hex');
-    const f = parseHdlcFrame(first as Uint8Array);
-    expect(f.ok).toBe(true);
-    if (!f.ok) return;
-    expect(f.value.segmented).toBe(true);
-    expect(f.value.destination).toEqual({ value: 0x67, size: 1 }); // CF
-    expect(f.value.source).toEqual({ value: (0x01 << 7) | 0x11, size: 2 }); // 02 23
-    expect(f.value.control).toBe(0x03);
-    expect(Array.from(f.value.information.subarray(0, 4))).toEqual([0xe6, 0xe7, 0x00, 0x0f]);
-    expect(f.value.information.length).toBe(0xa4 - 2 - 1 - 2 - 1 - 2 - 2); // length − format − dst − src − control − HCS − FCS
+    const f = expectOk(parseHdlcFrame(first as Uint8Array));
+    expect(f.segmented).toBe(true);
+    expect(f.destination).toEqual({ value: 0x67, size: 1 }); // CF
+    expect(f.source).toEqual({ value: (0x01 << 7) | 0x11, size: 2 }); // 02 23
+    expect(f.control).toBe(0x03);
+    expect(Array.from(f.information.subarray(0, 4))).toEqual([0xe6, 0xe7, 0x00, 0x0f]);
+    expect(f.information.length).toBe(0xa4 - 2 - 1 - 2 - 1 - 2 - 2); // length − format − dst − src − control − HCS − FCS
   });
 
   it('reads the last Iskra segment (A0, S=0, control 13) and a two-byte L+G destination (CE FF)', () => {
@@ -30,12 +28,10 @@ describe('parseHdlcFrame', () => {
 
   it.each([[[0x41], [0x03]], [[0x02, 0x23], [0x21]], [[0x00, 0x02, 0x00, 0x21], [0x02, 0x23]]])('round-trips addresses %j / %j', (dst, src) => {
     const info = Uint8Array.from([0xe6, 0xe7, 0x00, 0x0f, 0x7e, 0x7e]);
-    const f = parseHdlcFrame(buildHdlcFrame(info, { destination: dst, source: src }));
-    expect(f.ok).toBe(true);
-    if (!f.ok) return;
-    expect(f.value.destination.size).toBe(dst.length);
-    expect(f.value.source.size).toBe(src.length);
-    expect(Array.from(f.value.information)).toEqual(Array.from(info));
+    const f = expectOk(parseHdlcFrame(buildHdlcFrame(info, { destination: dst, source: src })));
+    expect(f.destination.size).toBe(dst.length);
+    expect(f.source.size).toBe(src.length);
+    expect(Array.from(f.information)).toEqual(Array.from(info));
   });
 
   it('accepts a frame without information field (no HCS)', () => {

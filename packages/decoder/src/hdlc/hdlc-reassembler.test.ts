@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hexBytes } from '../common/testing';
+import { expectDefined, expectOk, hexBytes } from '../common/testing';
 import { buildHdlcFrame, parseHdlcFrame, type HdlcFrame } from './hdlc-frame';
 import { createHdlcReassembler } from './hdlc-reassembler';
 import { hasLlc, stripLlc } from './llc';
@@ -18,12 +18,10 @@ describe('createHdlcReassembler', () => {
     const segs = frames('scs-iskra_am550-unencrypted-valid-data.hex');
     const results = segs.map((f) => re.push(f));
     expect(results.slice(0, 4).map((r) => r.ok && r.value === undefined)).toEqual([true, true, true, true]);
-    const last = results[4];
-    expect(last?.ok).toBe(true);
-    if (!last?.ok || !last.value) return;
-    expect(last.value.length).toBe(segs.reduce((n, f) => n + f.information.length, 0));
-    expect(hasLlc(last.value)).toBe(true);
-    expect(stripLlc(last.value)[0]).toBe(0x0f);
+    const apdu = expectDefined(expectOk(expectDefined(results[4])));
+    expect(apdu.length).toBe(segs.reduce((n, f) => n + f.information.length, 0));
+    expect(hasLlc(apdu)).toBe(true);
+    expect(stripLlc(apdu)[0]).toBe(0x0f);
   });
 
   it('passes unsegmented frames through', () => {

@@ -1,13 +1,14 @@
 import type { ErrorKind, Framer, FramerEvent } from '../common';
 import { bcc } from './bcc';
-import { ACK, BANG, CR, EOT, ETX, LF, NAK, NUL, SLASH, SOH, STX } from './constants';
+import { blockBounds, isSignOnLine } from './framer-block';
+import { ACK, BANG, CR, ETX, LF, NAK, NUL, SLASH, SOH, STX } from './constants';
 import { endsWithBang, pushMessage, stxMessage } from './data-message';
 import { DEFAULT_MAX_FRAME, type D0Frame, type D0FramerEvent, type D0FramerOptions } from './framer-types';
 import { FramerWindow } from './framer-window';
 import { ackLineEvent, contractEvent, isHex, SignOnLines } from './framer-lines';
-import { MAX_IDENT_LINE, parseIdentification } from './identification';
-import { parseCommand, parseRequest } from './messages';
-import { isPrintable, latin1 } from './text';
+import { MAX_IDENT_LINE } from './identification';
+import { parseCommand } from './messages';
+import { isPrintable } from './text';
 
 export type { D0Frame, D0FramerError, D0FramerEvent, D0FramerOptions } from './framer-types';
 
@@ -233,37 +234,14 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
   }
 
   /**
-   * Scans an STX/SOH block from `from` with native byte searches: the first ETX/EOT ends it; in
-   * an STX block `! CR LF` followed by anything but ETX/EOT ends it without BCC, and a new STX
-   * cuts it off; an identification or request line anywhere in it cuts it off (restartsAt).
-   * Returns where to continue, or `-(pos + 1)` to wait for more bytes and resume at `pos`.
+   * Scans an STX/SOH block from `from` with native byte searches (bounds: framer-block.ts); an
+   * identification or request line anywhere in it cuts it off (restartsAt). Returns where to
+   * continue, or `-(pos + 1)` to wait for more bytes and resume at `pos`.
    */
   private blockRun(from: number): number {
-    const buf = this.buf;
     const len = this.len;
     const end = Math.min(len, this.start + this.max);
-    let etx = this.find(ETX, from, end);
-    const eot = this.find(EOT, from, etx < 0 ? end : etx);
-    if (eot >= 0) etx = eot;
-    const blockEnd = etx < 0 ? end : etx;
-    const stxBlock = buf[this.start] === STX;
-    const restart = stxBlock ? this.find(STX, from, blockEnd) : -1;
-    const limit = restart < 0 ? blockEnd : restart;
-    let resume = limit;
-    let cut = -1;
-    if (stxBlock) {
-      for (let b = this.find(BANG, from, limit); b >= 0; b = this.find(BANG, b + 1, limit)) {
-        if (b + 3 > len || (b + 3 === len && etx < 0)) {
-          resume = b;
-          break;
-        }
-        if (buf[b + 1] === CR && buf[b + 2] === LF && b + 3 < blockEnd) {
-          cut = b + 3;
-          break;
-        }
-      }
-    }
-    const stop = cut >= 0 ? cut : Math.min(limit, resume);
+    const { etx, restart, limit, resume, cut, stop } = blockBounds(this.buf, this.start, from, len, end);
     for (let s = this.find(SLASH, from, stop); s >= 0; s = this.find(SLASH, s + 1, stop)) {
       const lf = this.find(LF, s, Math.min(len, s + MAX_IDENT_LINE));
       if (lf < 0) {
@@ -386,15 +364,9 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     return false;
   }
 
-  /**
-   * `[s, lf]` inside a pending block: when it is an identification or a request line (no
-   * brackets: a `/` inside a value is none), the block before it was cut off. Reports that and
-   * takes the line as a new message.
-   */
+  /** `[s, lf]` inside a pending block: a sign-on line cuts the block off; reports that and takes the line as a new message. */
   private restartsAt(s: number, lf: number): boolean {
-    if (this.find(OPEN, s, lf) >= 0 || this.find(CLOSE, s, lf) >= 0) return false;
-    const isRequest = this.buf[s + 1] === 0x3f && parseRequest(latin1(this.buf, s, lf + 1)) !== undefined;
-    if (!isRequest && !parseIdentification(this.buf, s, lf + 1).ok) return false;
+    if (!isSignOnLine(this.buf, s, lf)) return false;
     this.error('truncated', s, 'block cut off by a new sign-on');
     this.start = s;
     this.slashLine(lf + 1);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorKind } from '../common';
-import { hexBytes as hex } from '../common/testing';
+import { expectOk, hexBytes as hex } from '../common/testing';
 import { encodeLongFrame, encodeShortFrame, mbusChecksum, parseMbusFrame } from './frame';
 
 const fixture = (name: string): Uint8Array => hex(readFileSync(join(__dirname, '../../fixtures/mbus', `${name}.hex`), 'utf8'));
@@ -25,12 +25,11 @@ describe('EN 13757-2 frames', () => {
 
   it('parses a long frame and copies its user data (fx:mbus/kamstrup_multical_601.hex)', () => {
     const bytes = fixture('kamstrup_multical_601');
-    const r = parseMbusFrame(bytes);
-    expect(r.ok).toBe(true);
-    if (!r.ok || r.value.type !== 'long') return;
-    expect([r.value.control, r.value.address, r.value.ci]).toEqual([0x08, 0x11, 0x72]);
-    expect(r.value.data.length).toBe(0xf7 - 3);
-    r.value.data[0] = 0; // a copy: the caller's buffer is untouched
+    const f = expectOk(parseMbusFrame(bytes));
+    expect(f).toMatchObject({ type: 'long', control: 0x08, address: 0x11, ci: 0x72 });
+    if (f.type !== 'long') throw new Error('unreachable: expect above failed');
+    expect(f.data.length).toBe(0xf7 - 3);
+    f.data[0] = 0; // a copy: the caller's buffer is untouched
     expect(bytes[7]).toBe(0x17);
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterSnapshot } from '@smi/model';
 import { hexToBytes } from '../common';
-import { seededRandom } from '../common/testing';
+import { expectOk, seededRandom } from '../common/testing';
 import { createSmlDecoder, decodeSmlFile, parseSmlFile } from './decoder';
 import { SmlReader, readBigEndian } from './tl';
 import { readMessage } from './messages';
@@ -164,10 +164,9 @@ describe('SML fixtures', () => {
   it('OpenMUC Hager: rejected as bad-crc, with and without the opt-in; open and close messages keep their CRCs', () => {
     expect(decodeSmlFile(HAGER)).toMatchObject({ ok: false, error: { kind: 'bad-crc' } });
     expect(decodeSmlFile(HAGER, { acceptBadFileCrc: true })).toMatchObject({ ok: false, error: { kind: 'bad-crc' } });
-    const u = unwrapSmlTransport(HAGER);
-    expect(u.ok && u.value.crcOk).toBe(false);
-    if (!u.ok) return;
-    const p = u.value.payload;
+    const u = expectOk(unwrapSmlTransport(HAGER));
+    expect(u.crcOk).toBe(false);
+    const p = u.payload;
     const open = readMessage(new SmlReader(p));
     expect(open && [open.tag, open.crcOk, open.body.kind === 'open-response' && open.body.serverId.length]).toEqual([0x0101, true, 10]);
     const closeAt = Buffer.from(p).toString('hex').lastIndexOf('76090000000017849d87') / 2;

@@ -51,8 +51,7 @@ describe('ProtocolProbe', () => {
   ] as const)('recognises and confirms %s', (protocol, bytes, id) => {
     for (const size of [1, 7, 64, bytes.length]) {
       const r = feed(bytes, size).finish();
-      expect(r).toMatchObject({ protocol, frames: 1, rejected: 0, bytes: bytes.length });
-      if (id) expect(r.snapshot?.meter.id).toBe(id);
+      expect(r).toMatchObject({ protocol, frames: 1, rejected: 0, bytes: bytes.length, snapshot: { meter: { id } } });
     }
   });
 
