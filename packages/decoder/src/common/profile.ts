@@ -8,7 +8,7 @@ import { fail, ok, type DecodeError, type Result } from './errors';
  * The one shape of a meter profile (docs/adding-a-meter.md): plain JSON-compatible data, the same
  * for built-in profiles and user files. Common fields say which meter it is for and where the facts
  * come from; the section named after the protocol (`dlms`, `sml`, `d0`) says what to do. Each
- * decoder reads a view of it (`toDlmsProfile`, `toSmlProfile`, the D0 medium table).
+ * decoder reads a view of it (`toDlmsProfile`, `toSmlProfile`, `toD0Profile`).
  */
 export type MeterProfile = DlmsMeterProfile | SmlMeterProfileData | D0MeterProfile;
 
@@ -17,6 +17,7 @@ export type MeterProfileProtocol = MeterProfile['protocol'];
 export interface MeterProfileCommon {
   /** Stable id (`kaifa-list-3-3p`): letters, digits, `.`, `_`, `-`. */
   readonly id: string;
+  /** What the profile is for (at most 400 characters). */
   readonly description?: string;
   /** Which meter: every given criterion must hold (which ones a protocol can check: MATCH_FIELDS). */
   readonly match: ProfileMatch;
@@ -316,7 +317,7 @@ export function parseMeterProfile(json: unknown): Result<MeterProfile> {
   const section = SECTION[protocol.value];
   const other = Object.values(SECTION).find((s) => s !== section && o[s] !== undefined);
   if (other !== undefined) return problem(other, `belongs to another protocol; a ${protocol.value} profile has a "${section}" section`);
-  const description = o.description === undefined ? ok(undefined) : text(o.description, 'description');
+  const description = o.description === undefined ? ok(undefined) : isText(o.description, 400) ? ok(o.description) : problem('description', 'must be a non-empty text (at most 400 characters)');
   if (!description.ok) return description;
   const match = criteria(o.match ?? {}, 'match', ['manufacturerId', 'model', 'identification', 'medium'], rules.match, protocol.value);
   if (!match.ok) return match;

@@ -20,7 +20,7 @@ export interface D0StreamDecoder extends StreamDecoder {
  */
 export function createD0Decoder(options: D0DecoderOptions = {}): D0StreamDecoder {
   const framer = new D0ReadoutFramer(options);
-  const snapshots = new ReadoutSnapshots(options.defaultMedium);
+  const snapshots = new ReadoutSnapshots(options.defaultMedium, options.profiles);
 
   const handle = (events: ReturnType<D0ReadoutFramer['push']>): FrameEvent[] => {
     const out: FrameEvent[] = [];

@@ -22,7 +22,7 @@ export { buildSnapshot, decodeReadout, MeterInfoCache, type SnapshotOptions } fr
 export { D0Framer, type D0Frame, type D0FramerError, type D0FramerEvent, type D0FramerOptions } from './framer';
 export { D0ReadoutFramer, type D0Readout } from './readout-framer';
 export { ReadoutSnapshots as D0ReadoutSnapshots } from './readout-snapshots';
-export { mediumOfIdentification } from './meter-profiles';
+export { BUILTIN_D0_METER_PROFILES, BUILTIN_D0_PROFILES, mediumOfIdentification, toD0Profile, type D0Profile } from './meter-profiles';
 export { createD0Decoder, type D0DecoderOptions, type D0StreamDecoder } from './decoder';
 export type { LineCommand, MasterAwait, MasterCommand, MeterCommand, ProgrammingReply } from './commands';
 export { D0MasterSession, type MasterOptions, type MasterState, type WakeUpOptions } from './master';

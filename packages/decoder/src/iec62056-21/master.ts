@@ -57,7 +57,7 @@ export class D0MasterSession {
     this.initial = options.initialBaud ?? INITIAL_BAUD;
     this.baudNow = this.initial;
     this.framer = new D0Framer(options);
-    this.snapshots = new ReadoutSnapshots(options.defaultMedium);
+    this.snapshots = new ReadoutSnapshots(options.defaultMedium, options.profiles);
   }
 
   get state(): MasterState {

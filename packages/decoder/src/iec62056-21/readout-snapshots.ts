@@ -3,14 +3,15 @@ import type { Result } from '../common';
 import type { DataMessage } from './data-message';
 import type { Identification } from './identification';
 import { ReadoutInterpreter } from './interpreter';
-import { mediumOfIdentification } from './meter-profiles';
+import { BUILTIN_D0_PROFILES, mediumOfIdentification, type D0Profile } from './meter-profiles';
 import { ReadingFactory } from './readings';
 import { buildSnapshot, MeterInfoCache } from './snapshot';
 
 /**
  * Snapshots of one stream's readouts, with this stream's own caches (no state shared between
  * decoders). Short codes take the OBIS value group A of `defaultMedium` when it is given, else the
- * medium the identification names (meter-profiles.ts: a Siemens 2WR5 is a heat meter), else 1
+ * medium the identification names (the caller's profiles, then meter-profiles.ts: a Siemens 2WR5 is
+ * a heat meter), else 1
  * (electricity). One interpreter per medium met, so each keeps its previous block to compare with.
  */
 export class ReadoutSnapshots {
@@ -19,12 +20,20 @@ export class ReadoutSnapshots {
   /** The last identification and its medium (a meter repeats the same parsed object). */
   private last: { readonly id: Identification | undefined; readonly a: number } = { id: undefined, a: 1 };
 
-  constructor(private readonly defaultMedium?: number) {}
+  /** The caller's profiles first, then the built-in ones. */
+  private readonly profiles: readonly D0Profile[];
+
+  constructor(
+    private readonly defaultMedium?: number,
+    profiles: readonly D0Profile[] = [],
+  ) {
+    this.profiles = profiles.length > 0 ? [...profiles, ...BUILTIN_D0_PROFILES] : BUILTIN_D0_PROFILES;
+  }
 
   build(identification: Identification | undefined, message: DataMessage): Result<MeterSnapshot> {
     let a = this.defaultMedium ?? (identification === this.last.id ? this.last.a : undefined);
     if (a === undefined) {
-      a = (identification === undefined ? undefined : mediumOfIdentification(identification)) ?? 1;
+      a = (identification === undefined ? undefined : mediumOfIdentification(identification, this.profiles)) ?? 1;
       this.last = { id: identification, a };
     }
     let s = this.streams.get(a);

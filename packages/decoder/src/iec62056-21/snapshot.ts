@@ -7,10 +7,13 @@ import type { Identification } from './identification';
 import { ReadoutInterpreter } from './interpreter';
 import { ReadingFactory } from './readings';
 import { clockFrom } from './values';
+import type { D0Profile } from './meter-profiles';
 
 export interface SnapshotOptions {
   /** OBIS value group A for short codes (`1.8.0`): 1 electricity (default), 6 heat… */
   readonly defaultMedium?: number;
+  /** Meter profiles (views of `d0` profiles, user files) tried before the built-in ones. */
+  readonly profiles?: readonly D0Profile[];
 }
 
 /** A byte outside printable ASCII, CR and LF. */

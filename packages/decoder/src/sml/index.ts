@@ -14,6 +14,8 @@ export {
   type SmlCrcVariant,
   type SmlMeterIdentity,
   type SmlMeterProfile,
+  BUILTIN_SML_METER_PROFILES,
+  toSmlProfile,
   type SmlProfileMatch,
   type SmlQuirks,
 } from './profiles';

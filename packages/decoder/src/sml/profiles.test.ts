@@ -2,7 +2,8 @@ import type { MeterSnapshot } from '@smi/model';
 import { decodeSmlFile, parseSmlFile, type SmlOptions } from './decoder';
 import { crc16Kermit } from '../common';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
-import { BUILTIN_SML_PROFILES, mergeProfiles, profileMatches, resolveQuirks } from './profiles';
+import { parseMeterProfile } from '../common/profile';
+import { BUILTIN_SML_METER_PROFILES, BUILTIN_SML_PROFILES, mergeProfiles, profileMatches, resolveQuirks, toSmlProfile } from './profiles';
 import { describeServerId } from './server-id';
 import { buildSmlSnapshot } from './snapshot';
 
@@ -170,5 +171,38 @@ describe('server id', () => {
 
   it('keeps an unknown layout as opaque hex', () => {
     expect(sid('01A815743145040102')).toEqual({ hex: '01A815743145040102' });
+  });
+});
+
+describe('SML profiles in the one profile shape', () => {
+  it('gives the decoder exactly the views it read before the one shape (ids, match, quirks, model)', () => {
+    expect(BUILTIN_SML_PROFILES.map(({ description: _d, ...rest }) => rest)).toEqual([
+      { id: 'dzg-dvs74-sign', match: { manufacturer: 'DZG', serialRanges: [[42_000_000, 48_999_999], [55_000_000, 58_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' }, model: 'DVS74' },
+      { id: 'dzg-dvs74-sign-configured', match: { manufacturer: 'DZG', model: 'DVS74', serialRanges: [[0, 59_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' } },
+      { id: 'holley-kermit-crc', match: { manufacturer: 'HLY' }, quirks: { alternativeCrc: 'kermit' } },
+    ]);
+    expect(BUILTIN_SML_PROFILES.map((p) => p.description?.slice(0, 20))).toEqual(['DZG DVS74 before fir', 'A meter configured a', 'Holley DTZ541 comput']);
+  });
+
+  it('validates every built-in through the user-file validator, unchanged', () => {
+    for (const p of BUILTIN_SML_METER_PROFILES) {
+      const r = parseMeterProfile(JSON.parse(JSON.stringify(p)));
+      expect(r.ok ? r.value : r.error.message).toEqual(p);
+    }
+  });
+
+  it('a user file in the one shape switches the sign fix on for a DZG meter outside the built-in ranges', () => {
+    const r = parseMeterProfile({
+      id: 'my-dvbs', protocol: 'sml', match: { manufacturerId: 'DZG' }, meter: { model: 'DVBS12.2H' },
+      provenance: ['own capture 2026-12-07'], sml: { match: { serverIdPrefix: '0A 01 44 5A 47 00', serialRanges: [[40_000_000, 40_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' } },
+    });
+    if (!r.ok || r.value.protocol !== 'sml') throw new Error(r.ok ? r.value.protocol : r.error.message);
+    const view = toSmlProfile(r.value);
+    expect(view).toEqual({
+      id: 'my-dvbs', match: { manufacturer: 'DZG', serverIdPrefix: '0A 01 44 5A 47 00', serialRanges: [[40_000_000, 40_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' }, model: 'DVBS12.2H',
+    });
+    expect(power(dzgFile(DVBS, SENT_AS_INT16), { profiles: [view] })).toBe(356.24);
+    const f = parseSmlFile(dzgFile(DVBS, SENT_AS_INT16), { profiles: [view] });
+    expect(f.ok && [f.value.profileId, f.value.model]).toEqual(['my-dvbs', 'DVBS12.2H']);
   });
 });

@@ -4,6 +4,8 @@
  * of the decoder that reads that meter — never for every meter.
  */
 
+import type { SmlMeterProfileData } from '../common/profile';
+
 /** Known ways a meter gets the sign of its power wrong, and how to undo them. */
 export type PowerSignFix = 'dzg-int16-unsigned';
 
@@ -45,6 +47,7 @@ export interface SmlProfileMatch {
   readonly model?: string;
 }
 
+/** What the decoder matches with: the view of an `sml` meter profile (`toSmlProfile`). */
 export interface SmlMeterProfile {
   /** Stable id; a user profile with a built-in's id replaces it. */
   readonly id: string;
@@ -55,28 +58,65 @@ export interface SmlMeterProfile {
   readonly model?: string;
 }
 
-export const BUILTIN_SML_PROFILES: readonly SmlMeterProfile[] = [
+const LIBSML_DZG = 'volkszaehler/libsml sml_shared.h comment, issue #59, PR #66; devZer0/libsml-testing PR #16 (53 8B 28 sent for +356.24 W)';
+
+/**
+ * The built-in SML profiles in the one profile shape (common/profile.ts), plain data. The decoder
+ * reads their `toSmlProfile` views (`BUILTIN_SML_PROFILES`).
+ */
+export const BUILTIN_SML_METER_PROFILES: readonly SmlMeterProfileData[] = [
   {
     id: 'dzg-dvs74-sign',
     description:
       'DZG DVS74 before firmware 1.2 writes 16.7.0 as unsigned magnitude in Integer8/16. DZG: only DVS74 with serial < 60000000 is affected; 42000000–48999999 and 55000000–58999999 are DVS74 ranges (libsml PR #106, #136).',
-    match: { manufacturer: 'DZG', serialRanges: [[42_000_000, 48_999_999], [55_000_000, 58_999_999]] },
-    quirks: { powerSignFix: 'dzg-int16-unsigned' },
-    model: 'DVS74',
+    protocol: 'sml',
+    match: { manufacturerId: 'DZG' },
+    meter: { model: 'DVS74' },
+    provenance: [LIBSML_DZG, 'volkszaehler/libsml PR #106, #136 (DVS74 serial ranges)', 'volkszaehler/vzlogger PR #606 (DVS7412.2, serial 42082910)'],
+    sml: { match: { serialRanges: [[42_000_000, 48_999_999], [55_000_000, 58_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' } },
   },
   {
     id: 'dzg-dvs74-sign-configured',
     description: 'A meter configured as DVS74 with a serial number below 60000000 (libsml PR #106).',
-    match: { manufacturer: 'DZG', model: 'DVS74', serialRanges: [[0, 59_999_999]] },
-    quirks: { powerSignFix: 'dzg-int16-unsigned' },
+    protocol: 'sml',
+    match: { manufacturerId: 'DZG', model: 'DVS74' },
+    provenance: [LIBSML_DZG, 'volkszaehler/libsml PR #106 (only DVS74 below serial 60000000)'],
+    sml: { match: { serialRanges: [[0, 59_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' } },
   },
   {
     id: 'holley-kermit-crc',
     description: 'Holley DTZ541 computes its CRCs as CRC-16/KERMIT (libsml issue #75; open-sml accepts it). Unverified on a fixture.',
-    match: { manufacturer: 'HLY' },
-    quirks: { alternativeCrc: 'kermit' },
+    protocol: 'sml',
+    match: { manufacturerId: 'HLY' },
+    provenance: ['volkszaehler/libsml issue #75 (Holley DTZ541 CRC-16/KERMIT); open-sml accepts it; no fixture'],
+    sml: { quirks: { alternativeCrc: 'kermit' } },
   },
 ];
+
+/**
+ * The decoder's view of an `sml` meter profile: the common `match.manufacturerId` and `model` and
+ * the SML criteria in one `match`, `meter.model` as `model`. A validated profile always has a
+ * manufacturer id (parseMeterProfile requires it); without one the view matches no meter.
+ */
+export function toSmlProfile(p: SmlMeterProfileData): SmlMeterProfile {
+  const m = p.sml.match;
+  const match: SmlProfileMatch = {
+    manufacturer: p.match.manufacturerId ?? '',
+    ...(m?.serverIdPrefix === undefined ? {} : { serverIdPrefix: m.serverIdPrefix }),
+    ...(m?.serialRanges === undefined ? {} : { serialRanges: m.serialRanges }),
+    ...(p.match.model === undefined ? {} : { model: p.match.model }),
+  };
+  return {
+    id: p.id,
+    ...(p.description === undefined ? {} : { description: p.description }),
+    match,
+    quirks: p.sml.quirks,
+    ...(p.meter?.model === undefined ? {} : { model: p.meter.model }),
+  };
+}
+
+/** What the decoder reads: the built-in profiles as `SmlMeterProfile` views, made once (stable objects). */
+export const BUILTIN_SML_PROFILES: readonly SmlMeterProfile[] = BUILTIN_SML_METER_PROFILES.map(toSmlProfile);
 
 /** Who the meter is, as far as matching profiles goes. */
 export interface SmlMeterIdentity {

@@ -1,4 +1,4 @@
-import { createD0Decoder, D0_TIMING, type D0StreamDecoder, type FrameEvent } from '@smi/decoder';
+import { createD0Decoder, D0_TIMING, type D0Profile, type D0StreamDecoder, type FrameEvent } from '@smi/decoder';
 import type { MeterSession, SessionIo } from '../session';
 
 /**
@@ -17,10 +17,13 @@ export class D0PushSession implements MeterSession {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    options: { readonly maskParity?: boolean } = {},
+    options: { readonly maskParity?: boolean; readonly profiles?: readonly D0Profile[] } = {},
     private readonly silenceMs: number = D0_TIMING.interCharacterMs,
   ) {
-    this.decoder = createD0Decoder(options.maskParity === true ? { maskParity: true } : {});
+    this.decoder = createD0Decoder({
+      ...(options.maskParity === true ? { maskParity: true } : {}),
+      ...(options.profiles === undefined ? {} : { profiles: options.profiles }),
+    });
   }
 
   get discardedBytes(): number {

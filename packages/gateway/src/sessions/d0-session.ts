@@ -1,4 +1,4 @@
-import { D0_INITIAL_BAUD, D0MasterSession, fail, transmitMs, type D0Mode, type FrameEvent, type MasterCommand } from '@smi/decoder';
+import { D0_INITIAL_BAUD, D0MasterSession, fail, transmitMs, type D0Mode, type D0Profile, type FrameEvent, type MasterCommand } from '@smi/decoder';
 import type { MeterSession, SessionIo } from '../session';
 
 export interface D0RequestOptions {
@@ -16,6 +16,8 @@ export interface D0RequestOptions {
   readonly lineBaud?: number;
   /** Clear bit 7 of received bytes (port opened 8N1 while the meter speaks 7E1). */
   readonly maskParity?: boolean;
+  /** Meter profiles (`meters[].profiles`, d0 views) tried before the built-in ones. */
+  readonly profiles?: readonly D0Profile[];
 }
 
 type LineCommand = Extract<MasterCommand, { type: 'send' | 'wait' | 'set-baud' | 'expect' }>;
@@ -87,6 +89,7 @@ export class D0RequestSession implements MeterSession {
       // Without a line to switch (TCP bridge) the option select keeps the meter at 300 Bd.
       maxBaud: canSwitch ? this.options.maxBaudRate : D0_INITIAL_BAUD,
       ...(this.options.maskParity === true ? { maskParity: true } : {}),
+      ...(this.options.profiles === undefined ? {} : { profiles: this.options.profiles }),
     });
     if (!canSwitch) io.log.debug(`${this.options.label}: no baud switch on this transport; asking the meter to stay at ${D0_INITIAL_BAUD} Bd`);
     const generation = this.generation;
