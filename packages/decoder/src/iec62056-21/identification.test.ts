@@ -12,7 +12,7 @@ describe('identification line', () => {
     expect(parseIdentification(ascii('/LGZ5\\2ZMD4104407.B\r\n'))).toMatchObject({ ok: true, value: { manufacturerId: 'LGZ', baudChar: '5', escape: '2', ident: 'ZMD4104407.B' } });
   });
 
-  it.each(['/LGZ5\\2ZMD4104407.B/SIEC2WR5\r\n', '/ISK5MT174!\r\n'])('refuses %j: "/" and "!" are no identification characters', (line) => {
+  it.each(['/LGZ5\\2ZMD4104407.B/SIEC2WR5\r\n', '/ISK5MT174!\r\n', '/LGZ5\\/LGZ5\\2ZMD4104407.B31\r\n'])('refuses %j: "/" and "!" are no identification characters', (line) => {
     expect(parseIdentification(ascii(line))).toMatchObject({ ok: false, error: { kind: 'bad-format' } });
   });
 

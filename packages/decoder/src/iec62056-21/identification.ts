@@ -31,6 +31,8 @@ export const MAX_IDENT_LINE = 128;
 
 const FLAG = /^[A-Za-z]{3}$/;
 const BAUD_CHAR = /^[0-9A-Z]$/;
+/** The enhanced-capability character W of `\W` (mode E: `\2` announces HDLC; Elster sends `\@`): printable, no `/` or `!`. */
+const ESCAPE_CHAR = /^[\x22-\x2e\x30-\x7e]$/;
 
 /**
  * Parses an identification line: `bytes[start]` is `/`, the line may end with CR LF, LF or
@@ -54,7 +56,7 @@ export function parseIdentification(bytes: Uint8Array, start = 0, end = bytes.le
   }
   let rest = line.slice(4);
   let escape: string | undefined;
-  if (rest.charAt(0) === '\\' && rest.length >= 2) {
+  if (rest.charAt(0) === '\\' && rest.length >= 2 && ESCAPE_CHAR.test(rest.charAt(1))) {
     escape = rest.charAt(1);
     rest = rest.slice(2);
   } else if (rest.charCodeAt(0) === 0x02) {
