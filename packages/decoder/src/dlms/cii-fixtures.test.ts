@@ -4,7 +4,7 @@ import type { MeterSnapshot } from '@smi/model';
 import type { FrameEvent } from '../common';
 import { hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { builtinDlmsProfile } from './builtin-profiles';
-import { createDlmsDecoder, type DlmsDecoderOptions } from './dlms-decoder';
+import { createDlmsDecoder, type DlmsDecoderOptions } from './stream-decoder';
 
 /** Swiss/EU CII HDLC pushes (scs/smartmeter-datacollector tests), fed whole and in random chunks. */
 const dir = join(__dirname, '../../fixtures/dlms-hdlc-cii');

@@ -5,7 +5,7 @@ import { expectDefined, expectOk, hexBytes } from '../common/testing';
 import { decodeDlmsApdu } from './apdu';
 import { dlmsNumber } from './axdr-types';
 import { decodeCosemDateTime } from './cosem-datetime';
-import { decodeDlmsPush } from './dlms-decoder';
+import { decodeDlmsPush } from './stream-decoder';
 import { type PushItem, readPushList } from './push-list';
 
 /** Nordic HAN information fields (toreamun/amshan tests): raw values, then amshan's scaled output. */

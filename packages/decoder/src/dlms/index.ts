@@ -9,5 +9,5 @@ export * from './mbus-carrier';
 export * from './push-list';
 export * from './profile';
 export * from './builtin-profiles';
-export * from './push-mapper';
-export * from './dlms-decoder';
+export * from './snapshot';
+export * from './stream-decoder';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameEvent } from '../common';
 import { hexBytes, randomChunks, seededRandom } from '../common/testing';
-import { createDlmsDecoder } from './dlms-decoder';
+import { createDlmsDecoder } from './stream-decoder';
 
 /** Two meters, two decoders, one process: no state may leak between them (no module-level caches). */
 const fixture = (dir: string, name: string): Uint8Array => hexBytes(readFileSync(join(__dirname, '../../fixtures', dir, name), 'utf8'));

@@ -4,7 +4,7 @@ import { concatBytes } from '../common';
 import { hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { mbusFrameChecksum, parseMbusFrame } from '../mbus';
 import { decodeDlmsApdu } from './apdu';
-import { createDlmsDecoder } from './dlms-decoder';
+import { createDlmsDecoder } from './stream-decoder';
 import { buildMbusDlmsFrames, createMbusSegmentAssembler, dlmsSegmentOf } from './mbus-carrier';
 import { decipherApdu, parseCipheredApdu } from './ciphering';
 

@@ -1,6 +1,6 @@
 import { expectOk, hexBytes } from '../common/testing';
 import { BUILTIN_DLMS_PROFILES } from './builtin-profiles';
-import { decodeDlmsPush } from './dlms-decoder';
+import { decodeDlmsPush } from './stream-decoder';
 import { parseDlmsProfile } from './profile';
 
 describe('parseDlmsProfile', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterSnapshot } from '@smi/model';
 import { hexBytes } from '../common/testing';
-import { createDlmsDecoder } from './dlms-decoder';
+import { createDlmsDecoder } from './stream-decoder';
 import { parseDlmsProfile, type DlmsProfile } from './profile';
 
 const dir = join(__dirname, '../../fixtures/dlms-hdlc-si');

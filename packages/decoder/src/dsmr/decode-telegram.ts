@@ -1,7 +1,7 @@
 import type { MeterSnapshot } from '@smi/model';
 import { ok, type Result } from '../common/errors';
 import type { DsmrOptions } from './envelope';
-import { SnapshotBuilder } from './snapshot-builder';
+import { SnapshotBuilder } from './snapshot';
 import { DsmrState } from './state';
 import { scanTelegram } from './telegram-pass';
 

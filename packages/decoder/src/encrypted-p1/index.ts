@@ -1,2 +1,2 @@
 export * from './envelope';
-export * from './stream';
+export * from './stream-decoder';

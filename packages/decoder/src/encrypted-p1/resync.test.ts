@@ -4,7 +4,7 @@ import { hexBytes, seededRandom } from '../common/testing';
 import { buildCipheredApdu } from '../dlms';
 import { buildHostileStream, checkHostileStream, decodeAlone, runHostileStream } from '../test-support/hostile-stream';
 import { SMARTY_AUTH_KEY } from './envelope';
-import { createP1Decoder } from './stream';
+import { createP1Decoder } from './stream-decoder';
 
 /**
  * The framer contract (common/framer.ts) for encrypted P1: the envelope has no end marker, so a

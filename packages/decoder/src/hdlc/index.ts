@@ -1,4 +1,4 @@
-export * from './hdlc-frame';
-export * from './hdlc-framer';
-export * from './hdlc-reassembler';
+export * from './frame';
+export * from './framer';
+export * from './reassembler';
 export * from './llc';

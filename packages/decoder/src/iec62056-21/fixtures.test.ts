@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MeterSnapshot, Reading } from '@smi/model';
 import type { FrameEvent } from '../common';
 import { randomChunks, seededRandom } from '../common/testing';
-import { createD0Decoder, type D0DecoderOptions } from './decoder';
+import { createD0Decoder, type D0DecoderOptions } from './stream-decoder';
 
 const DIR = join(__dirname, '../../fixtures/d0');
 const read = (file: string): Uint8Array => new Uint8Array(readFileSync(join(DIR, file)));

@@ -1,6 +1,6 @@
 import { bcc } from './bcc';
 import { buildDataMessage, parseDataMessage } from './data-message';
-import { createD0Decoder, type D0DecoderOptions } from './decoder';
+import { createD0Decoder, type D0DecoderOptions } from './stream-decoder';
 import { D0Framer, type D0FramerEvent, type D0FramerOptions } from './framer';
 import { buildBreak, buildCommand } from './messages';
 import { asciiBytes } from './text';

@@ -23,7 +23,7 @@ export { D0Framer, type D0Frame, type D0FramerError, type D0FramerEvent, type D0
 export { D0ReadoutFramer, type D0Readout } from './readout-framer';
 export { ReadoutSnapshots as D0ReadoutSnapshots } from './readout-snapshots';
 export { BUILTIN_D0_METER_PROFILES, BUILTIN_D0_PROFILES, mediumOfIdentification, toD0Profile, type D0Profile } from './meter-profiles';
-export { createD0Decoder, type D0DecoderOptions, type D0StreamDecoder } from './decoder';
+export { createD0Decoder, type D0DecoderOptions, type D0StreamDecoder } from './stream-decoder';
 export type { LineCommand, MasterAwait, MasterCommand, MeterCommand, ProgrammingReply } from './commands';
 export { D0MasterSession, type MasterOptions, type MasterState, type WakeUpOptions } from './master';
 export { D0MeterSimulator, type MeterSimulatorOptions } from './meter';

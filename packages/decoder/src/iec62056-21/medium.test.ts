@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MeterSnapshot } from '@smi/model';
 import type { FrameEvent } from '../common';
 import { randomChunks, seededRandom } from '../common/testing';
-import { createD0Decoder, type D0DecoderOptions } from './decoder';
+import { createD0Decoder, type D0DecoderOptions } from './stream-decoder';
 import { mediumOfIdentification } from './meter-profiles';
 import { parseIdentification } from './identification';
 import { asciiBytes } from './text';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FrameEvent } from '../common';
 import { randomChunks, seededRandom } from '../common/testing';
 import { buildDataMessage } from './data-message';
-import { createD0Decoder } from './decoder';
+import { createD0Decoder } from './stream-decoder';
 import { D0ReadoutFramer } from './readout-framer';
 import { asciiBytes } from './text';
 

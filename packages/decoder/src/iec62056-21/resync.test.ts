@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FrameEvent } from '../common';
 import { randomChunks, seededRandom } from '../common/testing';
 import { buildDataMessage } from './data-message';
-import { createD0Decoder, type D0DecoderOptions } from './decoder';
+import { createD0Decoder, type D0DecoderOptions } from './stream-decoder';
 import { D0Framer, type D0FramerEvent } from './framer';
 import { asciiBytes } from './text';
 

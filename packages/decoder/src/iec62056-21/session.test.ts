@@ -6,7 +6,7 @@ import { D0MasterSession, type MasterOptions } from './master';
 import { D0MeterSimulator, type MeterSimulatorOptions } from './meter';
 import { asciiBytes } from './text';
 import { VirtualLine } from './virtual-line';
-import { createD0Decoder } from './decoder';
+import { createD0Decoder } from './stream-decoder';
 
 const DATA = 'F.F(00)\r\n0.0.0(12345678)\r\n1.8.0(001234.567*kWh)\r\n1.7.0(00.490*kW)\r\n';
 

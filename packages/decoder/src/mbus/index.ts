@@ -24,7 +24,7 @@ export {
 } from './data-coding';
 export { recordToReading as mbusRecordToReading, recordsToReadings as mbusRecordsToReadings } from './readings';
 export { decodeMbusFrame, decodeMbusTelegram, telegramToSnapshot as mbusTelegramToSnapshot, type MbusDecodeOptions } from './snapshot';
-export { createMbusDecoder, type MbusStreamDecoder, type MbusStreamOptions } from './stream';
+export { createMbusDecoder, type MbusStreamDecoder, type MbusStreamOptions } from './stream-decoder';
 export {
   DEFAULT_MAX_TELEGRAMS as MBUS_MAX_TELEGRAMS, EMPTY_READOUT as EMPTY_MBUS_READOUT, accumulateReadout as accumulateMbusReadout,
   mergeReadout as mergeMbusReadout, type ReadoutAccumulator as MbusReadoutAccumulator,

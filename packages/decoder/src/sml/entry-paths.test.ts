@@ -1,4 +1,4 @@
-import { decodeSmlFile, parseSmlFile, type SmlOptions } from './decoder';
+import { decodeSmlFile, parseSmlFile, type SmlOptions } from './stream-decoder';
 import { buildSmlSnapshot } from './snapshot';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
 import { seededRandom } from '../common/testing';

@@ -1,5 +1,5 @@
 // Public API of the SML decoder. Names carry "Sml" so `export * from './sml'` cannot collide.
-export { SmlDecodeState, createSmlDecoder, decodeSmlFile, parseSmlFile, type SmlFile, type SmlOptions, type SmlStreamDecoder } from './decoder';
+export { SmlDecodeState, createSmlDecoder, decodeSmlFile, parseSmlFile, type SmlFile, type SmlOptions, type SmlStreamDecoder } from './stream-decoder';
 export { SmlFileFramer, type SmlFramerOptions } from './framer';
 export { parseSmlMessages, readMessage as readSmlMessage } from './messages';
 export type { SmlEntrySink, SmlEntryView } from './list-entry';

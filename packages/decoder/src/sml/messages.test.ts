@@ -1,6 +1,6 @@
 import type { MeterSnapshot } from '@smi/model';
 import { hexToBytes } from '../common';
-import { decodeSmlFile, parseSmlFile } from './decoder';
+import { decodeSmlFile, parseSmlFile } from './stream-decoder';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
 import { readTime } from './value-readers';
 import { SmlReader } from './tl';

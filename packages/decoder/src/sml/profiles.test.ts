@@ -1,5 +1,5 @@
 import type { MeterSnapshot } from '@smi/model';
-import { decodeSmlFile, parseSmlFile, type SmlOptions } from './decoder';
+import { decodeSmlFile, parseSmlFile, type SmlOptions } from './stream-decoder';
 import { crc16Kermit } from '../common';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
 import { parseMeterProfile } from '../common/profile';

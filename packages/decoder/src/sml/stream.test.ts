@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { hexToBytes, type FrameEvent } from '../common';
 import { randomChunks, seededRandom } from '../common/testing';
 import { hostileFrameStream } from '../mbus/testing';
-import { createSmlDecoder } from './decoder';
+import { createSmlDecoder } from './stream-decoder';
 import { SmlFileFramer } from './framer';
 
 const FIXTURES = join(__dirname, '../../fixtures/sml');

@@ -1,6 +1,6 @@
 import type { MeterSnapshot, Reading } from '@smi/model';
 import { crc16X25, type FrameEvent } from '../common';
-import { createSmlDecoder, decodeSmlFile } from './decoder';
+import { createSmlDecoder, decodeSmlFile } from './stream-decoder';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
 
 /** Test helpers (imported by `*.test.ts` only) for the SML decoder tests. */

@@ -2,7 +2,7 @@ import type { ProtocolId } from '@smi/model';
 import { hexToBytes } from '../common/hex';
 import type { StreamDecoder } from '../common/stream';
 import { createDecoder } from '../factory';
-import { buildHdlcFrame } from '../hdlc/hdlc-frame';
+import { buildHdlcFrame } from '../hdlc/frame';
 
 /**
  * The five protocols the hostile-stream harness and `npm run fuzz` exercise, each with the real

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectDefined, expectOk, hexBytes } from '../common/testing';
-import { buildHdlcFrame, parseHdlcFrame, type HdlcFrame } from './hdlc-frame';
-import { createHdlcReassembler } from './hdlc-reassembler';
+import { buildHdlcFrame, parseHdlcFrame, type HdlcFrame } from './frame';
+import { createHdlcReassembler } from './reassembler';
 import { hasLlc, stripLlc } from './llc';
 
 const frames = (name: string): HdlcFrame[] =>

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MeterSnapshot } from '@smi/model';
 import { hexToBytes } from '../common';
 import { expectOk, seededRandom } from '../common/testing';
-import { createSmlDecoder, decodeSmlFile, parseSmlFile } from './decoder';
+import { createSmlDecoder, decodeSmlFile, parseSmlFile } from './stream-decoder';
 import { SmlReader, readBigEndian } from './tl';
 import { readMessage } from './messages';
 import { buildSmlSnapshot } from './snapshot';

@@ -1,5 +1,5 @@
 import { ByteQueue, fail, ok, type Result } from '../common';
-import type { HdlcFrame } from './hdlc-frame';
+import type { HdlcFrame } from './frame';
 
 /** Largest APDU accepted from segmented frames (a guard against a stream of S=1 frames). */
 export const HDLC_MAX_APDU = 65536;

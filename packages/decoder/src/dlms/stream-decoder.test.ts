@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FrameEvent } from '../common';
 import { hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { buildHdlcFrame } from '../hdlc';
-import { createDlmsDecoder } from './dlms-decoder';
+import { createDlmsDecoder } from './stream-decoder';
 import { createGbtAssembler, parseGbtBlock } from './gbt';
 
 const han = (f: string): Uint8Array => hexBytes(readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-han', `${f}.hex`), 'utf8'));

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { FramerEvent } from '../common/framer';
 import { hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { buildHostileStream, randomBytes } from '../test-support/hostile-stream';
-import { buildHdlcFrame, type HdlcFrame } from './hdlc-frame';
-import { createHdlcFramer, HDLC_MAX_FRAME, HdlcFramer } from './hdlc-framer';
+import { buildHdlcFrame, type HdlcFrame } from './frame';
+import { createHdlcFramer, HDLC_MAX_FRAME, HdlcFramer } from './framer';
 
 const dir = join(__dirname, '../../fixtures/dlms-hdlc-cii');
 const files = readdirSync(dir).filter((f) => f.endsWith('.hex'));

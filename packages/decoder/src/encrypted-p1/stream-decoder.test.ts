@@ -5,7 +5,7 @@ import type { FrameEvent } from '../common';
 import { expectOk, hexBytes, randomChunks, seededRandom } from '../common/testing';
 import { buildCipheredApdu } from '../dlms';
 import { SMARTY_AUTH_KEY } from './envelope';
-import { createP1Decoder } from './stream';
+import { createP1Decoder } from './stream-decoder';
 import { createDecoder } from '../factory';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectOk, hexBytes } from '../common/testing';
-import { buildHdlcFrame, parseHdlcFrame } from './hdlc-frame';
+import { buildHdlcFrame, parseHdlcFrame } from './frame';
 
 const cii = (name: string): Uint8Array[] =>
   readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-cii', name), 'utf8').trim().split('\n').map((l) => hexBytes(l));

@@ -4,7 +4,7 @@ import { concatBytes as concat, type FrameEvent } from '../common';
 import { hexBytes as hex, randomChunks, seededRandom } from '../common/testing';
 import { hostileFrameStream } from './testing';
 import { encodeLongFrame } from './frame';
-import { createMbusDecoder, type MbusStreamOptions } from './stream';
+import { createMbusDecoder, type MbusStreamOptions } from './stream-decoder';
 
 const DIR = join(__dirname, '../../fixtures/mbus');
 const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.hex')).sort().map((f) => hex(readFileSync(join(DIR, f), 'utf8')));

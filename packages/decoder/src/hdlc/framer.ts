@@ -1,6 +1,6 @@
 import { ByteQueue, crc16X25, fail, type FrameScan } from '../common';
 import type { Framer, FramerEvent } from '../common/framer';
-import { HDLC_FLAG, HDLC_MIN_LENGTH, hdlcLengthField, isHdlcFormatByte, parseHdlcFrame, type HdlcFrame } from './hdlc-frame';
+import { HDLC_FLAG, HDLC_MIN_LENGTH, hdlcLengthField, isHdlcFormatByte, parseHdlcFrame, type HdlcFrame } from './frame';
 
 /** Largest HDLC frame on the wire: an 11-bit length field plus the two flags. */
 export const HDLC_MAX_FRAME = 0x7ff + 2;

@@ -8,7 +8,7 @@ import { decodeDlmsApdu, type DlmsApduOptions } from './apdu';
 import { createGbtAssembler, GENERAL_BLOCK_TRANSFER, parseGbtBlock } from './gbt';
 import { createMbusSegmentAssembler, dlmsSegmentOf, scanDlmsMbus } from './mbus-carrier';
 import type { DlmsProfile } from './profile';
-import { createReadingCache, mapDlmsPush, type ReadingCache } from './push-mapper';
+import { createReadingCache, mapDlmsPush, type ReadingCache } from './snapshot';
 
 export type DlmsCarrier = 'hdlc' | 'mbus';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MeterSnapshot } from '@smi/model';
 import { ERROR_KINDS, hexToBytes } from '../common';
 import { seededRandom } from '../common/testing';
-import { decodeSmlFile, parseSmlFile } from './decoder';
+import { decodeSmlFile, parseSmlFile } from './stream-decoder';
 import { encodeSmlFile, encodeSmlMessage, smlw } from './encode';
 import { buildSmlSnapshot } from './snapshot';
 import { ENERGY, GOOD, byObis, cat, feed, file, randomCuts, replaced, snapshot, summary, withFileCrc } from './testing';
