@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const out = join(tmpdir(), 'smi-bench.js');
+// one bundle per process: two benchmark runs at once must not overwrite each other's
+const out = join(tmpdir(), `smi-bench-${process.pid}.js`);
 await build({
   entryPoints: [join(root, 'packages/decoder/bench/index.ts')],
   outfile: out,
