@@ -8,6 +8,7 @@ import { HomiePublisher } from './mqtt/homie';
 import { MqttPublisher } from './mqtt/publisher';
 import { loadMqttTls } from './mqtt/connect-options';
 import { createMeterDecoder } from './meter-decoder';
+import { createPushTargets, type PushTargets } from './http/push';
 import { MeterPipeline } from './pipeline';
 import { mergePlausibility, PlausibilityGuard } from './plausibility';
 
@@ -21,6 +22,8 @@ import { createMeterTransport } from './detect/meter-transport';
 import { resolveStateDir } from './state-dir';
 import { VERSION } from './version';
 import { startWebServer } from './web/server';
+import { SnapshotEvents } from './web/api-v1';
+import { healthFamilies, meterFamilies, type MetricFamily } from './web/metrics';
 
 export interface RunningGateway {
   readonly mqttUrl: string;
@@ -37,6 +40,7 @@ function meterLabel(m: MeterConfig, i: number): string {
 export async function startGateway(config: Config, log: Logger): Promise<RunningGateway> {
   // Templates first: a bad one is a configuration mistake found before anything listens.
   const messages = new MessageFactory(config, VERSION);
+  const push = createPushTargets(config, log, messages.installId);
   let broker: EmbeddedBroker | undefined;
   let mqttUrl = config.mqtt.url;
   if (mqttUrl === undefined) {
@@ -46,14 +50,14 @@ export async function startGateway(config: Config, log: Logger): Promise<Running
   }
   try {
     // From here on the broker's passwords are masked in every log line.
-    return await startParts(config, broker ? maskSecrets(log, broker.secrets) : log, messages, mqttUrl, broker);
+    return await startParts(config, broker ? maskSecrets(log, broker.secrets) : log, messages, mqttUrl, broker, push);
   } catch (e) {
     await broker?.close();
     throw e;
   }
 }
 
-async function startParts(config: Config, log: Logger, messages: MessageFactory, mqttUrl: string, broker: EmbeddedBroker | undefined): Promise<RunningGateway> {
+async function startParts(config: Config, log: Logger, messages: MessageFactory, mqttUrl: string, broker: EmbeddedBroker | undefined, push: PushTargets): Promise<RunningGateway> {
   const { installId, topics } = messages;
   // The gateway's own clients publish to its embedded broker with the broker's credentials.
   const { username, password } = broker ? broker.credentials : config.mqtt;
@@ -83,6 +87,7 @@ async function startParts(config: Config, log: Logger, messages: MessageFactory,
       )
     : undefined;
   const latest = new Map<string, MeterSnapshot>();
+  const events = new SnapshotEvents();
   const pipelines: MeterPipeline[] = [];
   const publishStats = (): void => {
     publisher.publish({ topic: topics.gatewayStats, payload: JSON.stringify(totals()), retain: true, qos: 0 });
@@ -109,6 +114,8 @@ async function startParts(config: Config, log: Logger, messages: MessageFactory,
           latest.set(s.meter.id, s);
           publisher.publishSnapshot(s);
           homie?.publishSnapshot(s);
+          push.offer(s);
+          events.publish(s);
         },
         // called at most once per 10 s per meter: the stats message is rate limited with it
         rejected: () => publishStats(),
@@ -124,23 +131,28 @@ async function startParts(config: Config, log: Logger, messages: MessageFactory,
     pipelines.push(pipeline);
   });
 
+  const status = (): object => ({
+    version: VERSION,
+    mqtt: { url: redactUrl(mqttUrl), connected: publisher.connected, embeddedBroker: broker !== undefined, ...(broker ? { refusedPublishes: broker.refusedPublishes() } : {}) },
+    totals: totals(),
+    sources: pipelines.map((p) => ({ name: p.name, meters: [...p.meterIds], ...p.stats.toJSON(), lastError: p.stats.lastError ?? null })),
+    push: push.status(),
+  });
+  const metrics = (): MetricFamily[] => [
+    ...meterFamilies([...latest.values()]),
+    ...healthFamilies({ sources: pipelines.map((p) => ({ name: p.name, ...p.stats.toJSON() })), mqttConnected: publisher.connected, push: push.status() }),
+  ];
   // The web port is checked before anything connects: a busy port stops the start cleanly.
   const web = config.web.enabled
-    ? await startWebServer(
-        {
+    ? await startWebServer({ meters: () => [...latest.values()], status }, config.web.host, config.web.port, log, config.web.allowedClients, {
+        apiV1: {
           meters: () => [...latest.values()],
-          status: () => ({
-            version: VERSION,
-            mqtt: { url: redactUrl(mqttUrl), connected: publisher.connected, embeddedBroker: broker !== undefined, ...(broker ? { refusedPublishes: broker.refusedPublishes() } : {}) },
-            totals: totals(),
-            sources: pipelines.map((p) => ({ name: p.name, meters: [...p.meterIds], ...p.stats.toJSON(), lastError: p.stats.lastError ?? null })),
-          }),
+          status,
+          metrics,
+          events,
+          version: VERSION,
         },
-        config.web.host,
-        config.web.port,
-        log,
-        config.web.allowedClients,
-      )
+      })
     : undefined;
 
   publisher.start();
@@ -156,6 +168,8 @@ async function startParts(config: Config, log: Logger, messages: MessageFactory,
     stop: async () => {
       clearInterval(statsTimer);
       await Promise.all(pipelines.map((p) => p.stop()));
+      await push.stop();
+      events.close();
       await homie?.stop();
       await publisher.stop();
       await web?.close();

@@ -25,7 +25,8 @@ const WRONG_KEY = 'FE1D5C9B7A3E2F80D6C4B2A09E8D7C6B';
 const WRONG_AUTH_KEY = '5B8E0C7D2A194F36E1D0C9B8A7F6E5D4';
 const MQTT_PASSWORD = 'pw-Kx7!q2Lm9#vR4-gateway';
 const REFUSED_PASSWORD = 'pw-Zt3$wrong8Np-gateway';
-const SECRETS: Readonly<Record<string, string>> = { P1_KEY, P1_AUTH_KEY, E570_KEY, WRONG_KEY, WRONG_AUTH_KEY, MQTT_PASSWORD, REFUSED_PASSWORD };
+const PUSH_TOKEN = 'tok-Qw8vN3xL5pR2-influx';
+const SECRETS: Readonly<Record<string, string>> = { P1_KEY, P1_AUTH_KEY, E570_KEY, WRONG_KEY, WRONG_AUTH_KEY, MQTT_PASSWORD, REFUSED_PASSWORD, PUSH_TOKEN };
 
 const SMARTY = 'EST-53710000_A';
 const E570 = 'LGZ1030769231253';
@@ -104,6 +105,8 @@ describe('secrets never reach logs, MQTT, the web API or the CLI', () => {
       homeassistant: { reannounceDelayMs: 300 },
       homie: { enabled: true },
       web: { host: '127.0.0.1', port: webPort },
+      // a push target nobody listens on: its failures are logged, its token never
+      http: { push: [{ name: 'influx', url: `http://127.0.0.1:${await freePort()}/api/v2/write`, format: 'influx', headers: { Authorization: `Token ${PUSH_TOKEN}` } }] },
       logLevel: 'trace',
     });
     const base = `http://127.0.0.1:${webPort}`;
@@ -124,7 +127,7 @@ describe('secrets never reach logs, MQTT, the web API or the CLI', () => {
     const e570 = JSON.parse(received.find((m) => m.startsWith(`smi/${E570}/state `))?.slice(`smi/${E570}/state `.length) ?? '{}') as Record<string, unknown>;
     expect(e570).toMatchObject({ energy_import_total: 862.055, energy_export_total: 641.361 });
 
-    for (const path of ['/', '/app.js', '/api/status', '/api/meters', '/healthz', '/api/config', '/nowhere']) {
+    for (const path of ['/', '/app.js', '/api/status', '/api/meters', '/healthz', '/api/config', '/nowhere', '/api/v1/status', '/api/v1/meters', '/metrics']) {
       const res = await fetch(base + path);
       outputs[`GET ${path}`] = `${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`;
     }
@@ -139,6 +142,8 @@ describe('secrets never reach logs, MQTT, the web API or the CLI', () => {
     expect(outputs['gateway log']).toMatch(/ DEBUG /); // the most verbose level in use: nothing logs at trace on this path
     expect(outputs['gateway log']).toMatch(/p1-wrong: rejected frame \(auth-failed\)/);
     expect(outputs['gateway log']).toMatch(/e570-wrong: rejected frame \((decrypt|auth)-failed\)/);
+    expect(outputs['gateway log']).toMatch(/influx/); // the push target did try (and fail)
+    expect(outputs['GET /api/v1/status']).toContain('"Authorization":"***"');
     expect(received.length).toBeGreaterThan(50);
     expect(leaks(outputs)).toEqual([]);
   });

@@ -79,7 +79,13 @@ export function buildProgram(): Command {
       const { startGateway } = await import('../gateway');
       const { ConfigMistake } = await import('../config/load');
       const { OutputConfigError } = await import('../mqtt/messages');
-      const secrets = [config.mqtt.password, ...config.meters.flatMap((m) => [m.key, m.authKey])].filter((s): s is string => !!s);
+      const secrets = [
+        config.mqtt.password,
+        config.mqtt.tls?.passphrase,
+        ...(config.mqtt.embeddedBroker.users ?? []).map((u) => u.password),
+        ...config.meters.flatMap((m) => [m.key, m.authKey]),
+        ...config.http.push.flatMap((t) => Object.values(t.headers)),
+      ].filter((s): s is string => !!s);
       const log = createLogger(config.logLevel, secrets);
       log.info(`Smart Meter Interop ${VERSION} starting${opts.config ? ` with ${opts.config}` : ' with the embedded defaults (simulated meter, embedded broker)'}`);
       let gw: RunningGateway | undefined;

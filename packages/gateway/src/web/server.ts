@@ -3,6 +3,7 @@ import express from 'express';
 import type { MeterSnapshot } from '@smi/model';
 import { listenProblem } from '../config/load';
 import type { Logger } from '../log';
+import { mountApiV1, type ApiV1State } from './api-v1';
 import { PAGE, PAGE_SCRIPT, PAGE_STYLE } from './page';
 import { errorHandler, guardWrites, MAX_BODY_BYTES, notFound, securityHeaders, type Authenticator } from './security';
 
@@ -18,6 +19,8 @@ export interface WebAppOptions {
   readonly maxBodyBytes?: number | undefined;
   /** More routes (the web UI's), mounted after the built-in ones behind the same guard and limits. */
   readonly routes?: ((router: express.Router) => void) | undefined;
+  /** The versioned API (`/api/v1/*`) and `/metrics`, mounted after the built-in routes. */
+  readonly apiV1?: ApiV1State | undefined;
 }
 
 /**
@@ -62,6 +65,11 @@ export function createWebApp(state: WebState, allowedClients: readonly string[] 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  if (options.apiV1) {
+    const router = express.Router();
+    mountApiV1(router, options.apiV1);
+    app.use(router);
+  }
   if (options.routes) {
     const router = express.Router();
     options.routes(router);
@@ -72,8 +80,8 @@ export function createWebApp(state: WebState, allowedClients: readonly string[] 
   return app;
 }
 
-export async function startWebServer(state: WebState, host: string, port: number, log: Logger, allowedClients: readonly string[] = []): Promise<{ port: number; close(): Promise<void> }> {
-  const app = createWebApp(state, allowedClients);
+export async function startWebServer(state: WebState, host: string, port: number, log: Logger, allowedClients: readonly string[] = [], options: WebAppOptions = {}): Promise<{ port: number; close(): Promise<void> }> {
+  const app = createWebApp(state, allowedClients, options);
   const server: Server = await new Promise((resolve, reject) => {
     const fail = (err: unknown): void => reject(listenProblem('web.port', host, port, err));
     const s = app.listen(port, host, (err?: Error) => (err ? fail(err) : resolve(s)));
