@@ -1,14 +1,19 @@
-// Copies what the add-on image needs into addon/smart-meter-interop/app (the Supervisor builds the
-// add-on from its own folder): the bundle, the simulator recordings and the runtime package.json.
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+// Builds the Home Assistant add-on image for this machine's architecture from the repository,
+// tagged as the Supervisor would pull it (config.yaml `image:` with {arch}, `:version`), e.g. to
+// try an unreleased version on a development Home Assistant (`docker save | ssh … docker load`).
+// The add-on folder needs no generated files: the Supervisor pulls the image the release
+// workflow (.github/workflows/addon-image.yaml) publishes.
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { arch } from 'node:os';
+import YAML from 'yaml';
 
 const root = new URL('..', import.meta.url).pathname;
-const app = `${root}/addon/smart-meter-interop/app`;
-rmSync(app, { recursive: true, force: true });
-mkdirSync(`${app}/dist`, { recursive: true });
-execFileSync(process.execPath, [`${root}/scripts/build.mjs`], { stdio: 'inherit' });
-cpSync(`${root}/packages/gateway/dist/smi.js`, `${app}/dist/smi.js`);
-cpSync(`${root}/packages/gateway/assets`, `${app}/assets`, { recursive: true });
-execFileSync(process.execPath, [`${root}/scripts/runtime-package.mjs`, `${app}/package.json`], { stdio: 'inherit' });
-console.log(`add-on build context ready in ${app}`);
+const manifest = YAML.parse(readFileSync(`${root}/addon/smart-meter-interop/config.yaml`, 'utf8'));
+const haArch = { x64: 'amd64', arm64: 'aarch64' }[arch()];
+if (!haArch || !manifest.arch.includes(haArch)) throw new Error(`the add-on is not built for ${arch()}`);
+const tag = `${manifest.image.replace('{arch}', haArch)}:${manifest.version}`;
+const args = ['build', '-f', 'addon/smart-meter-interop/Dockerfile'];
+args.push('--build-arg', `BUILD_FROM=ghcr.io/home-assistant/${haArch}-base-debian:bookworm`, '--build-arg', `BUILD_ARCH=${haArch}`, '--build-arg', `BUILD_VERSION=${manifest.version}`);
+execFileSync('docker', [...args, '-t', tag, '.'], { cwd: root, stdio: 'inherit' });
+console.log(`add-on image ready: ${tag}`);

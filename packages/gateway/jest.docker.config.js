@@ -1,3 +1,4 @@
-// The Docker image test (`npm run test:docker`): needs a Docker engine and the image
-// smart-meter-interop:test, which scripts/test-all.sh builds before running it.
+// The image tests (`npm run test:docker`): need a Docker engine, docker-compose and the images
+// scripts/test-all.sh builds first: smart-meter-interop:test (docker/Dockerfile), smi-addon:test
+// (addon/smart-meter-interop/Dockerfile) and eclipse-mosquitto:2 (a local stand-in).
 module.exports = { ...require('../../jest.preset.js'), rootDir: __dirname, displayName: '@smi/gateway (docker)', testMatch: ['<rootDir>/src/**/*.docker.test.ts'] };

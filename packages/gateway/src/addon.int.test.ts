@@ -13,6 +13,7 @@ import { startMosquitto, type Mosquitto } from './test-support/mosquitto';
 import { MqttRecorder } from './test-support/mqtt-recorder';
 import { runSmi, type GatewayProcess } from './test-support/gateway-process';
 import { waitFor } from './test-support/ports';
+import { expectValid } from './test-support/config-result';
 
 jest.setTimeout(30000);
 
@@ -28,15 +29,13 @@ describe('add-on options → configuration', () => {
       log_level: 'warning',
     };
     const doc = addonConfigDocument(options, { host: 'core-mosquitto', port: '1883', username: 'addons', password: 'pw' });
-    const r = validateConfig(doc);
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.config.mqtt).toMatchObject({ url: 'mqtt://core-mosquitto:1883', username: 'addons', password: 'pw' });
-    expect(r.config.meters[0]).toMatchObject({ protocol: 'dsmr', transport: { type: 'serial', port: '/dev/ttyUSB0', baudRate: 115200 } });
-    expect(r.config.meters[1]).toMatchObject({ protocol: 'dlms', transport: { type: 'tcp', host: '192.168.1.9', port: 8088 }, key: '00112233445566778899AABBCCDDEEFF' });
-    expect(r.config.web).toMatchObject({ port: 8099, allowedClients: ['172.30.32.2'] });
-    expect(r.config.logLevel).toBe('warn');
-    expect(r.config.stateDir).toBe('/data/state');
+    const config = expectValid(validateConfig(doc));
+    expect(config.mqtt).toMatchObject({ url: 'mqtt://core-mosquitto:1883', username: 'addons', password: 'pw' });
+    expect(config.meters[0]).toMatchObject({ protocol: 'dsmr', transport: { type: 'serial', port: '/dev/ttyUSB0', baudRate: 115200 } });
+    expect(config.meters[1]).toMatchObject({ protocol: 'dlms', transport: { type: 'tcp', host: '192.168.1.9', port: 8088 }, key: '00112233445566778899AABBCCDDEEFF' });
+    expect(config.web).toMatchObject({ port: 8099, allowedClients: ['172.30.32.2'] });
+    expect(config.logLevel).toBe('warn');
+    expect(config.stateDir).toBe('/data/state');
     const own = validateConfig(addonConfigDocument({ ...options, mqtt: { server: 'mqtt://mine:1884', user: 'me' } }, { host: 'core-mosquitto', port: 1883 }));
     expect(own.ok && own.config.mqtt).toMatchObject({ url: 'mqtt://mine:1884', username: 'me' });
   });

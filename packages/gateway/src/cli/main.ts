@@ -87,7 +87,7 @@ export function buildProgram(): Command {
         ...config.http.push.flatMap((t) => Object.values(t.headers)),
       ].filter((s): s is string => !!s);
       const log = createLogger(config.logLevel, secrets);
-      log.info(`Smart Meter Interop ${VERSION} starting${opts.config ? ` with ${opts.config}` : ' with the embedded defaults (simulated meter, embedded broker)'}`);
+      log.info(`Smart Meter Interop ${VERSION} starting${opts.config ? ` with ${opts.config}` : ` with the embedded defaults (simulated meter, ${config.mqtt.url === undefined ? 'embedded broker' : 'broker from SMI_MQTT_URL'})`}`);
       let gw: RunningGateway | undefined;
       let stopping = false;
       const shutdown = (signal: string): void => {
