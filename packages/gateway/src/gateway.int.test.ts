@@ -99,7 +99,6 @@ describe('gateway: DSMR meter on a serial port → Home Assistant discovery on a
     expect(JSON.parse(energy.payload)).toEqual({
       name: 'Energy import tariff 1',
       unique_id: `smi_${METER}_energy_import_tariff_1_smi`,
-      object_id: `meter_${METER.toLowerCase()}_energy_import_tariff_1`,
       default_entity_id: `sensor.meter_${METER.toLowerCase()}_energy_import_tariff_1`,
       state_topic: STATE,
       value_template: '{{ value_json.energy_import_tariff_1 }}',

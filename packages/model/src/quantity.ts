@@ -50,7 +50,10 @@ export const QUANTITY_DEFINITIONS: Readonly<Record<Quantity, QuantityDefinition>
   gas_volume: { unit: 'm³', numeric: true, deviceClass: 'gas', stateClass: 'total', precision: 3, homieDatatype: 'float' },
   water_volume: { unit: 'm³', numeric: true, deviceClass: 'water', stateClass: 'total', precision: 3, homieDatatype: 'float' },
   heat_energy: { unit: 'kWh', numeric: true, deviceClass: 'energy', stateClass: 'total', precision: 3, homieDatatype: 'float' },
-  volume: { unit: 'm³', numeric: true, stateClass: 'total', precision: 3, homieDatatype: 'float' },
+  // A volume whose medium is not known (M-Bus medium 'other'/'unknown', oil…): HA's generic `volume`
+  // class (m³, L, gal, ft³, CCF with total/total_increasing). Gas and water meters get gas_volume /
+  // water_volume through `quantityInMedium`, the only classes the Energy dashboard offers.
+  volume: { unit: 'm³', numeric: true, deviceClass: 'volume', stateClass: 'total', precision: 3, homieDatatype: 'float' },
   volume_flow: { unit: 'm³/h', numeric: true, deviceClass: 'volume_flow_rate', stateClass: 'measurement', precision: 3, homieDatatype: 'float' },
   temperature: { unit: '°C', numeric: true, deviceClass: 'temperature', stateClass: 'measurement', precision: 1, homieDatatype: 'float' },
   temperature_difference: { unit: 'K', numeric: true, stateClass: 'measurement', precision: 1, homieDatatype: 'float' },

@@ -24,7 +24,6 @@ describe('haGatewayDiscovery', () => {
     expect(JSON.parse(out[0]?.payload ?? '')).toEqual({
       name: 'Connectivity',
       unique_id: 'smi_gateway_a1b2c3_connectivity',
-      object_id: 'smi_gateway_connectivity',
       default_entity_id: 'binary_sensor.smi_gateway_connectivity',
       state_topic: 'smi/gateway/availability',
       payload_on: 'online',
@@ -37,7 +36,6 @@ describe('haGatewayDiscovery', () => {
     expect(JSON.parse(out[1]?.payload ?? '')).toEqual({
       name: 'Rejected frames',
       unique_id: 'smi_gateway_a1b2c3_rejected_frames',
-      object_id: 'smi_gateway_rejected_frames',
       default_entity_id: 'sensor.smi_gateway_rejected_frames',
       state_topic: 'smi/gateway/rejected_frames',
       state_class: 'total_increasing',

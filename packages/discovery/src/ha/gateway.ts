@@ -30,7 +30,6 @@ export function haGatewayDiscovery(opts: HaGatewayDiscoveryOptions): MqttMessage
   const connectivity: HaBinarySensorConfig = {
     name: 'Connectivity',
     unique_id: `${deviceId}_connectivity`,
-    object_id: 'smi_gateway_connectivity',
     default_entity_id: 'binary_sensor.smi_gateway_connectivity',
     state_topic: opts.availabilityTopic,
     payload_on: 'online',
@@ -43,7 +42,6 @@ export function haGatewayDiscovery(opts: HaGatewayDiscoveryOptions): MqttMessage
   const rejected: HaSensorConfig = {
     name: 'Rejected frames',
     unique_id: `${deviceId}_rejected_frames`,
-    object_id: 'smi_gateway_rejected_frames',
     default_entity_id: 'sensor.smi_gateway_rejected_frames',
     state_topic: opts.rejectedFramesTopic,
     ...(opts.rejectedFramesValueTemplate === undefined ? {} : { value_template: opts.rejectedFramesValueTemplate }),

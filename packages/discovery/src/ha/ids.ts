@@ -13,7 +13,8 @@ import { topicId, type MeterInfo } from '@smi/model';
  *   base topic lives in the user's configuration, so it survives a reinstall or a move from the
  *   add-on to Docker. It changes only when the user changes the base topic, which moves every
  *   state topic anyway.
- * - object_id / default_entity_id: a lower-case hint `meter_<meter id>_<key>`; HA resolves clashes.
+ * - default_entity_id: a lower-case hint `sensor.meter_<meter id>_<key>`; HA resolves clashes. The
+ *   older `object_id` hint is not sent (deprecated in HA 2025.10, removed in 2026.4).
  */
 export const DEFAULT_DISCOVERY_PREFIX = 'homeassistant';
 

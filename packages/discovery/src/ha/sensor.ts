@@ -4,6 +4,7 @@ import { haOrigin } from '../common/origin';
 import { deviceClassRule } from './device-classes';
 import { meterAvailability, meterDevice, meterDeviceName } from './device';
 import { configTopic, DEFAULT_DISCOVERY_PREFIX, haUniqueId, meterDeviceId, meterObjectId } from './ids';
+import { DEFAULT_HISTORY_MODE, haHistoryConfig, splitHistory } from './history';
 import type { HaDiscoveryOptions, HaSensorConfig } from './types';
 
 /** The HA classification of one reading: what table 1.8 allows for its quantity and actual unit. */
@@ -78,12 +79,10 @@ export interface HaConfigMessage<C> {
 export function haSensorConfig(snapshot: MeterSnapshot, reading: Reading, opts: HaDiscoveryOptions): HaConfigMessage<HaSensorConfig> {
   const { meter } = snapshot;
   const cls = classifyReading(reading);
-  const objectId = meterObjectId(meter, reading.key);
   const config: HaSensorConfig = {
     name: entityName(reading.name, meterDeviceName(snapshot, opts)),
     unique_id: haUniqueId(meter, reading.key, opts.instance),
-    object_id: objectId,
-    default_entity_id: `sensor.${objectId}`,
+    default_entity_id: `sensor.${meterObjectId(meter, reading.key)}`,
     state_topic: opts.stateTopic(meter, reading),
     value_template: (opts.valueTemplate ?? defaultValueTemplate)(reading.key),
     ...(cls.deviceClass === undefined ? {} : { device_class: cls.deviceClass }),
@@ -104,21 +103,37 @@ export function haSensorConfig(snapshot: MeterSnapshot, reading: Reading, opts: 
 }
 
 /**
- * Home Assistant per-entity discovery for one meter: one retained QoS 1 config per reading on
- * `<prefix>/sensor/smi_<meterTopicId>/<key>/config` (platform-conventions §1, §4).
+ * The sensor entities of one meter, in snapshot order: one per reading, except values of earlier
+ * billing periods, which follow `opts.history` (omitted by default, or one `Billing history`
+ * entity with them as attributes at the end, or one entity each). Readings with a repeated key
+ * (a decoder bug) are announced once, first one wins.
+ */
+export function haMeterEntities(snapshot: MeterSnapshot, opts: HaDiscoveryOptions): HaConfigMessage<HaSensorConfig>[] {
+  const mode = opts.history ?? DEFAULT_HISTORY_MODE;
+  const { current, history } = mode === 'entities' ? { current: [...snapshot.readings], history: [] } : splitHistory(snapshot.readings);
+  const seen = new Set<string>();
+  const out: HaConfigMessage<HaSensorConfig>[] = [];
+  for (const reading of current) {
+    const entity = haSensorConfig(snapshot, reading, opts);
+    if (seen.has(entity.topic)) continue;
+    seen.add(entity.topic);
+    out.push(entity);
+  }
+  const grouped = mode === 'attributes' ? haHistoryConfig(snapshot, history, opts) : undefined;
+  if (grouped !== undefined && !seen.has(grouped.topic)) out.push(grouped);
+  return out;
+}
+
+/**
+ * Home Assistant per-entity discovery for one meter: one retained QoS 1 config per entity of
+ * `haMeterEntities` on `<prefix>/sensor/smi_<meterTopicId>/<key>/config` (platform-conventions §1, §4).
  *
  * Every reading becomes a sensor of its `value`, including buffers (`entries`, e.g. the power
  * failure log): the sensor shows the value the decoder put next to the entries (their count);
  * the entries themselves are not an HA state (255-character limit) and stay available to
- * templates. A per-reading capture `time` (DSMR gas) is not a separate entity. Readings with a
- * repeated key (a decoder bug) are announced once, first one wins. Sub-meters (DSMR channels)
- * belong to the meter's device; their keys are already distinct (`gas_volume`).
+ * templates. A per-reading capture `time` (DSMR gas) is not a separate entity. Sub-meters (DSMR
+ * channels) belong to the meter's device; their keys are already distinct (`gas_volume`).
  */
 export function haMeterDiscovery(snapshot: MeterSnapshot, opts: HaDiscoveryOptions): MqttMessage[] {
-  return uniqueByTopic(
-    snapshot.readings.map((reading) => {
-      const { topic, config } = haSensorConfig(snapshot, reading, opts);
-      return retained(topic, JSON.stringify(config));
-    }),
-  );
+  return uniqueByTopic(haMeterEntities(snapshot, opts).map(({ topic, config }) => retained(topic, JSON.stringify(config))));
 }

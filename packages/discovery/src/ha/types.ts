@@ -22,10 +22,11 @@ export interface HaDeviceBlock {
 export interface HaSensorConfig {
   readonly name: string | null;
   readonly unique_id: string;
-  readonly object_id: string;
   readonly default_entity_id: string;
   readonly state_topic: string;
   readonly value_template?: string;
+  readonly json_attributes_topic?: string;
+  readonly json_attributes_template?: string;
   readonly device_class?: string;
   readonly state_class?: HaStateClass;
   readonly unit_of_measurement?: string;
@@ -43,7 +44,6 @@ export interface HaSensorConfig {
 export interface HaBinarySensorConfig {
   readonly name: string | null;
   readonly unique_id: string;
-  readonly object_id: string;
   readonly default_entity_id: string;
   readonly state_topic: string;
   readonly payload_on: string;
@@ -75,7 +75,15 @@ export interface HaDiscoveryOptions {
   /** Device name; default `<medium> meter <id>` (`Electricity meter 1ESY1161234567`). */
   readonly deviceName?: (meter: MeterInfo) => string;
   readonly origin: SmiOrigin;
+  /**
+   * Values of earlier billing periods (OBIS `*F`, see `isHistoryReading`): `omit` (default) leaves
+   * them out of discovery (they stay in the state payload), `attributes` announces one
+   * `Billing history` entity with them as attributes, `entities` one disabled sensor each.
+   */
+  readonly history?: HaHistoryMode;
 }
+
+export type HaHistoryMode = 'omit' | 'attributes' | 'entities';
 
 export interface HaGatewayDiscoveryOptions {
   readonly prefix?: string;
@@ -91,4 +99,17 @@ export interface HaGatewayDiscoveryOptions {
   readonly rejectedFramesTopic: string;
   /** value_template for that topic; default none (the payload is the bare number). */
   readonly rejectedFramesValueTemplate?: string;
+}
+
+/** One sensor inside a device-based config: the per-entity config without the shared blocks. */
+export type HaSensorComponent = { readonly platform: 'sensor' } & Omit<HaSensorConfig, 'device' | 'origin' | 'availability_mode' | 'availability'>;
+
+/** Device-based discovery payload (`<prefix>/device/<id>/config`), full key names. */
+export interface HaDeviceDiscoveryConfig {
+  readonly device: HaDeviceBlock;
+  readonly origin: HaOriginBlock;
+  readonly availability_mode: 'all';
+  readonly availability: readonly HaAvailabilityEntry[];
+  /** Component id (the reading key) → sensor config, or `{ platform }` alone to remove that entity. */
+  readonly components: Readonly<Record<string, HaSensorComponent | { readonly platform: 'sensor' }>>;
 }

@@ -27,7 +27,7 @@ const TEMPLATE_KEY = /value_json\.([^\s}|)]+)/g;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const COMMON_KEYS = [
-  'name', 'unique_id', 'object_id', 'default_entity_id', 'state_topic', 'value_template', 'device_class',
+  'name', 'unique_id', 'default_entity_id', 'state_topic', 'value_template', 'device_class',
   'entity_category', 'enabled_by_default', 'expire_after', 'force_update', 'availability_mode', 'availability',
   'availability_topic', 'availability_template', 'payload_available', 'payload_not_available', 'device', 'origin',
   'json_attributes_topic', 'json_attributes_template', 'icon', 'qos', 'encoding',
@@ -62,16 +62,11 @@ function checkTopic(topic: string, errors: string[]): Component {
 
 function checkIds(c: Json, component: Component, errors: string[]): void {
   if (!isNonEmptyString(c.unique_id) || !ID.test(c.unique_id)) errors.push('unique_id: required, [a-zA-Z0-9_-] only');
-  if (c.object_id !== undefined && (typeof c.object_id !== 'string' || !ENTITY_OBJECT_ID.test(c.object_id))) {
-    errors.push('object_id: must be [a-z0-9_]');
-  }
+  if (c.object_id !== undefined) errors.push('object_id: removed from Home Assistant in 2026.4; send default_entity_id only');
   if (c.default_entity_id !== undefined) {
     const ok = typeof c.default_entity_id === 'string' && c.default_entity_id.startsWith(`${component}.`)
       && ENTITY_OBJECT_ID.test(c.default_entity_id.slice(component.length + 1));
     if (!ok) errors.push(`default_entity_id: must be ${component}.<[a-z0-9_]>`);
-    else if (typeof c.object_id === 'string' && c.default_entity_id !== `${component}.${c.object_id}`) {
-      errors.push('default_entity_id: disagrees with object_id');
-    }
   }
 }
 

@@ -17,7 +17,11 @@ describe('homieDevice', () => {
       [`${b}/$homie`, '4.0.0'],
       [`${b}/$name`, 'Electricity meter E0025000012345678'],
       [`${b}/$nodes`, 'meter,channel-1'],
-      [`${b}/$extensions`, ''],
+      [`${b}/$extensions`, 'org.homie.legacy-firmware:0.1.1:[4.x]'],
+      [`${b}/$localip`, '127.0.0.1'],
+      [`${b}/$mac`, '00:00:00:00:00:00'],
+      [`${b}/$fw/name`, 'smart-meter-interop'],
+      [`${b}/$fw/version`, '0.0.0'],
       [`${b}/$implementation`, 'smart-meter-interop'],
       [`${b}/meter/$name`, 'Electricity meter'],
       [`${b}/meter/$type`, 'electricity'],
@@ -79,6 +83,37 @@ describe('homieDevice', () => {
     expect(out.find((m) => m.topic === 'devices/heat-main/$name')?.payload).toBe('Heating');
     expect(out.find((m) => m.topic === 'devices/heat-main/$implementation')?.payload).toBe('smi');
     expect(out.some((m) => m.topic === 'devices/heat-main/meter/heat-energy')).toBe(false);
+  });
+});
+
+describe('Homie 4 details', () => {
+  it('announces the legacy-firmware extension with the gateway host and version', () => {
+    const out = homieDevice(HEAT_SNAPSHOT, { host: { localIp: '192.168.1.20', mac: 'de:ad:be:ef:fe:ed' }, firmwareVersion: '0.4.0' });
+    const attr = (name: string): string | undefined => out.find((m) => m.topic === `homie/12345678/${name}`)?.payload;
+    expect([attr('$extensions'), attr('$localip'), attr('$mac'), attr('$fw/name'), attr('$fw/version')]).toEqual([
+      'org.homie.legacy-firmware:0.1.1:[4.x]', '192.168.1.20', 'DE:AD:BE:EF:FE:ED', 'smart-meter-interop', '0.4.0',
+    ]);
+  });
+
+  it('types time stamps as datetime with their ISO 8601 value', () => {
+    const out = homieDevice(HEAT_SNAPSHOT);
+    expect(out.find((m) => m.topic === 'homie/12345678/meter/meter-time/$datatype')?.payload).toBe('datetime');
+    expect(out.find((m) => m.topic === 'homie/12345678/meter/meter-time')?.payload).toBe('2026-03-01T10:00:00+01:00');
+    expect(out.find((m) => m.topic === 'homie/12345678/meter/flow-temperature/$datatype')?.payload).toBe('float');
+  });
+
+  it('types an M-Bus channel node by its medium, from the device list or from its readings', () => {
+    const { devices: _devices, ...noDevices } = pick('energy_import_tariff_1', 'gas_volume');
+    const out = homieDevice(noDevices);
+    expect(out.find((m) => m.topic.endsWith('/channel-1/$type'))?.payload).toBe('gas');
+    expect(out.find((m) => m.topic.endsWith('/channel-1/$name'))?.payload).toBe('Gas meter (channel 1)');
+    const unknown: MeterSnapshot = { ...noDevices, readings: [{ key: 'x', name: 'X', quantity: 'count', value: 1, channel: 2 }] };
+    expect(homieDevice(unknown).find((m) => m.topic.endsWith('/channel-2/$type'))?.payload).toBe('unknown');
+  });
+
+  it('never publishes an empty retained payload', () => {
+    const empty: MeterSnapshot = { ...HEAT_SNAPSHOT, readings: [...HEAT_SNAPSHOT.readings, { key: 'note', name: 'Note', quantity: 'text', value: '' }] };
+    for (const s of [DSMR_SNAPSHOT, HEAT_SNAPSHOT, empty]) expect(homieDevice(s).filter((m) => m.payload === '')).toEqual([]);
   });
 });
 

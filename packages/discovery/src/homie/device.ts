@@ -1,8 +1,8 @@
-import { QUANTITY_DEFINITIONS, type MeterSnapshot } from '@smi/model';
+import { QUANTITY_DEFINITIONS, type MeterSnapshot, type Reading } from '@smi/model';
 import { retained, type MqttMessage } from '../common/message';
 import { meterDisplayName } from '../common/names';
 import { homieBase, homieFormat, homieLayout, homieUnit, homieValue, type HomieLayout } from './layout';
-import { HOMIE_VERSION, type HomieOptions } from './types';
+import { HOMIE_EXTENSIONS, HOMIE_FIRMWARE_NAME, HOMIE_VERSION, type HomieOptions } from './types';
 
 function valueMessages(layout: HomieLayout): MqttMessage[] {
   return layout.nodes.flatMap((node) =>
@@ -13,15 +13,19 @@ function valueMessages(layout: HomieLayout): MqttMessage[] {
   );
 }
 
+/** `$datatype` of a reading: the quantity's, but `datetime` (ISO 8601 payloads, Homie 4) for time stamps. */
+export function homieDatatype(reading: Reading): string {
+  return reading.quantity === 'timestamp' ? 'datetime' : QUANTITY_DEFINITIONS[reading.quantity].homieDatatype;
+}
+
 /**
  * A meter as a Homie 4.0.0 device (platform-conventions §2.3–2.4), in publishing order:
- * `$state=init`, device attributes (`$homie`, `$name`, `$nodes`, `$extensions` (empty: no
- * extensions), `$implementation`), node attributes (`$name`, `$type`, `$properties`), property
- * attributes (`$name`, `$datatype`, `$unit`, `$format` for enums, `$settable=false`,
- * `$retained=true`), the values, and `$state=ready` last. All retained, QoS 1.
- *
- * Note: the empty `$extensions` payload is a zero-length retained message, which brokers store as
- * "no retained message"; controllers that insist on reading it see it only while subscribed.
+ * `$state=init`, device attributes (`$homie`, `$name`, `$nodes`, `$extensions` = Homie's
+ * legacy-firmware extension and its `$localip`, `$mac`, `$fw/name`, `$fw/version`,
+ * `$implementation`), node attributes (`$name`, `$type`, `$properties`), property attributes
+ * (`$name`, `$datatype`, `$unit`, `$format` for enums, `$settable=false`, `$retained=true`), the
+ * values, and `$state=ready` last. All retained, QoS 1. Never an empty payload: on a retained
+ * topic it would delete the value instead of publishing it (values without one are left out).
  */
 export function homieDevice(snapshot: MeterSnapshot, opts: HomieOptions = {}): MqttMessage[] {
   const layout = homieLayout(snapshot, opts);
@@ -31,7 +35,11 @@ export function homieDevice(snapshot: MeterSnapshot, opts: HomieOptions = {}): M
     retained(`${b}/$homie`, HOMIE_VERSION),
     retained(`${b}/$name`, opts.name?.(snapshot.meter) ?? meterDisplayName(snapshot.meter)),
     retained(`${b}/$nodes`, layout.nodes.map((n) => n.id).join(',')),
-    retained(`${b}/$extensions`, ''),
+    retained(`${b}/$extensions`, HOMIE_EXTENSIONS),
+    retained(`${b}/$localip`, opts.host?.localIp ?? '127.0.0.1'),
+    retained(`${b}/$mac`, (opts.host?.mac ?? '00:00:00:00:00:00').toUpperCase()),
+    retained(`${b}/$fw/name`, HOMIE_FIRMWARE_NAME),
+    retained(`${b}/$fw/version`, opts.firmwareVersion ?? '0.0.0'),
     retained(`${b}/$implementation`, opts.implementation ?? 'smart-meter-interop'),
   ];
   for (const node of layout.nodes) {
@@ -47,7 +55,7 @@ export function homieDevice(snapshot: MeterSnapshot, opts: HomieOptions = {}): M
       const format = homieFormat(reading);
       out.push(
         retained(`${p}/$name`, reading.name),
-        retained(`${p}/$datatype`, QUANTITY_DEFINITIONS[reading.quantity].homieDatatype),
+        retained(`${p}/$datatype`, homieDatatype(reading)),
         ...(unit === undefined ? [] : [retained(`${p}/$unit`, unit)]),
         ...(format === undefined ? [] : [retained(`${p}/$format`, format)]),
         retained(`${p}/$settable`, 'false'),
@@ -56,7 +64,7 @@ export function homieDevice(snapshot: MeterSnapshot, opts: HomieOptions = {}): M
     }
   }
   out.push(...valueMessages(layout), retained(`${b}/$state`, 'ready'));
-  return out;
+  return out.filter((m) => m.payload !== '');
 }
 
 /** Value-only update for a device already announced with the same readings (same topics as `homieDevice`). */

@@ -1,4 +1,4 @@
-import { homieId, QUANTITY_DEFINITIONS, type MeterInfo, type MeterSnapshot, type Reading, type ReadingValue } from '@smi/model';
+import { homieId, QUANTITY_DEFINITIONS, type Medium, type MeterInfo, type MeterSnapshot, type Reading, type ReadingValue } from '@smi/model';
 import { mediumLabel } from '../common/names';
 import { DEFAULT_HOMIE_ROOT, type HomieOptions } from './types';
 
@@ -47,8 +47,20 @@ function nodeOf(snapshot: MeterSnapshot, channel: number | undefined, readings: 
   if (channel === undefined) {
     return { id: 'meter', name: mediumLabel(snapshot.meter.medium), type: snapshot.meter.medium ?? 'meter', properties };
   }
-  const medium = snapshot.devices?.find((d) => d.channel === channel)?.medium;
+  const medium = snapshot.devices?.find((d) => d.channel === channel)?.medium ?? mediumOfReadings(readings);
   return { id: `channel-${channel}`, name: `${mediumLabel(medium)} (channel ${channel})`, type: medium ?? 'unknown', properties };
+}
+
+/** What an M-Bus channel measures, from its readings, when the frame does not say (no device type line). */
+const QUANTITY_MEDIA: Readonly<Partial<Record<Reading['quantity'], Medium>>> = {
+  gas_volume: 'gas',
+  water_volume: 'water',
+  heat_energy: 'heat',
+};
+
+function mediumOfReadings(readings: readonly Reading[]): Medium | undefined {
+  const media = new Set(readings.flatMap((r) => QUANTITY_MEDIA[r.quantity] ?? []));
+  return media.size === 1 ? [...media][0] : undefined;
 }
 
 export function homieLayout(snapshot: MeterSnapshot, opts: HomieOptions = {}): HomieLayout {

@@ -134,15 +134,15 @@ export function buildProgram(): Command {
 
   program
     .command('discovery')
-    .description('print every MQTT message the gateway would publish for the frames in FILE, as NDJSON {topic, payload, retain}')
+    .description('print every MQTT message the gateway would publish for the frames in FILE (Home Assistant discovery and states, or the Homie devices), as NDJSON {topic, payload, retain}')
     .argument('[file]', 'capture file, or - for standard input')
-    .addOption(new Option('--platform <platform>', 'discovery convention').choices(['homeassistant']).default('homeassistant'))
+    .addOption(new Option('--platform <platform>', 'discovery convention').choices(['homeassistant', 'homie']).default('homeassistant'))
     .addOption(protocolOption())
     .option('--key <hex>', 'decryption key')
     .option('--auth-key <hex>', 'authentication key')
     .option('--hex', 'input is hex text', false)
     .option('-c, --config <file>', 'configuration whose MQTT and Home Assistant settings to use')
-    .action(async (file: string | undefined, o: { protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; config?: string }) => {
+    .action(async (file: string | undefined, o: { platform: 'homeassistant' | 'homie'; protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; config?: string }) => {
       const { config } = await configOrExit(o.config);
       const { runDiscovery } = await import('./discovery');
       process.exitCode = await runDiscovery(file, o, config, out, err);

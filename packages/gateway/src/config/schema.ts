@@ -190,6 +190,10 @@ const homeAssistantSchema = z.strictObject({
   birthPayload: z.string().default('online'),
   reannounceDelayMs: z.number().int().min(0).default(5000),
   expireAfterSeconds: z.number().int().positive().optional(),
+  discovery: z.enum(['entity', 'device']).default('entity')
+    .describe('entity: one config per sensor (every HA, older openHAB); device: one config per meter (HA 2024.12+, openHAB after Feb 2026)'),
+  history: z.enum(['omit', 'attributes', 'entities']).default('omit')
+    .describe('values of earlier billing periods (OBIS *F): omit from discovery, group as attributes of one entity, or one entity each'),
 });
 
 const homieSchema = z.strictObject({

@@ -1,9 +1,11 @@
+import { networkInterfaces } from 'node:os';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { homieDevice, homieDeviceId, homieDisconnect, homieLastWill, homieValues, type MqttMessage } from '@smi/discovery';
+import { homieDevice, homieDeviceId, homieDisconnect, homieLastWill, homieValues, type HomieOptions as HomieLayoutOptions, type MqttMessage } from '@smi/discovery';
 import type { MeterSnapshot } from '@smi/model';
 import { redactUrl, type Logger } from '../log';
 import { withDeadline } from './publisher';
 import { brokerOptions, mqttErrorText, type MqttTls } from './connect-options';
+import { VERSION } from '../version';
 
 export interface HomieOptions {
   readonly url: string;
@@ -13,6 +15,28 @@ export interface HomieOptions {
   readonly clientIdPrefix: string;
   readonly reconnectMs: number;
   readonly root: string;
+}
+
+/**
+ * The gateway host's first external IPv4 interface, for the legacy-firmware extension's
+ * `$localip` / `$mac` (the meters are reached through it); loopback when there is none.
+ */
+export function homieHost(interfaces: ReturnType<typeof networkInterfaces> = networkInterfaces()): { localIp: string; mac: string } {
+  for (const list of Object.values(interfaces)) {
+    const found = list?.find((i) => i.family === 'IPv4' && !i.internal);
+    if (found) return { localIp: found.address, mac: found.mac.toUpperCase() };
+  }
+  return { localIp: '127.0.0.1', mac: '00:00:00:00:00:00' };
+}
+
+/** What decides a Homie device's attributes: a change repeats the init → ready cycle, otherwise only values are sent. */
+export function homieSignature(s: MeterSnapshot): string {
+  return JSON.stringify([s.meter, s.readings.map((r) => [r.key, r.name, r.quantity, r.unit, r.channel])]);
+}
+
+/** What the gateway passes to the Homie generator: root, the host and its version. */
+export function homieLayoutOptions(root: string): HomieLayoutOptions {
+  return { root, host: homieHost(), firmwareVersion: VERSION };
 }
 
 interface HomieMeter {
@@ -30,11 +54,14 @@ interface HomieMeter {
  */
 export class HomiePublisher {
   private readonly meters = new Map<string, HomieMeter>();
+  private readonly layout: HomieLayoutOptions;
 
   constructor(
     private readonly options: HomieOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.layout = homieLayoutOptions(options.root);
+  }
 
   publishSnapshot(snapshot: MeterSnapshot): void {
     const meter = this.meters.get(snapshot.meter.id) ?? this.connect(snapshot);
@@ -70,8 +97,8 @@ export class HomiePublisher {
 
   private announce(meter: HomieMeter): void {
     const s = meter.snapshot;
-    const signature = JSON.stringify([s.meter, s.readings.map((r) => [r.key, r.name, r.quantity, r.unit, r.channel])]);
-    const messages = signature === meter.signature ? homieValues(s, { root: this.options.root }) : homieDevice(s, { root: this.options.root });
+    const signature = homieSignature(s);
+    const messages = signature === meter.signature ? homieValues(s, this.layout) : homieDevice(s, this.layout);
     meter.signature = signature;
     for (const m of messages) this.send(meter.client, m);
   }

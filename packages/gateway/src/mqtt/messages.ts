@@ -1,4 +1,15 @@
-import { haGatewayDiscovery, haMeterDiscovery, meterDeviceId, type MqttMessage } from '@smi/discovery';
+import {
+  haDeviceComponentIds,
+  haDeviceConfigTopic,
+  haDeviceDiscovery,
+  haEntityTopicOfComponent,
+  haGatewayDiscovery,
+  haMeterDiscovery,
+  haMeterEntities,
+  meterDeviceId,
+  type HaDiscoveryOptions,
+  type MqttMessage,
+} from '@smi/discovery';
 import type { MeterSnapshot } from '@smi/model';
 import {
   BUILT_IN_PRESETS,
@@ -14,6 +25,7 @@ import {
 } from '@smi/templates';
 import type { Config } from '../config/schema';
 import { SUPPORT_URL } from '../version';
+import { describeProblems, syntheticSnapshot, valueTemplateProblems, type TemplateProblem } from './template-check';
 import { Topics } from './topics';
 
 export type OutboundMessage = MqttMessage;
@@ -52,6 +64,8 @@ export class MessageFactory {
 
   readonly installId: string;
   readonly topics: Topics;
+  /** Entities whose value_template does not resolve against the custom output, found at start (to be logged). */
+  readonly startupTemplateWarnings: readonly string[];
 
   constructor(
     private readonly config: Config,
@@ -63,6 +77,41 @@ export class MessageFactory {
     const compiled = compilePreset(this.engine, definition, name);
     if (!compiled.ok) throw new OutputConfigError(compiled.error.message);
     this.preset = compiled.value;
+    this.startupTemplateWarnings = this.checkAtStart();
+  }
+
+  /** True when `output.topic` / `output.payload` replace the built-in presets. */
+  get customOutput(): boolean {
+    return this.config.output.topic !== undefined || this.config.output.payload !== undefined;
+  }
+
+  /**
+   * Custom output and HA discovery: the value_templates are evaluated against the payload the
+   * output renders for a snapshot made by the model. None resolving is a configuration mistake
+   * (refused, exit code 2); some not resolving is returned as warnings. A payload that cannot be
+   * rendered for it is only a warning (the meters' own values may render).
+   */
+  private checkAtStart(): string[] {
+    if (!this.customOutput || !this.config.homeassistant.enabled) return [];
+    const snapshot = syntheticSnapshot();
+    let problems: TemplateProblem[];
+    try {
+      problems = this.valueTemplateProblems(snapshot);
+    } catch (e) {
+      if (!(e instanceof OutputConfigError)) throw e;
+      return [`output: the Home Assistant value templates could not be checked at start: ${e.message}`];
+    }
+    if (problems.length === 0) return [];
+    if (problems.length === snapshot.readings.length) {
+      throw new OutputConfigError(`output: no Home Assistant value_template resolves against output.payload, every entity would stay empty (set output.valueTemplate to read your payload, or homeassistant.enabled: false when Home Assistant does not use this output): ${describeProblems(problems)}`);
+    }
+    return [`output: Home Assistant entities without a value: ${describeProblems(problems)}`];
+  }
+
+  /** Entities of a meter whose value_template finds no value in the rendered state messages (see template-check.ts). */
+  valueTemplateProblems(snapshot: MeterSnapshot): TemplateProblem[] {
+    if (!this.config.homeassistant.enabled) return [];
+    return valueTemplateProblems(this.engine, snapshot, haMeterEntities(snapshot, this.haOptions(snapshot)), this.render(snapshot));
   }
 
   private render(snapshot: MeterSnapshot): RenderedMessage[] {
@@ -76,17 +125,17 @@ export class MessageFactory {
     return this.render(snapshot).map((m) => ({ topic: m.topic, payload: m.payload, retain: this.config.mqtt.retain, qos: this.config.mqtt.qos }));
   }
 
-  /** HA discovery configs for a meter; recomputed only when the meter's set of readings changes. */
-  discoveryMessages(snapshot: MeterSnapshot): MqttMessage[] {
-    if (!this.config.homeassistant.enabled) return [];
-    const signature = JSON.stringify([snapshot.meter, snapshot.readings.map((r) => [r.key, r.name, r.quantity, r.unit, r.enabledByDefault])]);
-    const cached = this.discoveryCache.get(snapshot.meter.id);
-    if (cached?.signature === signature) return cached.messages;
+  /** `entity`: one config per sensor; `device`: one device-based config per meter. */
+  get discoveryStyle(): 'entity' | 'device' {
+    return this.config.homeassistant.discovery;
+  }
+
+  private haOptions(snapshot: MeterSnapshot): HaDiscoveryOptions {
     const keys = snapshot.readings.map((r) => r.key);
     const stateTopics = presetStateTopics(this.render(snapshot), keys);
     const preset = this.preset;
     const ha = this.config.homeassistant;
-    const messages = haMeterDiscovery(snapshot, {
+    return {
       prefix: ha.discoveryPrefix,
       installId: this.installId,
       instance: this.config.mqtt.baseTopic,
@@ -96,9 +145,49 @@ export class MessageFactory {
       meterAvailabilityTopic: (meter) => this.topics.meterAvailability(meter.id),
       ...(ha.expireAfterSeconds === undefined ? {} : { expireAfter: ha.expireAfterSeconds }),
       origin: { swVersion: this.version, supportUrl: SUPPORT_URL },
-    });
+      history: ha.history,
+    };
+  }
+
+  /**
+   * HA discovery configs for a meter; recomputed only when the meter's set of readings changes.
+   * Device style: one message, in which `previousComponents` (component ids announced before)
+   * that are gone now are listed for removal.
+   */
+  discoveryMessages(snapshot: MeterSnapshot, previousComponents: ReadonlySet<string> = new Set()): MqttMessage[] {
+    if (!this.config.homeassistant.enabled) return [];
+    const device = this.discoveryStyle === 'device';
+    const signature = JSON.stringify([
+      snapshot.meter,
+      snapshot.readings.map((r) => [r.key, r.name, r.quantity, r.unit, r.enabledByDefault]),
+      device ? [...previousComponents] : [],
+    ]);
+    const cached = this.discoveryCache.get(snapshot.meter.id);
+    if (cached?.signature === signature) return cached.messages;
+    const opts = this.haOptions(snapshot);
+    const messages = device ? [haDeviceDiscovery(snapshot, opts, previousComponents)] : haMeterDiscovery(snapshot, opts);
     this.discoveryCache.set(snapshot.meter.id, { signature, messages });
     return messages;
+  }
+
+  /**
+   * Config topics of the other discovery style, among `candidates` (stale topics of the meter's
+   * node), whose entity is announced again in `configs`: these are migrated, not removed.
+   * Per-entity → device: each per-entity topic of a component still in the device config.
+   * Device → per-entity: the device topic, when per-entity configs are sent.
+   */
+  handoverTopics(meterId: string, configs: readonly MqttMessage[], candidates: Iterable<string>): Set<string> {
+    const prefix = this.config.homeassistant.discoveryPrefix;
+    const meter = { id: meterId };
+    const out = new Set<string>();
+    if (this.discoveryStyle === 'device') {
+      const live = new Set(configs.flatMap((m) => haDeviceComponentIds(m.payload)).map((id) => haEntityTopicOfComponent(prefix, meter, id)));
+      for (const t of candidates) if (live.has(t)) out.add(t);
+    } else if (configs.length > 0) {
+      const deviceTopic = haDeviceConfigTopic(prefix, meter);
+      for (const t of candidates) if (t === deviceTopic) out.add(t);
+    }
+    return out;
   }
 
   gatewayMessages(): MqttMessage[] {
@@ -118,12 +207,20 @@ export class MessageFactory {
     return meterDeviceId({ id: meterId });
   }
 
-  /** The node id of a discovery config topic under our prefix, when it is one of ours (`smi_…`). */
+  /**
+   * The node id of a discovery config topic under our prefix, when it is one of ours (`smi_…`):
+   * `<prefix>/<component>/<node>/<object>/config` or the device form `<prefix>/device/<node>/config`.
+   */
   ownNodeOfConfigTopic(topic: string): string | undefined {
     const prefix = `${this.config.homeassistant.discoveryPrefix}/`;
     if (!topic.startsWith(prefix) || !topic.endsWith('/config')) return undefined;
     const parts = topic.slice(prefix.length).split('/');
-    const node = parts.length === 4 ? parts[1] : undefined;
+    const node = parts.length === 4 ? parts[1] : parts.length === 3 && parts[0] === 'device' ? parts[1] : undefined;
     return node !== undefined && node.startsWith('smi_') ? node : undefined;
+  }
+
+  /** Whether a config topic is of the device form. */
+  isDeviceConfigTopic(topic: string): boolean {
+    return topic.startsWith(`${this.config.homeassistant.discoveryPrefix}/device/`);
   }
 }

@@ -1,4 +1,4 @@
-import { haRemovals } from '@smi/discovery';
+import { haMigrationMessage, haRemovals } from '@smi/discovery';
 import type { OutboundMessage } from './messages';
 
 /** What an announcement must send even when the broker already holds the same retained payload from us. */
@@ -25,6 +25,12 @@ export interface AnnouncementInput {
   /** The last payload this gateway sent per retained topic (cleared topics are absent). */
   readonly lastSent: ReadonlyMap<string, string>;
   readonly force: AnnounceForce;
+  /**
+   * Stale config topics of the other discovery style (per-entity ↔ device) whose entities live on
+   * in the configs sent now: each gets HA's `migrate_discovery` message before the configs and is
+   * cleared after them, so HA moves the entities instead of deleting and re-creating them.
+   */
+  readonly handover?: ReadonlySet<string>;
 }
 
 /** The state an announcement leaves behind, for the next one. */
@@ -43,6 +49,8 @@ export interface AnnouncementPlan {
   readonly messages: readonly OutboundMessage[];
   /** Config topics cleared by this plan (an empty retained payload is among `messages`). */
   readonly removed: readonly string[];
+  /** Those of `removed` that were handed over to the other discovery style (migration message first). */
+  readonly migrated: readonly string[];
   readonly nextState: AnnouncementState;
 }
 
@@ -55,7 +63,8 @@ export function isRepeat(m: OutboundMessage, force: boolean, lastSent: string | 
  * What `MqttPublisher` sends when it announces a meter (after a snapshot, a reconnect or Home
  * Assistant's birth message): unchanged retained configs and availability are skipped unless
  * forced, configs no longer rendered and retained leftovers on the broker are removed with an
- * empty retained payload, and states always go out. Pure: the caller applies `nextState`.
+ * empty retained payload (those handed over to the other discovery style get HA's migration
+ * message first, before the configs), and states always go out. Pure: the caller applies `nextState`.
  */
 export function planAnnouncement(input: AnnouncementInput): AnnouncementPlan {
   const messages: OutboundMessage[] = [];
@@ -71,10 +80,17 @@ export function planAnnouncement(input: AnnouncementInput): AnnouncementPlan {
 
   let announced = input.announced;
   const removed: string[] = [];
+  const migrated: string[] = [];
   if (input.configs) {
     const current = new Set(input.configs.map((c) => c.topic));
+    const stale = haRemovals([...input.announced, ...input.onBroker], current);
+    for (const r of stale) {
+      if (!input.handover?.has(r.topic)) continue;
+      emit(haMigrationMessage(r.topic), true);
+      migrated.push(r.topic);
+    }
     for (const c of input.configs) emit(c, input.force.configs);
-    for (const r of haRemovals([...input.announced, ...input.onBroker], current)) {
+    for (const r of stale) {
       emit(r, false);
       removed.push(r.topic);
     }
@@ -82,7 +98,7 @@ export function planAnnouncement(input: AnnouncementInput): AnnouncementPlan {
   }
   emit({ topic: input.availabilityTopic, payload: input.online ? 'online' : 'offline', retain: true, qos: 1 }, input.force.availability);
   for (const s of input.states) emit(s, true);
-  return { messages, removed, nextState: { announced, lastSent: changes } };
+  return { messages, removed, migrated, nextState: { announced, lastSent: changes } };
 }
 
 /** Applies `nextState.lastSent` to the cache of last payloads per retained topic. */

@@ -1,10 +1,12 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { haDeviceComponentIds } from '@smi/discovery';
 import type { MeterSnapshot } from '@smi/model';
 import { redactUrl, type Logger } from '../log';
 import { OutputConfigError, type OutboundMessage, type MessageFactory } from './messages';
 import type { Topics } from './topics';
 import { brokerOptions, mqttErrorText, type MqttTls } from './connect-options';
 import { applyLastSent, isRepeat, planAnnouncement, type AnnounceForce } from './publish-plan';
+import { describeProblems, type TemplateProblem } from './template-check';
 
 export interface PublisherOptions {
   readonly url: string;
@@ -29,7 +31,18 @@ interface MeterState {
   online: boolean;
   /** Discovery config topics currently announced for this meter. */
   configTopics: ReadonlySet<string>;
+  /** Device-based discovery: component ids currently announced for this meter. */
+  components: ReadonlySet<string>;
+  /** The custom output's value templates were checked against this meter's first snapshot. */
+  templatesChecked: boolean;
 }
+
+/**
+ * How long after the broker acknowledged the discovery subscription the first announcement
+ * waits, so that the retained configs of earlier runs (leftovers to remove, configs of the other
+ * discovery style to migrate) are known before anything is announced.
+ */
+const RETAINED_SETTLE_MS = 300;
 
 /**
  * Owns the MQTT connection: gateway availability with last will, Home Assistant discovery
@@ -46,6 +59,11 @@ export class MqttPublisher {
   private readonly retained = new Map<string, string>();
   /** Retained discovery configs the broker holds for our nodes: node id → topics. */
   private readonly brokerConfigs = new Map<string, Set<string>>();
+  /** Live component ids of the retained device-based config per node (device discovery). */
+  private readonly brokerComponents = new Map<string, Set<string>>();
+  /** False until the retained discovery configs had time to arrive after the first connect. */
+  private settled = false;
+  private settleTimer: NodeJS.Timeout | undefined;
   private reannounceTimer: NodeJS.Timeout | undefined;
   private connectedOnce = false;
   private stopping = false;
@@ -75,6 +93,7 @@ export class MqttPublisher {
 
   start(): void {
     const o = this.options;
+    for (const w of this.messages.startupTemplateWarnings) this.log.warn(w);
     const opts: IClientOptions = {
       clientId: o.clientId,
       reconnectPeriod: o.reconnectMs,
@@ -107,14 +126,27 @@ export class MqttPublisher {
     this.connectedOnce = true;
     this.lostAt = undefined;
     const subs: string[] = [];
-    if (o.homeAssistant.enabled) subs.push(o.homeAssistant.statusTopic, `${o.homeAssistant.discoveryPrefix}/+/+/+/config`);
-    if (subs.length) this.client?.subscribe(subs, { qos: 1 });
+    const prefix = o.homeAssistant.discoveryPrefix;
+    if (o.homeAssistant.enabled) subs.push(o.homeAssistant.statusTopic, `${prefix}/+/+/+/config`, `${prefix}/device/+/config`);
+    if (subs.length) this.client?.subscribe(subs, { qos: 1 }, () => this.settleLater());
+    else this.settled = true;
     // Still offline: everything below lands in `pending` (one per topic) and is flushed in order.
     this.send({ topic: this.topics.gatewayAvailability, payload: 'online', retain: true, qos: 1 }, true);
     for (const m of this.messages.gatewayMessages()) this.send(m, true);
     // After a (re)connect the broker may have lost retained messages: announce everything again.
-    for (const [id, state] of this.meters) this.announce(id, state, { configs: true, availability: true });
+    if (this.settled) for (const [id, state] of this.meters) this.announce(id, state, { configs: true, availability: true });
     this.flushPending();
+  }
+
+  /** First connect: meters are announced once the retained configs of earlier runs are known. */
+  private settleLater(): void {
+    if (this.settled || this.settleTimer) return;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      if (this.settled || this.stopping) return;
+      this.settled = true;
+      for (const [id, state] of this.meters) this.announce(id, state, { configs: true, availability: true });
+    }, RETAINED_SETTLE_MS);
   }
 
   /** Order after a connect: gateway availability, discovery and availabilities, then the rest (states, stats). */
@@ -141,6 +173,7 @@ export class MqttPublisher {
     }
     const node = this.messages.ownNodeOfConfigTopic(topic);
     if (node === undefined) return;
+    if (this.messages.isDeviceConfigTopic(topic)) this.brokerComponents.set(node, new Set(haDeviceComponentIds(payload.toString('utf8'))));
     let set = this.brokerConfigs.get(node);
     if (payload.length === 0) {
       set?.delete(topic);
@@ -168,12 +201,29 @@ export class MqttPublisher {
     const id = snapshot.meter.id;
     let state = this.meters.get(id);
     if (!state) {
-      state = { snapshot, online: true, configTopics: new Set() };
+      state = { snapshot, online: true, configTopics: new Set(), components: new Set(), templatesChecked: false };
       this.meters.set(id, state);
     }
     state.snapshot = snapshot;
     state.online = true;
-    this.announce(id, state, { configs: false, availability: false });
+    if (!state.templatesChecked && this.options.homeAssistant.enabled && this.messages.customOutput) {
+      state.templatesChecked = true;
+      this.checkTemplates(id, snapshot);
+    }
+    if (this.settled) this.announce(id, state, { configs: false, availability: false });
+  }
+
+  /** Custom output: warns once per meter, by entity, when a value_template finds nothing in this meter's first payload. */
+  private checkTemplates(meterId: string, snapshot: MeterSnapshot): void {
+    let problems: TemplateProblem[];
+    try {
+      problems = this.messages.valueTemplateProblems(snapshot);
+    } catch (e) {
+      if (e instanceof OutputConfigError) return; // a render failure is logged by the announcement
+      throw e;
+    }
+    if (problems.length === 0) return;
+    this.log.warn(`output: ${problems.length} Home Assistant ${problems.length === 1 ? 'entity' : 'entities'} of meter ${meterId} will show no value: ${describeProblems(problems)}`);
   }
 
   /** A template that compiles but cannot render a meter's values: said once, nothing sent, the gateway keeps running. */
@@ -202,10 +252,12 @@ export class MqttPublisher {
 
   /** `force`: send even when the broker already holds the same retained payload from us. What is sent is `planAnnouncement`'s. */
   private announce(meterId: string, state: MeterState, force: AnnounceForce): void {
-    // discovery that cannot be rendered changes nothing (no entity is removed for it)
-    const configs = this.options.homeAssistant.enabled ? this.rendered(meterId, () => this.messages.discoveryMessages(state.snapshot)) : undefined;
     const node = this.messages.nodeOfMeter(meterId);
+    const previous = new Set([...state.components, ...(this.brokerComponents.get(node) ?? [])]);
+    // discovery that cannot be rendered changes nothing (no entity is removed for it)
+    const configs = this.options.homeAssistant.enabled ? this.rendered(meterId, () => this.messages.discoveryMessages(state.snapshot, previous)) : undefined;
     const onBroker = this.brokerConfigs.get(node);
+    const candidates = [...state.configTopics, ...(onBroker ?? [])];
     const plan = planAnnouncement({
       configs,
       states: this.rendered(meterId, () => this.messages.stateMessages(state.snapshot)) ?? [],
@@ -215,12 +267,15 @@ export class MqttPublisher {
       onBroker: onBroker ?? [],
       lastSent: this.retained,
       force,
+      handover: configs === undefined ? new Set() : this.messages.handoverTopics(meterId, configs, candidates),
     });
     for (const topic of plan.removed) {
-      this.log.info(`Home Assistant: removing entity ${topic} (no longer sent by meter ${meterId})`);
+      if (plan.migrated.includes(topic)) this.log.info(`Home Assistant: moved ${topic} to ${this.messages.discoveryStyle}-based discovery (meter ${meterId})`);
+      else this.log.info(`Home Assistant: removing entity ${topic} (no longer sent by meter ${meterId})`);
       onBroker?.delete(topic);
     }
     state.configTopics = plan.nextState.announced;
+    if (configs !== undefined) state.components = new Set(configs.flatMap((m) => (this.messages.isDeviceConfigTopic(m.topic) ? haDeviceComponentIds(m.payload) : [])));
     if (!this.client) return; // not started or stopped: nothing is sent, so nothing counts as sent
     applyLastSent(this.retained, plan.nextState.lastSent);
     for (const m of plan.messages) this.transmit(m);
@@ -259,6 +314,7 @@ export class MqttPublisher {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.reannounceTimer) clearTimeout(this.reannounceTimer);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
     const client = this.client;
     this.client = undefined;
     if (!client) return;
