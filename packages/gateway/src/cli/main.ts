@@ -82,6 +82,8 @@ export function buildProgram(): Command {
       const secrets = [
         config.mqtt.password,
         config.mqtt.tls?.passphrase,
+        config.web.adminPassword,
+        process.env['SMI_WEB_ADMIN_PASSWORD'],
         ...(config.mqtt.embeddedBroker.users ?? []).map((u) => u.password),
         ...config.meters.flatMap((m) => [m.key, m.authKey]),
         ...config.http.push.flatMap((t) => Object.values(t.headers)),
@@ -111,7 +113,7 @@ export function buildProgram(): Command {
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
       try {
-        gw = await startGateway(config, log);
+        gw = await startGateway(config, log, { configFile: opts.addon ? undefined : opts.config });
       } catch (e) {
         // One line naming the problem, no stack trace; 2 for configuration mistakes.
         err(`smi: cannot start: ${problemOf(e)}`);

@@ -213,6 +213,12 @@ const webSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8080),
   host: z.string().default('0.0.0.0'),
   allowedClients: z.array(z.string().min(1)).default([]).describe('When set, only these peer addresses may connect (Home Assistant ingress: 172.30.32.2)'),
+  adminPassword: z
+    .string()
+    .min(10, 'at least 10 characters')
+    .optional()
+    .describe('Administrator password of the web UI (secret; also SMI_WEB_ADMIN_PASSWORD); absent: set in the browser at first start. Only its scrypt hash is stored, in stateDir'),
+  readOnlyOpen: z.boolean().default(true).describe('true: values, status and metrics can be read without a login (changes always need one); false: everything but the login page needs the administrator login'),
 });
 
 /** `http.push`: one entry per receiver; see docs/http.md. Header values are secrets (never logged or shown). */

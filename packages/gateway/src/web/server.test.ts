@@ -8,14 +8,13 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { request, type Server } from 'node:http';
 import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
 import type { Router } from 'express';
 import { createDecoder } from '@smi/decoder';
 import type { MeterSnapshot } from '@smi/model';
 import { assetsDir } from '../assets';
-import { waitFor } from '../test-support/ports';
 import { createWebApp, type WebAppOptions } from './server';
-import { PAGE, PAGE_SCRIPT } from './page';
+import { PAGE } from './page';
+import { uiAssets } from './ui-bundle';
 
 /** The Iskra AM550 telegram the demo replays (a real published DSMR 5 telegram). */
 function iskraSnapshot(): MeterSnapshot {
@@ -116,6 +115,7 @@ describe('web server: routes, headers and the write guard', () => {
       { path: '/', methods: ['GET'] },
       { path: '/app.js', methods: ['GET'] },
       { path: '/app.css', methods: ['GET'] },
+      { path: '/favicon.svg', methods: ['GET'] },
       { path: '/api/meters', methods: ['GET'] },
       { path: '/api/status', methods: ['GET'] },
       { path: '/healthz', methods: ['GET'] },
@@ -240,24 +240,9 @@ describe('web page under the Content-Security-Policy', () => {
     const js = await fetch(`${base}/app.js`);
     const css = await fetch(`${base}/app.css`);
     expect([js.headers.get('content-type'), css.headers.get('content-type')]).toEqual(['text/javascript; charset=utf-8', 'text/css; charset=utf-8']);
-    expect(await js.text()).toBe(PAGE_SCRIPT);
-    expect(await css.text()).toContain('font-variant-numeric: tabular-nums');
-  });
-
-  it('renders the meter\'s values when its script runs against the server', async () => {
-    const { base } = await serve();
-    const elements: Record<string, { textContent: string; innerHTML: string }> = { status: { textContent: '', innerHTML: '' }, meters: { textContent: '', innerHTML: '' } };
-    const sandbox = {
-      document: { getElementById: (id: string) => elements[id] },
-      fetch: (url: string) => fetch(`${base}/${url}`),
-      setInterval: () => 0,
-    };
-    runInNewContext(PAGE_SCRIPT, sandbox);
-    await waitFor('the page to render', () => elements['meters']?.innerHTML !== '', 5000);
-    expect(elements['status']?.textContent).toBe('MQTT connected (mqtt://***@broker:1883) · frames 3 · rejected 1');
-    const html = elements['meters']?.innerHTML ?? '';
-    expect(html).toContain('<table data-meter="K8EG004046395507">');
-    expect(html).toMatch(/<tr data-key="energy_import_tariff_1">.*?<td class="v">4\.426<\/td><td>kWh<\/td><\/tr>/);
-    expect(html).toMatch(/<tr data-key="power_import">.*?<td class="v">244<\/td><td>W<\/td><\/tr>/);
+    expect(await js.text()).toBe(uiAssets().js);
+    // the bundle holds the UI's own stylesheet and uPlot's
+    const style = await css.text();
+    expect([/prefers-color-scheme:\s*dark/.test(style), /\.uplot\{/.test(style)]).toEqual([true, true]);
   });
 });

@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import type { MeterSnapshot } from '@smi/model';
 import { listenProblem } from '../config/load';
 import type { Logger } from '../log';
 import { mountApiV1, type ApiV1State } from './api-v1';
-import { PAGE, PAGE_SCRIPT, PAGE_STYLE } from './page';
+import { FAVICON, PAGE } from './page';
+import { uiAssets } from './ui-bundle';
 import { errorHandler, guardWrites, MAX_BODY_BYTES, notFound, securityHeaders, type Authenticator } from './security';
 
 export interface WebState {
@@ -15,6 +16,8 @@ export interface WebState {
 export interface WebAppOptions {
   /** Accepts logged-in requests; without one every non-GET/HEAD request is refused (405). */
   readonly authenticate?: Authenticator | undefined;
+  /** Mounted before the write guard: decides which reads need a login (web.readOnlyOpen). */
+  readonly readGuard?: RequestHandler | undefined;
   /** Largest request body in bytes (default 64 KiB). */
   readonly maxBodyBytes?: number | undefined;
   /** More routes (the web UI's), mounted after the built-in ones behind the same guard and limits. */
@@ -41,6 +44,7 @@ export function createWebApp(state: WebState, allowedClients: readonly string[] 
       else res.status(403).json({ error: 'forbidden' });
     });
   }
+  if (options.readGuard) app.use(options.readGuard);
   app.use(guardWrites(options.authenticate));
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   app.use(express.json({ limit }));
@@ -49,10 +53,13 @@ export function createWebApp(state: WebState, allowedClients: readonly string[] 
     res.type('html').send(PAGE);
   });
   app.get('/app.js', (_req, res) => {
-    res.type('text/javascript').send(PAGE_SCRIPT);
+    res.type('text/javascript').send(uiAssets().js);
   });
   app.get('/app.css', (_req, res) => {
-    res.type('text/css').send(PAGE_STYLE);
+    res.type('text/css').send(uiAssets().css);
+  });
+  app.get('/favicon.svg', (_req, res) => {
+    res.type('image/svg+xml').send(FAVICON);
   });
   app.get('/api/meters', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
