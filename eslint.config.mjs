@@ -26,6 +26,7 @@ export default [
             { sourceTag: 'scope:templates', onlyDependOnLibsWithTags: ['scope:model'] },
             { sourceTag: 'scope:discovery', onlyDependOnLibsWithTags: ['scope:model'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:model', 'scope:decoder', 'scope:templates', 'scope:discovery'] },
+            { sourceTag: 'scope:node-red', onlyDependOnLibsWithTags: ['scope:model', 'scope:decoder'] },
           ],
         },
       ],
