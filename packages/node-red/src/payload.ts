@@ -1,12 +1,10 @@
-import { hexToBytes, type DecodeError, type FrameEvent } from '@smi/decoder';
+import { errorRecord, hexToBytes, type DecodeError, type ErrorRecord, type FrameEvent } from '@smi/decoder';
 import type { MeterSnapshot } from '@smi/model';
 import type { NodeStatus } from './red';
 
 /*
- * What the nodes send. `smi decode` (packages/gateway/src/cli/decode.ts) prints
- * `JSON.stringify(snapshot)` per frame and `{error, layer, offset?, message}` per rejected frame;
- * the CLI lives in the gateway, so the two small renderings are repeated here rather than
- * importing the gateway into a Node-RED node.
+ * What the nodes send: what `smi decode` (packages/gateway/src/cli/decode.ts) prints —
+ * `JSON.stringify(snapshot)` per frame and `errorRecord(error)` (from @smi/decoder) per rejected frame.
  */
 
 /** The snapshot exactly as `smi decode` prints it, as a fresh plain object (safe to modify downstream). */
@@ -14,17 +12,9 @@ export function snapshotPayload(snapshot: MeterSnapshot): MeterSnapshot {
   return JSON.parse(JSON.stringify(snapshot)) as MeterSnapshot;
 }
 
-export interface ErrorPayload {
-  readonly error: DecodeError['kind'];
-  readonly layer: string;
-  readonly offset?: number;
-  readonly message: string;
-}
-
-/** A rejected frame as `smi decode` prints it on standard error. */
-export function errorPayload(error: DecodeError): ErrorPayload {
-  return { error: error.kind, layer: error.layer, ...(error.offset === undefined ? {} : { offset: error.offset }), message: error.message };
-}
+/** A rejected frame as `smi decode` prints it on standard error (one renderer for both: `errorRecord`). */
+export type ErrorPayload = ErrorRecord;
+export const errorPayload = (error: DecodeError): ErrorPayload => errorRecord(error);
 
 /** Message properties for one frame event: frames go to output 1, rejected frames to output 2. */
 export type EventMessage =

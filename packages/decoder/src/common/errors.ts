@@ -36,3 +36,15 @@ export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
 export function fail(kind: ErrorKind, layer: string, message: string, offset?: number): { readonly ok: false; readonly error: DecodeError } {
   return { ok: false, error: offset === undefined ? { kind, layer, message } : { kind, layer, message, offset } };
 }
+
+/** A rejected frame as `smi decode` prints it and the Node-RED nodes send it: `{error, layer, offset?, message}`. */
+export interface ErrorRecord {
+  readonly error: ErrorKind;
+  readonly layer: string;
+  readonly offset?: number;
+  readonly message: string;
+}
+
+export function errorRecord(e: DecodeError): ErrorRecord {
+  return e.offset === undefined ? { error: e.kind, layer: e.layer, message: e.message } : { error: e.kind, layer: e.layer, offset: e.offset, message: e.message };
+}

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createDecoder, type ErrorKind, type FrameEvent, type StreamDecoder } from '@smi/decoder';
+import { createDecoder, errorRecord, type ErrorKind, type FrameEvent, type StreamDecoder } from '@smi/decoder';
 import type { ProtocolChoice } from '@smi/decoder';
 import { openInput, readChunks, UsageError, type Input } from './input';
 
@@ -44,7 +44,7 @@ export async function forEachEvent(
 
 export function errorLine(e: FrameEvent & { ok: false }): string {
   const { error } = e;
-  return JSON.stringify({ error: error.kind, layer: error.layer, ...(error.offset === undefined ? {} : { offset: error.offset }), message: error.message });
+  return JSON.stringify(errorRecord(error));
 }
 
 /**
