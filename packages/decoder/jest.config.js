@@ -1,1 +1,7 @@
-module.exports = { ...require('../../jest.preset.js'), rootDir: __dirname, displayName: require('./package.json').name };
+module.exports = {
+  ...require('../../jest.preset.js'),
+  rootDir: __dirname,
+  displayName: require('./package.json').name,
+  // the benchmark inputs' generators are tested with the decoder (bench/gen/*.test.ts)
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'],
+};

@@ -78,7 +78,10 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions, log: Logger)
   const quiet = maskSecrets(log, secrets);
   const auth = createBrokerAuth({ users, statusTopic: o.statusTopic, log: quiet });
   const broker = createBroker(auth.hooks);
-  server.on('connection', broker.handle);
+  server.on('connection', (socket) => {
+    socket.setNoDelay(true); // deliver each small message at once (no Nagle delay)
+    broker.handle(socket);
+  });
   broker.on('clientError', (client, err) => quiet.debug(`embedded broker: client ${client.id}: ${err.message}`));
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : o.port;

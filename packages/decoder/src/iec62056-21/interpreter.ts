@@ -5,6 +5,8 @@ import { ReadingFactory, UniqueKeys } from './readings';
 
 /** One line of a data block, parsed, with its readings when the line stands on its own. */
 interface Line {
+  /** The line's text without its LF. */
+  readonly text: string;
   readonly sets: readonly DataSet[];
   /** Id, clock and medium candidates on this line, when it has any. */
   readonly facts?: BlockFacts;
@@ -12,7 +14,12 @@ interface Line {
   readonly readings?: readonly Reading[];
   /** Text that is no data set (line noise). */
   readonly malformed: boolean;
+  /** A byte outside printable ASCII and CR on this line. */
+  readonly control: boolean;
 }
+
+/** A byte outside printable ASCII, CR and LF. */
+const NOT_PRINTABLE = /[^\x20-\x7e\r\n]/;
 
 export interface Interpretation {
   readonly sets: readonly DataSet[];
@@ -20,6 +27,8 @@ export interface Interpretation {
   readonly facts: BlockFacts;
   /** Lines with text that is no data set. */
   readonly malformed: number;
+  /** Whether the text holds a byte outside printable ASCII, CR and LF (checked per changed line). */
+  readonly control: boolean;
 }
 
 interface Block {
@@ -39,18 +48,19 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
+/** The bounds of line `k` in `text`, without its LF. */
+function lineEnd(text: string, starts: readonly number[], k: number): number {
+  return Math.min((starts[k + 1] as number) - 1, text.length);
+}
+
 /**
- * Whether line `k` has the same text in both blocks. Compared from the end: a changed reading
- * usually differs in the last digits of its value.
+ * Whether line `k` has the text of `line` (a line of the previous block). A slice of a flat string
+ * compared with `===` runs as one memory compare: twice as fast as a loop over char codes.
  */
-function sameLine(text: string, starts: readonly number[], prevText: string, prevStarts: readonly number[], k: number): boolean {
+function sameLine(text: string, starts: readonly number[], k: number, line: Line): boolean {
   const a = starts[k] as number;
-  const pa = prevStarts[k] as number;
-  const b = Math.min(starts[k + 1] as number, text.length);
-  const pb = Math.min(prevStarts[k + 1] as number, prevText.length);
-  if (b - a !== pb - pa) return false;
-  for (let i = b - 1, j = pb - 1; i >= a; i--, j--) if (text.charCodeAt(i) !== prevText.charCodeAt(j)) return false;
-  return true;
+  const b = lineEnd(text, starts, k);
+  return b - a === line.text.length && text.slice(a, b) === line.text;
 }
 
 /**
@@ -82,15 +92,16 @@ export class ReadoutInterpreter {
   private fill(text: string, starts: readonly number[], lines: Line[], from: number, to: number, prev: Block | undefined): void {
     const reusable = prev === undefined ? 0 : Math.min(to, prev.starts.length - 1);
     for (let k = from; k < to; k++) {
-      if (prev !== undefined && k < reusable && sameLine(text, starts, prev.text, prev.starts, k)) lines[k] = prev.lines[k] as Line;
+      if (prev !== undefined && k < reusable && sameLine(text, starts, k, prev.lines[k] as Line)) lines[k] = prev.lines[k] as Line;
       else lines[k] = this.parseLine(text, starts, k);
     }
   }
 
   private parseLine(text: string, starts: readonly number[], k: number): Line {
-    const lineText = text.slice(starts[k], Math.min((starts[k + 1] as number) - 1, text.length));
+    const lineText = text.slice(starts[k], lineEnd(text, starts, k));
     const { sets, skipped } = parseDataBlock(lineText, k);
     const malformed = skipped.length > 0;
+    const control = NOT_PRINTABLE.test(lineText);
     const readings: Reading[] = [];
     let alone = true;
     let hasFacts = false;
@@ -106,7 +117,7 @@ export class ReadoutInterpreter {
     }
     const f = hasFacts ? factsOf(sets, this.factory) : undefined;
     const facts = f !== undefined && factsPresent(f) ? { facts: f } : {};
-    return alone ? { sets, readings, malformed, ...facts } : { sets, malformed, ...facts };
+    return alone ? { text: lineText, sets, readings, malformed, control, ...facts } : { text: lineText, sets, malformed, control, ...facts };
   }
 
   private assemble(lines: readonly Line[]): Interpretation {
@@ -115,8 +126,10 @@ export class ReadoutInterpreter {
     const keys = new UniqueKeys();
     let pending: DataSet[] = [];
     let malformed = 0;
+    let control = false;
     for (const line of lines) {
       if (line.malformed) malformed++;
+      if (line.control) control = true;
       for (const s of line.sets) sets.push(s);
       if (line.facts !== undefined) facts.push(line.facts);
       if (line.readings === undefined) {
@@ -130,6 +143,6 @@ export class ReadoutInterpreter {
       for (const r of line.readings) keys.add(r);
     }
     if (pending.length > 0) this.factory.collect(pending, keys);
-    return { sets, readings: keys.readings, facts: mergeFacts(facts), malformed };
+    return { sets, readings: keys.readings, facts: mergeFacts(facts), malformed, control };
   }
 }

@@ -79,13 +79,19 @@ export class ReadingFactory {
     return skipped;
   }
 
-  /** The reading of a data set, built once per distinct set text. */
+  /**
+   * The reading of a data set. One value of an OBIS code is filled from the code's template (no
+   * memo: filling is cheaper than hashing the set text, and values change every readout);
+   * other shapes go through buildReading once per distinct set text.
+   */
   cached(info: AddressInfo, set: DataSet): Reading {
+    if (info.kind === 'obis' && set.values.length === 1) {
+      const quick = this.templates.simpleReading(info.obis, info.numeric, set.values[0] as string);
+      if (quick !== undefined) return freeze(quick);
+    }
     let r = this.built.get(set.text);
     if (r === undefined) {
-      // One value of an OBIS code: filled from the code's template, without buildReading.
-      const quick = info.kind === 'obis' && set.values.length === 1 ? this.templates.simpleReading(info.obis, info.numeric, set.values[0] as string) : undefined;
-      r = freeze(quick ?? this.reading(info, set));
+      r = freeze(this.reading(info, set));
       if (this.built.size >= CACHE_LIMIT) this.built.clear();
       this.built.set(set.text, r);
     }

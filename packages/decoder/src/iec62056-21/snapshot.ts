@@ -16,9 +16,6 @@ export interface SnapshotOptions {
   readonly profiles?: readonly D0Profile[];
 }
 
-/** A byte outside printable ASCII, CR and LF. */
-const NOT_PRINTABLE = /[^\x20-\x7e\r\n]/;
-
 /** Meter info from the identification and the data block's facts. */
 function meterInfo(id: Identification | undefined, f: BlockFacts): MeterInfo {
   const model = id?.ident.trim() ?? '';
@@ -63,11 +60,11 @@ export function buildSnapshot(
   interpreter: ReadoutInterpreter = new ReadoutInterpreter(),
   infos: MeterInfoCache = new MeterInfoCache(),
 ): Result<MeterSnapshot> {
-  const { sets, readings, facts: f, malformed } = interpreter.interpret(message.text);
+  const { sets, readings, facts: f, malformed, control } = interpreter.interpret(message.text);
   if (sets.length === 0) return fail('bad-format', LAYER, 'data block holds no data set', 0);
   if (malformed > 0) return fail('bad-format', LAYER, `${malformed} data line(s) hold text that is no data set`, 0);
   // A checked BCC vouches for the bytes; without one, a control character is line noise.
-  if (message.bcc !== 'ok' && NOT_PRINTABLE.test(message.text)) return fail('bad-format', LAYER, 'control character in the data block', 0);
+  if (message.bcc !== 'ok' && control) return fail('bad-format', LAYER, 'control character in the data block', 0);
   const clock = f.stamp ?? (f.clockTime !== undefined && f.clockDate !== undefined ? clockFrom(f.clockTime, f.clockDate) : undefined);
   return ok({
     protocol: 'iec62056-21',

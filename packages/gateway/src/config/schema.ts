@@ -249,7 +249,7 @@ const httpSchema = z.strictObject({
 });
 
 /** Most meters one gateway reads; a larger list is a mistake (or an attack on memory), not a setup. */
-export const MAX_METERS = 250;
+export const MAX_METERS = 1000;
 
 /** Two meters with one `name` or one `id` would share log lines, topics and Home Assistant entities. */
 function refuseDuplicates(meters: readonly { name?: string | undefined; id?: string | undefined }[], ctx: z.RefinementCtx): void {

@@ -47,7 +47,7 @@ export async function startMosquitto(fixedPort?: number, options: MosquittoOptio
     chmodSync(passwords, 0o644);
     access = `allow_anonymous false\npassword_file ${passwords}\n`;
   }
-  writeFileSync(conf, `listener ${port} 127.0.0.1\n${access}persistence false\n`);
+  writeFileSync(conf, `listener ${port} 127.0.0.1\n${access}persistence false\nset_tcp_nodelay true\n`);
   const proc: ChildProcess = spawn(mosquittoBinary(), ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
