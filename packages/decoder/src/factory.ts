@@ -65,6 +65,8 @@ export function supportedProtocols(): ProtocolId[] {
 
 function create(protocol: ProtocolId, options: DecoderOptions, encrypted: boolean): FactoryResult {
   const factory = FACTORIES[protocol];
+  // A Modbus answer means nothing without its request (which registers, which order): no passive decoder.
+  if (protocol === 'modbus') return { ok: false, error: "protocol 'modbus' is polled, not decoded from a byte stream: configure a meter with protocol: modbus and a modbus block (smi run)" };
   if (!factory) return { ok: false, error: `protocol '${protocol}' is not supported yet (supported: ${supportedProtocols().join(', ')})` };
   return factory(options, { encrypted });
 }

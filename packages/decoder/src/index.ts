@@ -9,3 +9,4 @@ export * from './encrypted-p1';
 export * from './sml';
 export * from './dsmr';
 export * from './iec62056-21';
+export * from './modbus';

@@ -3,6 +3,7 @@ import type { MeterConfig } from './config/schema';
 import { createD0MeterDecoder } from './sessions/d0-factory';
 import { meterProfilesFor } from './meter-profiles';
 import { createMbusPollingSession, isMbusPolling } from './sessions/mbus-session';
+import { createModbusPollingSession, isModbusPolling } from './sessions/modbus-session';
 
 export type MeterDecoderResult = { ok: true; value: StreamDecoder } | { ok: false; error: string };
 
@@ -13,6 +14,8 @@ export type MeterDecoderResult = { ok: true; value: StreamDecoder } | { ok: fals
 export function createMeterDecoder(m: MeterConfig): MeterDecoderResult {
   if (m.protocol === 'iec62056-21') return createD0MeterDecoder(m);
   if (isMbusPolling(m)) return createMbusPollingSession(m);
+  if (isModbusPolling(m)) return createModbusPollingSession(m);
+  if (m.modbus) return { ok: false, error: `modbus: settings for protocol modbus, but the meter's protocol is ${m.protocol}` };
   const profiles = meterProfilesFor(m);
   if (!profiles.ok) return profiles;
   if (m.sml && m.protocol !== 'sml' && m.protocol !== 'auto') return { ok: false, error: `sml: settings for protocol sml, but the meter's protocol is ${m.protocol}` };

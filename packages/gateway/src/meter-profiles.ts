@@ -28,10 +28,11 @@ function builtinView(id: string): View | undefined {
     case 'dlms': { const v = builtinDlmsProfile(id); return v && { protocol: 'dlms', view: v }; }
     case 'sml': { const v = BUILTIN_SML_PROFILES.find((b) => b.id === id); return v && { protocol: 'sml', view: v }; }
     case 'iec62056-21': { const v = BUILTIN_D0_PROFILES.find((b) => b.id === id); return v && { protocol: 'iec62056-21', view: v }; }
+    case 'modbus': return undefined; // not in BUILTINS: a Modbus meter names its profile in meters[].modbus.profile
   }
 }
 
-function viewOf(p: MeterProfile): View {
+function viewOf(p: Exclude<MeterProfile, { readonly protocol: 'modbus' }>): View {
   switch (p.protocol) {
     case 'dlms': return { protocol: 'dlms', view: toDlmsProfile(p) };
     case 'sml': return { protocol: 'sml', view: toSmlProfile(p) };
@@ -50,7 +51,9 @@ function parseItem(item: unknown): ProfilesResult<View> {
     return r.ok ? { ok: true, value: { protocol: 'dlms', view: r.value } } : { ok: false, error: r.error.message };
   }
   const r = parseMeterProfile(item);
-  return r.ok ? { ok: true, value: viewOf(r.value) } : { ok: false, error: r.error.message };
+  if (!r.ok) return { ok: false, error: r.error.message };
+  if (r.value.protocol === 'modbus') return { ok: false, error: `profile ${r.value.id} is a Modbus profile: name it in meters[].modbus.profile` };
+  return { ok: true, value: viewOf(r.value) };
 }
 
 /** The views a file holds (one profile or a list); errors name the item and the field. */

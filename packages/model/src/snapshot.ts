@@ -3,7 +3,7 @@ import type { ObisCode } from './obis';
 import type { Quantity } from './quantity';
 import type { Unit } from './units';
 
-export const PROTOCOLS = ['dsmr', 'iec62056-21', 'sml', 'dlms', 'mbus'] as const;
+export const PROTOCOLS = ['dsmr', 'iec62056-21', 'sml', 'dlms', 'mbus', 'modbus'] as const;
 export type ProtocolId = (typeof PROTOCOLS)[number];
 
 export type ReadingValue = number | string | boolean | null;

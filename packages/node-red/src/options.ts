@@ -7,7 +7,8 @@ export interface DecoderConfig {
   readonly protocol?: string;
 }
 
-export const PROTOCOL_CHOICES: readonly ProtocolChoice[] = ['auto', ...PROTOCOLS];
+// Modbus meters are polled (the gateway's modbus session), not listened to: not offered here.
+export const PROTOCOL_CHOICES: readonly ProtocolChoice[] = ['auto', ...PROTOCOLS.filter((p) => p !== 'modbus')];
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 

@@ -2,15 +2,17 @@ import { canonicalObis, normalizeUnit, type Medium, type ObisCode, type Unit } f
 import { PUSH_STYLES, type PushStyle } from '../dlms/push-list';
 import { MEDIUM_BY_A } from '../iec62056-21/constants';
 import { POWER_SIGN_FIXES, type SmlQuirks } from '../sml/profiles';
+import { parseModbusSection, type ModbusSection } from '../modbus/section';
 import { fail, ok, type DecodeError, type Result } from './errors';
 
 /**
  * The one shape of a meter profile (docs/adding-a-meter.md): plain JSON-compatible data, the same
  * for built-in profiles and user files. Common fields say which meter it is for and where the facts
- * come from; the section named after the protocol (`dlms`, `sml`, `d0`) says what to do. Each
- * decoder reads a view of it (`toDlmsProfile`, `toSmlProfile`, `toD0Profile`).
+ * come from; the section named after the protocol (`dlms`, `sml`, `d0`, `modbus`) says what to do.
+ * Each decoder reads a view of it (`toDlmsProfile`, `toSmlProfile`, `toD0Profile`; Modbus reads
+ * its section as it is).
  */
-export type MeterProfile = DlmsMeterProfile | SmlMeterProfileData | D0MeterProfile;
+export type MeterProfile = DlmsMeterProfile | SmlMeterProfileData | D0MeterProfile | ModbusMeterProfile;
 
 export type MeterProfileProtocol = MeterProfile['protocol'];
 
@@ -102,6 +104,12 @@ export interface D0Section {
   readonly valueGroupA: number;
 }
 
+/** A Modbus meter (Eastron SDM, SunSpec): the registers to read and what they are (modbus/section.ts). */
+export interface ModbusMeterProfile extends MeterProfileCommon {
+  readonly protocol: 'modbus';
+  readonly modbus: ModbusSection;
+}
+
 type MatchField = keyof ProfileMatch;
 type MeterField = keyof ProfileMeter;
 
@@ -110,9 +118,11 @@ export const MATCH_FIELDS: Readonly<Record<MeterProfileProtocol, { readonly matc
   dlms: { match: ['manufacturerId'], required: [], meter: ['manufacturerId'] },
   sml: { match: ['manufacturerId', 'model'], required: ['manufacturerId'], meter: ['model'] },
   'iec62056-21': { match: ['manufacturerId', 'identification'], required: ['manufacturerId', 'identification'], meter: [] },
+  // Modbus meters send no identity: the configuration names the profile, which names the model.
+  modbus: { match: [], required: [], meter: ['manufacturerId', 'model'] },
 };
 
-const SECTION = { dlms: 'dlms', sml: 'sml', 'iec62056-21': 'd0' } as const;
+const SECTION = { dlms: 'dlms', sml: 'sml', 'iec62056-21': 'd0', modbus: 'modbus' } as const;
 const LAYER = 'meter-profile';
 
 export type Json = Readonly<Record<string, unknown>>;
@@ -251,7 +261,7 @@ function serialRanges(v: unknown, path: string): Result<[number, number][]> {
 
 const MEDIA: readonly Medium[] = ['other', 'oil', 'electricity', 'gas', 'heat', 'steam', 'warm_water', 'water', 'heat_cost_allocator', 'compressed_air', 'cooling', 'hot_water', 'cold_water'];
 
-function parseSection(protocol: MeterProfileProtocol, v: unknown, path: string): Result<DlmsSection | SmlSection | D0Section> {
+function parseSection(protocol: MeterProfileProtocol, v: unknown, path: string): Result<DlmsSection | SmlSection | D0Section | ModbusSection> {
   switch (protocol) {
     case 'dlms': {
       const o = object(v, path, ['match', 'positions', 'registers']);
@@ -291,6 +301,8 @@ function parseSection(protocol: MeterProfileProtocol, v: unknown, path: string):
       if (!(typeof a === 'number' && a in MEDIUM_BY_A)) return problem(join(path, 'valueGroupA'), `must be one of ${Object.entries(MEDIUM_BY_A).map(([k, m]) => `${k} (${m})`).join(', ')}`);
       return ok({ valueGroupA: a });
     }
+    case 'modbus':
+      return parseModbusSection(v, path);
   }
 }
 
@@ -307,7 +319,7 @@ function criteria(v: unknown, path: string, known: readonly string[], usable: re
 
 /** Validates one profile in the one shape; errors are `path: problem` (`dlms.positions[2].obis: …`). */
 export function parseMeterProfile(json: unknown): Result<MeterProfile> {
-  const top = object(json, '', ['id', 'description', 'protocol', 'match', 'meter', 'provenance', 'dlms', 'sml', 'd0']);
+  const top = object(json, '', ['id', 'description', 'protocol', 'match', 'meter', 'provenance', 'dlms', 'sml', 'd0', 'modbus']);
   if (!top.ok) return top;
   const o = top.value;
   if (typeof o.id !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(o.id)) return problem('id', 'must be a non-empty identifier (letters, digits, . _ -)');

@@ -58,6 +58,21 @@ const mbusSchema = z.strictObject({
   pollIntervalSeconds: z.number().int().min(5).default(60),
 });
 
+const modbusSchema = z
+  .strictObject({
+    unitId: z.number().int().min(1).max(247).optional().describe('Unit (slave) id 1-247 of the meter'),
+    unitIds: z.array(z.number().int().min(1).max(247)).min(1).max(247).optional().describe('Several meters of one profile on this line, polled in turn'),
+    profile: z.string().min(1).describe('Built-in profile (eastron-sdm630, eastron-sdm120, eastron-sdm72) or a JSON profile file in the one profile shape'),
+    pollIntervalSeconds: z.number().int().min(1).max(86400).default(10),
+    timeoutMs: z.number().int().min(20).max(60000).default(1000).describe('Silence after a request that counts as no answer'),
+    retries: z.number().int().min(0).max(10).default(2).describe('Requests repeated after a timeout or a garbled answer'),
+    framing: z.enum(['rtu', 'tcp']).optional().describe('rtu (CRC, serial lines) or tcp (MBAP header); default: rtu on serial, tcp on TCP (rtu over TCP for transparent RS-485 bridges)'),
+  })
+  .superRefine((t, ctx) => {
+    if ((t.unitId === undefined) === (t.unitIds === undefined)) ctx.addIssue({ code: 'custom', path: ['unitId'], message: 'give either unitId or unitIds' });
+    if (t.unitIds && new Set(t.unitIds).size !== t.unitIds.length) ctx.addIssue({ code: 'custom', path: ['unitIds'], message: 'lists a unit id twice' });
+  });
+
 const smlSchema = z.strictObject({
   model: z.string().min(1).optional().describe('Meter model (SML does not send one): used to match meter profiles'),
   acceptBadFileCrc: z.boolean().default(false).describe('Decode files whose file CRC fails when every message CRC holds'),
@@ -129,6 +144,7 @@ const meterSchema = z.strictObject({
   staleAfterSeconds: z.number().int().positive().default(120).describe('Meter is reported offline when silent this long'),
   iec62056: iec62056Schema.optional().describe('IEC 62056-21 (D0) settings; protocol iec62056-21 only'),
   mbus: mbusSchema.optional().describe('Wired M-Bus polling; protocol mbus only'),
+  modbus: modbusSchema.optional().describe('Modbus RTU/TCP polling; protocol modbus only (required there)'),
   sml: smlSchema.optional().describe('SML settings; protocol sml (or auto) only'),
   dsmr: dsmrSchema.optional().describe('DSMR P1 settings; protocol dsmr (or auto) only'),
   plausibility: plausibilityOverrideSchema.optional().describe('Overrides of the top-level plausibility settings for this meter'),

@@ -3,6 +3,7 @@ import { dlmsSimulator } from './dlms';
 import { dsmrSimulator } from './dsmr';
 import { encryptedP1Simulator } from './encrypted-p1';
 import { mbusSimulator } from './mbus';
+import { modbusSimulator } from './modbus';
 import { smlSimulator } from './sml';
 import type { SimulatorName } from './names';
 import type { SimulatorFactory } from './simulator';
@@ -17,6 +18,7 @@ export const SIMULATORS: Readonly<Record<SimulatorName, { readonly description: 
   d0: { description: 'IEC 62056-21 meter answering /?! (settings mode=A|B|C|D|E, recording=NAME or file=PATH, maxBaud, address, wakeUpNuls)', create: d0Simulator },
   sml: { description: 'SML meter pushing real SML files (settings recording=NAME or file=PATH, corrupt=N)', create: smlSimulator },
   mbus: { description: 'wired M-Bus slave(s) answering a master (settings frame=NAME[,NAME], address=N[,N], secondary=16HEX, split=N)', create: mbusSimulator },
+  modbus: { description: 'Modbus RTU meter(s) answering reads from a built-in profile (settings profile=eastron-sdm630|eastron-sdm120|eastron-sdm72|sunspec, unit=N[,N], baud=N, missing=ADDRESS[,ADDRESS])', create: modbusSimulator },
   dlms: { description: 'DLMS/COSEM push meter sending real encrypted frames (settings frame=lg-e570|evn-kaifa-ma309, key=HEX, replay=true)', create: dlmsSimulator },
   'encrypted-p1': { description: 'Smarty-style encrypted P1 meter (settings key=HEX, authKey=HEX, recording=NAME[,NAME])', create: encryptedP1Simulator },
 };

@@ -88,7 +88,7 @@ export function openApiDocument(version: string): object {
           type: 'object',
           required: ['protocol', 'meter', 'readings'],
           properties: {
-            protocol: { type: 'string', enum: ['dsmr', 'iec62056-21', 'sml', 'dlms', 'mbus'] },
+            protocol: { type: 'string', enum: ['dsmr', 'iec62056-21', 'sml', 'dlms', 'mbus', 'modbus'] },
             meter: {
               type: 'object',
               required: ['id'],
