@@ -37,9 +37,30 @@ export default [
     files: ['packages/decoder/src/**/*.ts', 'packages/model/src/**/*.ts', 'packages/discovery/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['fs', 'node:fs', 'fs/*', 'node:fs/*', 'net', 'node:net', 'serialport', 'mqtt', 'http', 'node:http', 'child_process', 'node:child_process'], message: 'Pure package: I/O belongs to the gateway.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'fs',
+                'node:fs',
+                'fs/*',
+                'node:fs/*',
+                'net',
+                'node:net',
+                'serialport',
+                'mqtt',
+                'http',
+                'node:http',
+                'child_process',
+                'node:child_process',
+              ],
+              message: 'Pure package: I/O belongs to the gateway.',
+            },
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'setImmediate'],
       'no-console': 'error',
     },

@@ -14,6 +14,13 @@ const haArch = { x64: 'amd64', arm64: 'aarch64' }[arch()];
 if (!haArch || !manifest.arch.includes(haArch)) throw new Error(`the add-on is not built for ${arch()}`);
 const tag = `${manifest.image.replace('{arch}', haArch)}:${manifest.version}`;
 const args = ['build', '-f', 'addon/smart-meter-interop/Dockerfile'];
-args.push('--build-arg', `BUILD_FROM=ghcr.io/home-assistant/${haArch}-base-debian:bookworm`, '--build-arg', `BUILD_ARCH=${haArch}`, '--build-arg', `BUILD_VERSION=${manifest.version}`);
+args.push(
+  '--build-arg',
+  `BUILD_FROM=ghcr.io/home-assistant/${haArch}-base-debian:bookworm`,
+  '--build-arg',
+  `BUILD_ARCH=${haArch}`,
+  '--build-arg',
+  `BUILD_VERSION=${manifest.version}`,
+);
 execFileSync('docker', [...args, '-t', tag, '.'], { cwd: root, stdio: 'inherit' });
 console.log(`add-on image ready: ${tag}`);

@@ -124,7 +124,7 @@ function runSlice(protocol, from, to, out) {
     }, 500);
     w.on('message', (m) => {
       if (m.crash && out.crashSeeds.length < 10) out.crashSeeds.push(m.crash);
-      if (m.finding && out.findings.filter((f) => (f.lost > 0) === (m.finding.lost > 0)).length < 5) out.findings.push(m.finding);
+      if (m.finding && out.findings.filter((f) => f.lost > 0 === m.finding.lost > 0).length < 5) out.findings.push(m.finding);
       if (m.done) {
         clearInterval(timer);
         add(out, c);

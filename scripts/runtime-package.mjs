@@ -10,4 +10,8 @@ for (const p of ['model', 'decoder', 'templates', 'discovery', 'gateway']) {
   for (const [name, version] of Object.entries(pkg.dependencies ?? {})) if (!name.startsWith('@smi/')) deps[name] = version;
 }
 const out = process.argv[2] ?? '/dev/stdout';
-writeFileSync(out, JSON.stringify({ name: 'smart-meter-interop-runtime', version: rootPkg.version, private: true, bin: { smi: 'dist/smi.js' }, dependencies: deps }, null, 2) + '\n');
+writeFileSync(
+  out,
+  JSON.stringify({ name: 'smart-meter-interop-runtime', version: rootPkg.version, private: true, bin: { smi: 'dist/smi.js' }, dependencies: deps }, null, 2) +
+    '\n',
+);

@@ -26,6 +26,8 @@ export PATH="$PATH:/usr/sbin"
 rm -f packages/*/.jest-results.json packages/*/.jest-docker-results.json
 status=0
 npx nx run-many -t typecheck lint test --output-style=stream --skip-nx-cache || status=$?
+# one formatter for every source file (.prettierrc.json); `npm run format` fixes what this finds
+npm run -s format:check >/dev/null || { npm run -s format:check; status=1; }
 
 # The images: start an engine when none runs, make the base images offline (no image registry is
 # needed), build the gateway image, the add-on image (same build stage, so its layers are reused)

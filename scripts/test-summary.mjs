@@ -5,7 +5,14 @@ const root = new URL('..', import.meta.url).pathname;
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const [p, name] of [['model', '.jest-results.json'], ['decoder', '.jest-results.json'], ['templates', '.jest-results.json'], ['discovery', '.jest-results.json'], ['gateway', '.jest-results.json'], ['gateway', '.jest-docker-results.json']]) {
+for (const [p, name] of [
+  ['model', '.jest-results.json'],
+  ['decoder', '.jest-results.json'],
+  ['templates', '.jest-results.json'],
+  ['discovery', '.jest-results.json'],
+  ['gateway', '.jest-results.json'],
+  ['gateway', '.jest-docker-results.json'],
+]) {
   const file = `${root}/packages/${p}/${name}`;
   if (!existsSync(file)) {
     console.log(`${p}: no test results (its tests did not run)`);

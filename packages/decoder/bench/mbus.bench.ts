@@ -12,7 +12,9 @@ import { compare } from './harness';
 const DIR = join(__dirname, '../fixtures/mbus');
 
 export function loadMbusBenchFrames(): Uint8Array[] {
-  const names = readdirSync(DIR).filter((f) => f.endsWith('.hex')).sort();
+  const names = readdirSync(DIR)
+    .filter((f) => f.endsWith('.hex'))
+    .sort();
   return names.map((name) => {
     const bytes = hexToBytes(readFileSync(join(DIR, name), 'utf8'));
     if (bytes === undefined || !decodeMbusFrame(bytes).ok) throw new Error(`${name}: not decoded`);

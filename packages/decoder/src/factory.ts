@@ -50,7 +50,10 @@ type Keys = { key?: Uint8Array; authKey?: Uint8Array };
 /** Both keys as bytes; a malformed one is named (never echoed). */
 function parseKeys(o: DecoderOptions): { readonly ok: true; readonly value: Keys } | { readonly ok: false; readonly error: string } {
   const value: Keys = {};
-  for (const [name, text] of [['key', o.key], ['authKey', o.authKey]] as const) {
+  for (const [name, text] of [
+    ['key', o.key],
+    ['authKey', o.authKey],
+  ] as const) {
     if (text === undefined) continue;
     const parsed = parseKey(text);
     if (!parsed.ok) return { ok: false, error: `${name === 'key' ? '--key' : '--auth-key'}: ${parsed.error.message}` };
@@ -66,7 +69,11 @@ export function supportedProtocols(): ProtocolId[] {
 function create(protocol: ProtocolId, options: DecoderOptions, encrypted: boolean): FactoryResult {
   const factory = FACTORIES[protocol];
   // A Modbus answer means nothing without its request (which registers, which order): no passive decoder.
-  if (protocol === 'modbus') return { ok: false, error: "protocol 'modbus' is polled, not decoded from a byte stream: configure a meter with protocol: modbus and a modbus block (smi run)" };
+  if (protocol === 'modbus')
+    return {
+      ok: false,
+      error: "protocol 'modbus' is polled, not decoded from a byte stream: configure a meter with protocol: modbus and a modbus block (smi run)",
+    };
   if (!factory) return { ok: false, error: `protocol '${protocol}' is not supported yet (supported: ${supportedProtocols().join(', ')})` };
   return factory(options, { encrypted });
 }

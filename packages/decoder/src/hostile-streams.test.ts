@@ -99,7 +99,8 @@ describe.each(HOSTILE_PROTOCOLS.filter((p) => p.maxFlips === 3).map((p) => [p.id
  * todo (the StreamDecoder interface does not carry it yet).
  */
 const CHUNK = 4096;
-const exposes = (p: HostileProtocol): boolean => runHostileStream(factoryDecoder(p.id), randomBytes(seededRandom(3), 64), seededRandom(4)).peakPending !== undefined;
+const exposes = (p: HostileProtocol): boolean =>
+  runHostileStream(factoryDecoder(p.id), randomBytes(seededRandom(3), 64), seededRandom(4)).peakPending !== undefined;
 const bounded = HOSTILE_PROTOCOLS.filter(exposes);
 const unbounded = HOSTILE_PROTOCOLS.filter((p) => !exposes(p));
 describe('bounded buffers while noise is fed', () => {

@@ -10,16 +10,7 @@ export {
   deviceClassRule,
   type HaDeviceClassRule,
 } from './ha/device-classes';
-export {
-  DEFAULT_DISCOVERY_PREFIX,
-  configTopic,
-  entitySlug,
-  gatewayDeviceId,
-  haUniqueId,
-  meterDeviceId,
-  meterObjectId,
-  meterTopicId,
-} from './ha/ids';
+export { DEFAULT_DISCOVERY_PREFIX, configTopic, entitySlug, gatewayDeviceId, haUniqueId, meterDeviceId, meterObjectId, meterTopicId } from './ha/ids';
 export { meterDevice, meterDeviceName } from './ha/device';
 export {
   classifyReading,

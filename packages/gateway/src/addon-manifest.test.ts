@@ -9,7 +9,8 @@ const manifest = parse(readFileSync(join(ADDON, 'config.yaml'), 'utf8')) as Reco
 const dockerfile = readFileSync(join(ADDON, 'Dockerfile'), 'utf8');
 
 // Supervisor `RE_SCHEMA_ELEMENT` (supervisor/apps/options.py), optional `?` suffix.
-const SCHEMA_ELEMENT = /^(?:bool|email|url|port|device(?:\(subsystem=[a-z]+\))?|str(?:\(\d*,\d*\))?|password(?:\(\d*,\d*\))?|int(?:\(\d*,\d*\))?|float(?:\([\d.]*,[\d.]*\))?|match\(.*\)|list\(.+\))\??$/;
+const SCHEMA_ELEMENT =
+  /^(?:bool|email|url|port|device(?:\(subsystem=[a-z]+\))?|str(?:\(\d*,\d*\))?|password(?:\(\d*,\d*\))?|int(?:\(\d*,\d*\))?|float(?:\([\d.]*,[\d.]*\))?|match\(.*\)|list\(.+\))\??$/;
 
 function elements(schema: unknown, path = 'schema'): [string, string][] {
   if (typeof schema === 'string') return [[path, schema]];
@@ -27,7 +28,15 @@ describe('add-on manifest', () => {
   });
 
   it('sets no key to its default value (the linter rejects that)', () => {
-    const defaults: Record<string, unknown> = { boot: 'auto', startup: 'application', init: true, ingress_port: 8099, panel_icon: 'mdi:puzzle', hassio_api: false, homeassistant_api: false };
+    const defaults: Record<string, unknown> = {
+      boot: 'auto',
+      startup: 'application',
+      init: true,
+      ingress_port: 8099,
+      panel_icon: 'mdi:puzzle',
+      hassio_api: false,
+      homeassistant_api: false,
+    };
     for (const [k, v] of Object.entries(defaults)) expect({ k, v: manifest[k] }).not.toEqual({ k, v });
     expect(manifest).not.toHaveProperty('webui'); // forbidden with ingress
   });
@@ -64,7 +73,7 @@ describe('add-on manifest', () => {
     expect(sources.filter((src) => /(^|\/)(app|dist)(\/|$)/.test(src))).toEqual([]);
   });
 
-  it('runs node under Docker\'s init (init left at its default) with labels matching the manifest', () => {
+  it("runs node under Docker's init (init left at its default) with labels matching the manifest", () => {
     expect(manifest).not.toHaveProperty('init');
     expect(dockerfile).toMatch(/^ENTRYPOINT \[\]$/m);
     expect(dockerfile).toContain(`io.hass.name="${String(manifest['name'])}"`);
@@ -72,10 +81,18 @@ describe('add-on manifest', () => {
   });
 
   it.each(['en', 'de'])('translates every option, with a name and a description (%s)', (lang) => {
-    const t = parse(readFileSync(join(ADDON, `translations/${lang}.yaml`), 'utf8')) as { configuration: Record<string, { name?: string; description?: string }>; network: Record<string, string> };
+    const t = parse(readFileSync(join(ADDON, `translations/${lang}.yaml`), 'utf8')) as {
+      configuration: Record<string, { name?: string; description?: string }>;
+      network: Record<string, string>;
+    };
     const options = Object.keys(manifest['schema'] as Record<string, unknown>);
     expect(Object.keys(t.configuration).sort()).toEqual([...options].sort());
-    for (const k of options) expect({ k, name: typeof t.configuration[k]?.name, description: typeof t.configuration[k]?.description }).toEqual({ k, name: 'string', description: 'string' });
+    for (const k of options)
+      expect({ k, name: typeof t.configuration[k]?.name, description: typeof t.configuration[k]?.description }).toEqual({
+        k,
+        name: 'string',
+        description: 'string',
+      });
     expect(Object.keys(t.network)).toEqual(Object.keys(manifest['ports'] as Record<string, unknown>));
   });
 

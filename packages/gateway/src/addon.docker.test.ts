@@ -64,7 +64,11 @@ describe(`Home Assistant add-on image ${IMAGE}`, () => {
   });
 
   it('is labelled as a Home Assistant app and starts without a shell entrypoint', async () => {
-    const config = JSON.parse(await docker(['image', 'inspect', '-f', '{{json .Config}}', IMAGE])) as { Labels: Record<string, string>; Entrypoint: string[] | null; Cmd: string[] };
+    const config = JSON.parse(await docker(['image', 'inspect', '-f', '{{json .Config}}', IMAGE])) as {
+      Labels: Record<string, string>;
+      Entrypoint: string[] | null;
+      Cmd: string[];
+    };
     expect(config.Labels).toMatchObject({ 'io.hass.type': 'app', 'io.hass.name': manifest['name'] });
     expect(config.Entrypoint ?? []).toEqual([]); // the base image's s6 /init is not used
     expect(config.Cmd).toEqual(['node', '/app/dist/smi.js', 'run', '--addon']);
@@ -74,12 +78,34 @@ describe(`Home Assistant add-on image ${IMAGE}`, () => {
     if (!broker || !meter || !supervisor) throw new Error('setup failed');
     const data = mkdtempSync(join(tmpdir(), 'smi-addon-data-'));
     chmodSync(data, 0o755);
-    const options = { meters: [{ name: 'p1', protocol: 'dsmr', host: HOST, tcp_port: meter.port }], mqtt: {}, discovery_prefix: 'homeassistant', log_level: 'info' };
+    const options = {
+      meters: [{ name: 'p1', protocol: 'dsmr', host: HOST, tcp_port: meter.port }],
+      mqtt: {},
+      discovery_prefix: 'homeassistant',
+      log_level: 'info',
+    };
     writeFileSync(join(data, 'options.json'), JSON.stringify(options));
     ha = await MqttRecorder.connect(broker.url, ['homeassistant/#', 'smi/#']);
     // What the Supervisor does for this manifest: init: true (the default) → Docker's init;
     // the hassio network; the `supervisor` host name; the token; /data.
-    await docker(['run', '-d', '--name', ADDON, '--init', '--network', NETWORK, '--ip', ADDON_IP, '--add-host', `supervisor:${HOST}`, '-e', `SUPERVISOR_TOKEN=${TOKEN}`, '-v', `${data}:/data`, IMAGE]);
+    await docker([
+      'run',
+      '-d',
+      '--name',
+      ADDON,
+      '--init',
+      '--network',
+      NETWORK,
+      '--ip',
+      ADDON_IP,
+      '--add-host',
+      `supervisor:${HOST}`,
+      '-e',
+      `SUPERVISOR_TOKEN=${TOKEN}`,
+      '-v',
+      `${data}:/data`,
+      IMAGE,
+    ]);
     expect(await containerIp(ADDON, NETWORK)).toBe(ADDON_IP);
     await ha.next('smi/gateway/availability', 0, (m) => m.payload === 'online', 30000);
     expect(supervisor.seenAuth).toContain(`Bearer ${TOKEN}`);
@@ -101,7 +127,21 @@ describe(`Home Assistant add-on image ${IMAGE}`, () => {
 
   it('serves the ingress page to the Supervisor’s proxy address only', async () => {
     const fetchFrom = `fetch('http://${ADDON_IP}:8099/api/meters').then(async r => { console.log(r.status, await r.text()); })`;
-    const viaProxy = await docker(['run', '--rm', '--name', PROXY, '--network', NETWORK, '--ip', INGRESS_PROXY, '--entrypoint', 'node', IMAGE, '-e', fetchFrom]);
+    const viaProxy = await docker([
+      'run',
+      '--rm',
+      '--name',
+      PROXY,
+      '--network',
+      NETWORK,
+      '--ip',
+      INGRESS_PROXY,
+      '--entrypoint',
+      'node',
+      IMAGE,
+      '-e',
+      fetchFrom,
+    ]);
     expect(viaProxy.split(' ')[0]).toBe('200');
     expect(viaProxy).toContain(METER);
     const direct = await fetch(`http://${ADDON_IP}:8099/api/meters`);

@@ -32,7 +32,11 @@ describe('add-on options → configuration', () => {
     const config = expectValid(validateConfig(doc));
     expect(config.mqtt).toMatchObject({ url: 'mqtt://core-mosquitto:1883', username: 'addons', password: 'pw' });
     expect(config.meters[0]).toMatchObject({ protocol: 'dsmr', transport: { type: 'serial', port: '/dev/ttyUSB0', baudRate: 115200 } });
-    expect(config.meters[1]).toMatchObject({ protocol: 'dlms', transport: { type: 'tcp', host: '192.168.1.9', port: 8088 }, key: '00112233445566778899AABBCCDDEEFF' });
+    expect(config.meters[1]).toMatchObject({
+      protocol: 'dlms',
+      transport: { type: 'tcp', host: '192.168.1.9', port: 8088 },
+      key: '00112233445566778899AABBCCDDEEFF',
+    });
     expect(config.web).toMatchObject({ port: 8099, allowedClients: ['172.30.32.2'] });
     expect(config.logLevel).toBe('warn');
     expect(config.stateDir).toBe('/data/state');
@@ -54,7 +58,9 @@ describe('smi run --addon', () => {
       seenAuth.push(req.headers.authorization ?? '');
       if (req.url === '/services/mqtt' && req.headers.authorization === 'Bearer test-token') {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ result: 'ok', data: { host: '127.0.0.1', port: String(broker.port), ssl: false, protocol: '3.1.1', addon: 'core_mosquitto' } }));
+        res.end(
+          JSON.stringify({ result: 'ok', data: { host: '127.0.0.1', port: String(broker.port), ssl: false, protocol: '3.1.1', addon: 'core_mosquitto' } }),
+        );
       } else {
         res.statusCode = 403;
         res.end(JSON.stringify({ result: 'error', message: 'No access to mqtt service!' }));

@@ -45,7 +45,13 @@ export const INGRESS_PROXY = '172.30.32.2';
 
 function meterDocument(m: AddonOptions['meters'][number], i: number): Record<string, unknown> {
   const where = m.port
-    ? { type: 'serial', port: m.port, ...(m.baudrate ? { baudRate: m.baudrate } : {}), ...(m.data_bits ? { dataBits: Number(m.data_bits) } : {}), ...(m.parity ? { parity: m.parity } : {}) }
+    ? {
+        type: 'serial',
+        port: m.port,
+        ...(m.baudrate ? { baudRate: m.baudrate } : {}),
+        ...(m.data_bits ? { dataBits: Number(m.data_bits) } : {}),
+        ...(m.parity ? { parity: m.parity } : {}),
+      }
     : { type: 'tcp', host: m.host, port: m.tcp_port };
   return {
     name: m.name ?? `meter${i + 1}`,

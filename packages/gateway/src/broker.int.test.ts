@@ -38,7 +38,10 @@ describe('embedded broker access rules', () => {
   beforeAll(async () => {
     const c = capture();
     lines = c.lines;
-    broker = await startEmbeddedBroker({ host: '127.0.0.1', port: await freePort(), stateDir: mkdtempSync(join(tmpdir(), 'smi-state-')), statusTopic: STATUS }, c.log);
+    broker = await startEmbeddedBroker(
+      { host: '127.0.0.1', port: await freePort(), stateDir: mkdtempSync(join(tmpdir(), 'smi-state-')), statusTopic: STATUS },
+      c.log,
+    );
     url = broker.url;
   });
 
@@ -111,7 +114,10 @@ describe('embedded broker access rules', () => {
 describe('embedded broker credentials', () => {
   it('uses configured users and writes no state', async () => {
     const stateDir = join(mkdtempSync(join(tmpdir(), 'smi-state-')), 'never-created');
-    const b = await startEmbeddedBroker({ host: '127.0.0.1', port: await freePort(), users: [{ username: 'ha', password: 'correct horse battery' }], stateDir, statusTopic: STATUS }, capture().log);
+    const b = await startEmbeddedBroker(
+      { host: '127.0.0.1', port: await freePort(), users: [{ username: 'ha', password: 'correct horse battery' }], stateDir, statusTopic: STATUS },
+      capture().log,
+    );
     try {
       expect(b.credentials).toEqual({ username: 'ha', password: 'correct horse battery' });
       const c = await connect(b.url, { username: 'ha', password: 'correct horse battery' });
@@ -167,6 +173,8 @@ describe('embedded broker credentials', () => {
     expect(c.lines.filter((l) => l.includes('WARN ') && l.includes('mode is now 0600'))).toHaveLength(1);
 
     writeFileSync(file, '{"username":"smi","password":"short-secret"');
-    await expect(startEmbeddedBroker({ host: '127.0.0.1', port: await freePort(), stateDir, statusTopic: STATUS }, capture().log)).rejects.toThrow(/not valid JSON; delete it/);
+    await expect(startEmbeddedBroker({ host: '127.0.0.1', port: await freePort(), stateDir, statusTopic: STATUS }, capture().log)).rejects.toThrow(
+      /not valid JSON; delete it/,
+    );
   });
 });

@@ -33,7 +33,9 @@ export interface EmbeddedBroker {
 function announceCredentials(o: EmbeddedBrokerOptions, log: Logger): [BrokerUser, ...BrokerUser[]] {
   const [first, ...rest] = o.users ?? [];
   if (first !== undefined) {
-    log.info(`embedded broker: ${rest.length + 1} user(s) from mqtt.embeddedBroker.users may publish; clients without credentials may only subscribe and publish ${o.statusTopic}`);
+    log.info(
+      `embedded broker: ${rest.length + 1} user(s) from mqtt.embeddedBroker.users may publish; clients without credentials may only subscribe and publish ${o.statusTopic}`,
+    );
     return [first, ...rest];
   }
   const c = loadOrCreateCredentials(o.stateDir);

@@ -25,10 +25,15 @@ const METER = 'K8EG004046395507'; // the simulated meter of the embedded default
 
 function compose(file: string, args: readonly string[]): Promise<string> {
   return new Promise((res, rej) => {
-    execFile('docker-compose', ['-f', file, '-p', PROJECT, ...args], { cwd: REPO_ROOT, env: { ...process.env, MQTT_PASSWORD: PASSWORD }, timeout: 120000 }, (err, stdout, stderr) => {
-      if (err) rej(new Error(`docker-compose ${args.join(' ')}: ${stderr || err.message}`));
-      else res(stdout.trim());
-    });
+    execFile(
+      'docker-compose',
+      ['-f', file, '-p', PROJECT, ...args],
+      { cwd: REPO_ROOT, env: { ...process.env, MQTT_PASSWORD: PASSWORD }, timeout: 120000 },
+      (err, stdout, stderr) => {
+        if (err) rej(new Error(`docker-compose ${args.join(' ')}: ${stderr || err.message}`));
+        else res(stdout.trim());
+      },
+    );
   });
 }
 

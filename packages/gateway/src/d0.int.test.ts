@@ -33,7 +33,9 @@ describe('gateway: simulated IEC 62056-21 mode C meter on a pty → Home Assista
   let sim: SimulatorProcess | undefined;
 
   const config = (iec62056: Record<string, unknown>): unknown => ({
-    meters: [{ name: 'mt174', protocol: 'iec62056-21', transport: { type: 'serial', port: pty.gatewaySide, baudRate: 300, dataBits: 7, parity: 'even' }, iec62056 }],
+    meters: [
+      { name: 'mt174', protocol: 'iec62056-21', transport: { type: 'serial', port: pty.gatewaySide, baudRate: 300, dataBits: 7, parity: 'even' }, iec62056 },
+    ],
     mqtt: { url: broker.url, reconnectMs: 500 },
     homeassistant: { reannounceDelayMs: 300 },
     web: { enabled: false },
@@ -82,7 +84,13 @@ describe('gateway: simulated IEC 62056-21 mode C meter on a pty → Home Assista
       state_class: 'total',
       unit_of_measurement: 'kWh',
       value_template: '{{ value_json.energy_import_total }}',
-      device: expect.objectContaining({ identifiers: [`smi_${METER}`], manufacturer: 'Iskraemeco', model: 'MT174-0001', serial_number: METER, sw_version: '1.03' }),
+      device: expect.objectContaining({
+        identifiers: [`smi_${METER}`],
+        manufacturer: 'Iskraemeco',
+        model: 'MT174-0001',
+        serial_number: METER,
+        sw_version: '1.03',
+      }),
     });
     const power = JSON.parse((await ha.next(`${PREFIX}/sensor/smi_${METER}/power_import/config`, t0)).payload) as Record<string, unknown>;
     expect(power).toMatchObject({ device_class: 'power', state_class: 'measurement', unit_of_measurement: 'W' });
@@ -94,7 +102,11 @@ describe('gateway: simulated IEC 62056-21 mode C meter on a pty → Home Assista
     const second = await ha.next(STATE, state.at + 1, () => true, 20000);
     expect(JSON.parse(second.payload)).toMatchObject({ energy_import_total: 8048.375 });
     const switches = gw.output().match(/switching the port from \d+ to \d+ Bd/g);
-    expect(switches?.slice(0, 3)).toEqual(['switching the port from 300 to 9600 Bd', 'switching the port from 9600 to 300 Bd', 'switching the port from 300 to 9600 Bd']);
+    expect(switches?.slice(0, 3)).toEqual([
+      'switching the port from 300 to 9600 Bd',
+      'switching the port from 9600 to 300 Bd',
+      'switching the port from 300 to 9600 Bd',
+    ]);
     expect(gw.output()).not.toMatch(/rejected frame/);
     expect(await gw.stop()).toBe(0);
   });

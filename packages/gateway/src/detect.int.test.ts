@@ -98,7 +98,9 @@ describe('smi detect on a pty, then the gateway with the printed configuration',
     expect(r.stdout).toMatch(new RegExp(`^# smi detect: ${c.protocol} on ${pty.gatewaySide} at `, 'm'));
     expect(r.stdout).toMatch(c.comment);
     const doc = parse(r.stdout) as { meters: Record<string, unknown>[] };
-    expect(doc.meters).toEqual([{ name: `sim-${c.meter}`, protocol: c.protocol, transport: { type: 'serial', port: pty.gatewaySide, ...c.line }, ...(c.extra ?? {}) }]);
+    expect(doc.meters).toEqual([
+      { name: `sim-${c.meter}`, protocol: c.protocol, transport: { type: 'serial', port: pty.gatewaySide, ...c.line }, ...(c.extra ?? {}) },
+    ]);
     expect(validateConfig(doc).ok).toBe(true);
 
     const t0 = Date.now();
@@ -133,7 +135,9 @@ describe('smi detect on a pty, then the gateway with the printed configuration',
     const port = (bridge.address() as AddressInfo).port;
     try {
       const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        execFile(process.execPath, [buildGateway(), 'detect', '--tcp', `127.0.0.1:${port}`, '--listen', '1'], (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }));
+        execFile(process.execPath, [buildGateway(), 'detect', '--tcp', `127.0.0.1:${port}`, '--listen', '1'], (err, stdout) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+        );
       });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^# smi detect: sml on 127\.0\.0\.1:\d+$/m);
@@ -149,7 +153,12 @@ describe('smi detect on a pty, then the gateway with the printed configuration',
   it('protocol auto on a serial port: the gateway recognises an SML meter and publishes it', async () => {
     pty = await startPtyPair();
     const t0 = Date.now();
-    gw = runGateway({ meters: [{ name: 'auto', protocol: 'auto', transport: { type: 'serial', port: pty.gatewaySide } }], mqtt: { url: broker.url }, web: { enabled: false }, logLevel: 'debug' });
+    gw = runGateway({
+      meters: [{ name: 'auto', protocol: 'auto', transport: { type: 'serial', port: pty.gatewaySide } }],
+      mqtt: { url: broker.url },
+      web: { enabled: false },
+      logLevel: 'debug',
+    });
     await waitFor('auto-detect listening', () => /auto: auto-detect: listening at 115200 8N1 \(configured\)/.test(gw?.output() ?? ''), 15000);
     sim = await runSimulatorProcess('sml', pty.meterSide, {}, 300);
     const state = await ha.next('smi/0901454D48000041F045/state', t0, () => true, 15000);

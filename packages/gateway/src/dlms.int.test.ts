@@ -80,13 +80,27 @@ describe('gateway: encrypted DLMS and P1 meters → Home Assistant', () => {
       ])),
     );
     const e570 = JSON.parse((await ha.next(`smi/${E570}/state`, 0, () => true, 15000)).payload) as Record<string, unknown>;
-    expect(e570).toMatchObject({ energy_import_total: 862.055, energy_export_total: 641.361, power_import: 0, power_export: 0, current_l1: 0, logical_device_name: E570 });
+    expect(e570).toMatchObject({
+      energy_import_total: 862.055,
+      energy_export_total: 641.361,
+      power_import: 0,
+      power_export: 0,
+      current_l1: 0,
+      logical_device_name: E570,
+    });
     const energy = JSON.parse((await ha.next(`${PREFIX}/sensor/smi_${E570}/energy_import_total/config`, 0)).payload) as Record<string, unknown>;
     expect(energy).toMatchObject({ device_class: 'energy', state_class: 'total', unit_of_measurement: 'kWh' });
     expect(energy['device']).toMatchObject({ manufacturer: 'Landis+Gyr', serial_number: E570 });
 
     const kaifa = JSON.parse((await ha.next(`smi/${EVN}/state`, 0, () => true, 15000)).payload) as Record<string, unknown>;
-    expect(kaifa).toMatchObject({ energy_import_total: 12.937, energy_export_total: 0, voltage_l1: 233.7, current_l1: 0, power_factor: 1, meter_time: '2021-09-27T09:47:15+02:00' });
+    expect(kaifa).toMatchObject({
+      energy_import_total: 12.937,
+      energy_export_total: 0,
+      voltage_l1: 233.7,
+      current_l1: 0,
+      power_factor: 1,
+      meter_time: '2021-09-27T09:47:15+02:00',
+    });
     const voltage = JSON.parse((await ha.next(`${PREFIX}/sensor/smi_${EVN}/voltage_l1/config`, 0)).payload) as Record<string, unknown>;
     expect(voltage).toMatchObject({ device_class: 'voltage', state_class: 'measurement', unit_of_measurement: 'V' });
     const power = JSON.parse((await ha.next(`${PREFIX}/sensor/smi_${EVN}/power_import/config`, 0)).payload) as Record<string, unknown>;
@@ -102,7 +116,8 @@ describe('gateway: encrypted DLMS and P1 meters → Home Assistant', () => {
     expect(gw.output()).not.toMatch(/rejected frame/);
 
     const configs = ha.messages.filter((m) => m.topic.startsWith(`${PREFIX}/`) && m.topic.endsWith('/config') && m.payload !== '');
-    for (const c of configs) expect({ topic: c.topic, problems: validateHaSensorConfig(JSON.parse(c.payload), c.topic) }).toEqual({ topic: c.topic, problems: [] });
+    for (const c of configs)
+      expect({ topic: c.topic, problems: validateHaSensorConfig(JSON.parse(c.payload), c.topic) }).toEqual({ topic: c.topic, problems: [] });
   });
 
   it('counts wrong keys as decrypt-failed (no tag) and auth-failed (tag) and publishes nothing', async () => {
@@ -127,10 +142,15 @@ describe('gateway: encrypted DLMS and P1 meters → Home Assistant', () => {
       closeSync(fd);
     }
     type Stats = { frames: number; rejected: number; errors: Record<string, number> };
-    const stats = await ha.next('smi/gateway/stats', t0, (m) => {
-      const s = JSON.parse(m.payload) as Stats;
-      return (s.errors['decrypt-failed'] ?? 0) >= 1 && (s.errors['auth-failed'] ?? 0) >= 2;
-    }, 15000);
+    const stats = await ha.next(
+      'smi/gateway/stats',
+      t0,
+      (m) => {
+        const s = JSON.parse(m.payload) as Stats;
+        return (s.errors['decrypt-failed'] ?? 0) >= 1 && (s.errors['auth-failed'] ?? 0) >= 2;
+      },
+      15000,
+    );
     const s = JSON.parse(stats.payload) as Stats;
     expect(s.frames).toBe(0);
     expect(ha.messages.filter((m) => m.at >= t0 && m.topic.endsWith('/state'))).toEqual([]);
@@ -148,10 +168,13 @@ describe('smi decode: encrypted P1 capture', () => {
   const sim = encryptedP1Simulator({ settings: { recording: 'dsmr-sagemcom-t210-d-r,dsmr-v5-iskra' } });
   writeFileSync(capture, Buffer.concat([sim.push?.() as Uint8Array, sim.push?.() as Uint8Array]));
 
-  it('decodes to the telegrams\' values with --protocol dsmr --key', () => {
+  it("decodes to the telegrams' values with --protocol dsmr --key", () => {
     const r = runCli(['decode', '--protocol', 'dsmr', '--key', ENCRYPTED_P1_DEMO_KEY, capture]);
     expect(r.status).toBe(0);
-    const [sagemcom, iskra] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { meter: { id: string }; readings: { key: string; value: unknown; unit?: string }[] });
+    const [sagemcom, iskra] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { meter: { id: string }; readings: { key: string; value: unknown; unit?: string }[] });
     const get = (f: typeof sagemcom, key: string): unknown => f?.readings.find((x) => x.key === key);
     expect(sagemcom?.meter.id).toBe(SMARTY);
     expect(get(sagemcom, 'energy_import_total')).toMatchObject({ value: 6545.766, unit: 'kWh' });
@@ -171,6 +194,11 @@ describe('smi decode: encrypted P1 capture', () => {
   ])('names the error kind with %j and exits 1', (keyArgs, kind) => {
     const r = runCli(['decode', '--protocol', 'dsmr', ...keyArgs, capture]);
     expect(r.status).toBe(1);
-    expect(r.stderr.trim().split('\n').map((l) => (JSON.parse(l) as { error: string }).error)).toEqual([kind, kind]);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { error: string }).error),
+    ).toEqual([kind, kind]);
   });
 });

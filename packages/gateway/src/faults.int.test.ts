@@ -77,7 +77,12 @@ describe('signals end the gateway within 5 s', () => {
   it('when the broker accepts TCP but never answers (no CONNACK)', async () => {
     const silent = await listen();
     try {
-      const gw = runGateway({ meters: [simulatedMeter], mqtt: { url: `mqtt://127.0.0.1:${silent.port}`, reconnectMs: 300 }, web: { enabled: false }, homie: { enabled: true } });
+      const gw = runGateway({
+        meters: [simulatedMeter],
+        mqtt: { url: `mqtt://127.0.0.1:${silent.port}`, reconnectMs: 300 },
+        web: { enabled: false },
+        homie: { enabled: true },
+      });
       running.push(gw);
       await waitFor('the gateway started', () => /p1: reading dsmr/.test(gw.output()), 10000);
       await new Promise((r) => setTimeout(r, 1500));
@@ -97,7 +102,9 @@ describe('start-up mistakes: one line, exit code 2, no stack trace', () => {
     try {
       const gw = runGateway({ meters: [simulatedMeter], mqtt: { url: `mqtt://127.0.0.1:${await freePort()}` }, web: { port: busy.port, host: '127.0.0.1' } });
       expect(await gw.exited()).toBe(2);
-      expect(problemLines(gw)).toEqual([`smi: cannot start: web.port: port ${busy.port} is already in use on 127.0.0.1 (another program, or another smi, listens there); choose another web.port or stop that program`]);
+      expect(problemLines(gw)).toEqual([
+        `smi: cannot start: web.port: port ${busy.port} is already in use on 127.0.0.1 (another program, or another smi, listens there); choose another web.port or stop that program`,
+      ]);
     } finally {
       await busy.close();
     }
@@ -117,7 +124,12 @@ describe('start-up mistakes: one line, exit code 2, no stack trace', () => {
   });
 
   it('an output template that does not compile', async () => {
-    const gw = runGateway({ meters: [simulatedMeter], mqtt: { url: `mqtt://127.0.0.1:${await freePort()}` }, output: { topic: 'smi/{{ meter.id', payload: '{{ readings | dump }}' }, web: { enabled: false } });
+    const gw = runGateway({
+      meters: [simulatedMeter],
+      mqtt: { url: `mqtt://127.0.0.1:${await freePort()}` },
+      output: { topic: 'smi/{{ meter.id', payload: '{{ readings | dump }}' },
+      web: { enabled: false },
+    });
     expect(await gw.exited()).toBe(2);
     const lines = problemLines(gw);
     expect(lines).toHaveLength(1);
@@ -157,7 +169,11 @@ describe('a burst of corrupt frames on a real broker', () => {
 
   it('publishes stats at start, then at most one stats message and one warning per 10 s with counts', async () => {
     const t0 = Date.now();
-    gw = runGateway({ meters: [{ name: 'p1', protocol: 'dsmr', transport: { type: 'tcp', host: '127.0.0.1', port: bridge.port } }], mqtt: { url: broker.url, reconnectMs: 300 }, web: { enabled: false } });
+    gw = runGateway({
+      meters: [{ name: 'p1', protocol: 'dsmr', transport: { type: 'tcp', host: '127.0.0.1', port: bridge.port } }],
+      mqtt: { url: broker.url, reconnectMs: 300 },
+      web: { enabled: false },
+    });
     const first = await ha.next('smi/gateway/stats', t0, () => true, 10000);
     expect(JSON.parse(first.payload)).toEqual({ frames: 0, rejected: 0, readings: 0, errors: {} });
     // the good telegram after the bridge reconnected
@@ -166,7 +182,10 @@ describe('a burst of corrupt frames on a real broker', () => {
     expect(JSON.parse(all.payload)).toEqual({ frames: 1, rejected: 200, readings: expect.any(Number), errors: { 'bad-crc': 200 } });
     const stats = ha.on('smi/gateway/stats', t0).map((m) => (JSON.parse(m.payload) as { rejected: number }).rejected);
     expect(stats).toEqual([0, 1, 200]);
-    const warnings = gw.output().split('\n').filter((l) => / WARN  p1: \d+ frames? rejected/.test(l));
+    const warnings = gw
+      .output()
+      .split('\n')
+      .filter((l) => / WARN  p1: \d+ frames? rejected/.test(l));
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/p1: 1 frame rejected \(bad-crc 1\); last: \(bad-crc\) at /);
     expect(warnings[1]).toMatch(/p1: 199 frames rejected in the last 10 s \(bad-crc 199\); last: \(bad-crc\) at /);

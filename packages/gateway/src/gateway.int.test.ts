@@ -23,7 +23,11 @@ const STATE = `smi/${METER}/state`;
 /** Rewrites a telegram's body and recomputes its CRC (a real meter's telegram with fewer objects). */
 function withoutLines(telegram: Buffer, drop: RegExp): Buffer {
   const text = telegram.toString('latin1');
-  const body = text.slice(0, text.indexOf('!') + 1).split('\r\n').filter((l) => !drop.test(l)).join('\r\n');
+  const body = text
+    .slice(0, text.indexOf('!') + 1)
+    .split('\r\n')
+    .filter((l) => !drop.test(l))
+    .join('\r\n');
   const crc = crc16Arc(Buffer.from(body, 'latin1')).toString(16).toUpperCase().padStart(4, '0');
   return Buffer.from(`${body}${crc}\r\n`, 'latin1');
 }
@@ -120,7 +124,8 @@ describe('gateway: DSMR meter on a serial port → Home Assistant discovery on a
     // every config the broker delivered satisfies the platform conventions
     const configs = ha.messages.filter((m) => m.topic.startsWith(`${PREFIX}/`) && m.topic.endsWith('/config') && m.payload !== '');
     expect(configs.length).toBeGreaterThan(30);
-    for (const c of configs) expect({ topic: c.topic, problems: validateHaSensorConfig(JSON.parse(c.payload), c.topic) }).toEqual({ topic: c.topic, problems: [] });
+    for (const c of configs)
+      expect({ topic: c.topic, problems: validateHaSensorConfig(JSON.parse(c.payload), c.topic) }).toEqual({ topic: c.topic, problems: [] });
     expect(ha.last(`smi/${METER}/availability`)?.payload).toBe('online');
   });
 

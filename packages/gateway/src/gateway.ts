@@ -72,7 +72,15 @@ export async function startGateway(config: Config, log: Logger, options: Gateway
   }
 }
 
-async function startParts(config: Config, log: Logger, messages: MessageFactory, mqttUrl: string, broker: EmbeddedBroker | undefined, push: PushTargets, options: GatewayOptions): Promise<RunningGateway> {
+async function startParts(
+  config: Config,
+  log: Logger,
+  messages: MessageFactory,
+  mqttUrl: string,
+  broker: EmbeddedBroker | undefined,
+  push: PushTargets,
+  options: GatewayOptions,
+): Promise<RunningGateway> {
   const { installId, topics } = messages;
   // The gateway's own clients publish to its embedded broker with the broker's credentials.
   const { username, password } = broker ? broker.credentials : config.mqtt;
@@ -155,14 +163,23 @@ async function startParts(config: Config, log: Logger, messages: MessageFactory,
 
   const status = (): object => ({
     version: VERSION,
-    mqtt: { url: redactUrl(mqttUrl), connected: publisher.connected, embeddedBroker: broker !== undefined, ...(broker ? { refusedPublishes: broker.refusedPublishes() } : {}) },
+    mqtt: {
+      url: redactUrl(mqttUrl),
+      connected: publisher.connected,
+      embeddedBroker: broker !== undefined,
+      ...(broker ? { refusedPublishes: broker.refusedPublishes() } : {}),
+    },
     totals: totals(),
     sources: meters.pipelines.map((p) => ({ name: p.name, meters: [...p.meterIds], ...p.stats.toJSON(), lastError: p.stats.lastError ?? null })),
     push: push.status(),
   });
   const metrics = (): MetricFamily[] => [
     ...meterFamilies([...latest.values()]),
-    ...healthFamilies({ sources: meters.pipelines.map((p) => ({ name: p.name, ...p.stats.toJSON() })), mqttConnected: publisher.connected, push: push.status() }),
+    ...healthFamilies({
+      sources: meters.pipelines.map((p) => ({ name: p.name, ...p.stats.toJSON() })),
+      mqttConnected: publisher.connected,
+      push: push.status(),
+    }),
   ];
   // The web port is checked before anything connects: a busy port stops the start cleanly.
   const auth = config.web.enabled ? await openWebAuth(config) : undefined;
@@ -180,7 +197,9 @@ async function startParts(config: Config, log: Logger, messages: MessageFactory,
             apply: async (next) => {
               const changes = await meters.apply(next.meters);
               // everything but the meters is read once at start
-              const restartNeeded = Object.keys(next).filter((k) => k !== 'meters' && JSON.stringify(next[k as keyof Config]) !== JSON.stringify(config[k as keyof Config]));
+              const restartNeeded = Object.keys(next).filter(
+                (k) => k !== 'meters' && JSON.stringify(next[k as keyof Config]) !== JSON.stringify(config[k as keyof Config]),
+              );
               running = { ...running, meters: next.meters };
               return { changes, restartNeeded };
             },

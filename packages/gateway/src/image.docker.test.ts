@@ -41,7 +41,9 @@ describe(`Docker image ${IMAGE}`, () => {
     expect(JSON.parse(state.payload)).toMatchObject({ energy_import_tariff_1: 4.426, power_import: 244, gas_volume: 0.107 });
     const cfg = await rec.next('homeassistant/sensor/smi_K8EG004046395507/energy_import_tariff_1/config', 0);
     expect(validateHaSensorConfig(JSON.parse(cfg.payload), cfg.topic)).toEqual([]);
-    const status = (await (await fetch(`http://${container.getHost()}:${container.getMappedPort(8080)}/api/status`)).json()) as { mqtt: { connected: boolean } };
+    const status = (await (await fetch(`http://${container.getHost()}:${container.getMappedPort(8080)}/api/status`)).json()) as {
+      mqtt: { connected: boolean };
+    };
     expect(status.mqtt.connected).toBe(true);
   });
 
@@ -54,7 +56,11 @@ describe(`Docker image ${IMAGE}`, () => {
 
   it('runs as the unprivileged user smi (uid 1000, group dialout) and keeps its state in /config', async () => {
     if (!container) throw new Error('container not started');
-    const r = await container.exec(['node', '-e', "const fs=require('fs');process.stdout.write(JSON.stringify({uid:process.getuid(),groups:process.getgroups(),state:fs.readdirSync('/config/state')}))"]);
+    const r = await container.exec([
+      'node',
+      '-e',
+      "const fs=require('fs');process.stdout.write(JSON.stringify({uid:process.getuid(),groups:process.getgroups(),state:fs.readdirSync('/config/state')}))",
+    ]);
     expect(r.exitCode).toBe(0);
     const who = JSON.parse(r.output.trim()) as { uid: number; groups: number[]; state: string[] };
     expect(who.uid).toBe(1000);
@@ -92,7 +98,21 @@ describe(`Docker image ${IMAGE}: health, stop, serial port`, () => {
     // Only the file is mounted: /config itself is the image's volume, owned by smi.
     // (A pty cannot be passed with --device, which re-creates the node outside its devpts; a bind
     // mount keeps it, with the same owner and mode checks as a real adapter.)
-    await docker(['run', '-d', '--name', SERIAL, '-p', '127.0.0.1::1883', '--health-interval', '1s', '-v', `${device}:/dev/ttyP1`, '-v', `${join(dir, 'smi.yaml')}:/config/smi.yaml:ro`, IMAGE]);
+    await docker([
+      'run',
+      '-d',
+      '--name',
+      SERIAL,
+      '-p',
+      '127.0.0.1::1883',
+      '--health-interval',
+      '1s',
+      '-v',
+      `${device}:/dev/ttyP1`,
+      '-v',
+      `${join(dir, 'smi.yaml')}:/config/smi.yaml:ro`,
+      IMAGE,
+    ]);
     const mapped = (await docker(['port', SERIAL, '1883/tcp'])).split('\n')[0]?.split(':').pop();
     const meterSide = await open(pty.meterSide, 'r+');
     const feed = setInterval(() => void meterSide.write(FLUVIUS), 1000);
@@ -117,7 +137,8 @@ describe(`Docker image ${IMAGE}: health, stop, serial port`, () => {
     const device = realpathSync(pty.gatewaySide);
     chownSync(device, 0, 4242);
     const probe = "try{require('fs').openSync('/dev/ttyP1','r+');console.log('opened')}catch(e){console.log(e.code)}";
-    const run = (extra: string[]): Promise<string> => docker(['run', '--rm', ...extra, '-v', `${device}:/dev/ttyP1`, '--entrypoint', 'node', IMAGE, '-e', probe]);
+    const run = (extra: string[]): Promise<string> =>
+      docker(['run', '--rm', ...extra, '-v', `${device}:/dev/ttyP1`, '--entrypoint', 'node', IMAGE, '-e', probe]);
     expect(await run([])).toBe('EACCES');
     expect(await run(['--group-add', '4242'])).toBe('opened');
   });

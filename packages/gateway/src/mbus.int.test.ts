@@ -28,22 +28,37 @@ describe('gateway: M-Bus heat and water meters polled over a serial line → Hom
     ha = h.ha;
     const { broker, pty } = h;
     // two slaves; every readout comes as two telegrams ("more records follow", FCB toggling)
-    sim = h.track(await runSimulatorCli(['--meter', 'mbus', '--port', pty.meterSide, '--set', 'frame=kamstrup-multical-601,itron-cyble-water', '--set', 'address=17,2', '--set', 'split=2']));
-    gw = h.track(runGateway({
-      meters: [
-        {
-          name: 'heating',
-          protocol: 'mbus',
-          transport: { type: 'serial', port: pty.gatewaySide, baudRate: 2400, parity: 'even' },
-          // 9 is not on the bus: logged, retried each round, never fatal
-          mbus: { primaryAddresses: [17, 9], secondaryAddresses: ['12000071FFFFFFFF'], pollIntervalSeconds: 5 },
-        },
-      ],
-      mqtt: { url: broker.url, reconnectMs: 500 },
-      homeassistant: { reannounceDelayMs: 300 },
-      web: { enabled: false },
-      logLevel: 'debug',
-    }));
+    sim = h.track(
+      await runSimulatorCli([
+        '--meter',
+        'mbus',
+        '--port',
+        pty.meterSide,
+        '--set',
+        'frame=kamstrup-multical-601,itron-cyble-water',
+        '--set',
+        'address=17,2',
+        '--set',
+        'split=2',
+      ]),
+    );
+    gw = h.track(
+      runGateway({
+        meters: [
+          {
+            name: 'heating',
+            protocol: 'mbus',
+            transport: { type: 'serial', port: pty.gatewaySide, baudRate: 2400, parity: 'even' },
+            // 9 is not on the bus: logged, retried each round, never fatal
+            mbus: { primaryAddresses: [17, 9], secondaryAddresses: ['12000071FFFFFFFF'], pollIntervalSeconds: 5 },
+          },
+        ],
+        mqtt: { url: broker.url, reconnectMs: 500 },
+        homeassistant: { reannounceDelayMs: 300 },
+        web: { enabled: false },
+        logLevel: 'debug',
+      }),
+    );
   });
 
   afterAll(() => h?.stop());
@@ -66,7 +81,12 @@ describe('gateway: M-Bus heat and water meters polled over a serial line → Hom
     });
     const config = async (key: string): Promise<Record<string, unknown>> =>
       JSON.parse((await ha.next(`${PREFIX}/sensor/smi_${HEAT}/${key}/config`, 0)).payload) as Record<string, unknown>;
-    expect(await config('energy')).toMatchObject({ device_class: 'energy', state_class: 'total', unit_of_measurement: 'kWh', value_template: '{{ value_json.energy }}' });
+    expect(await config('energy')).toMatchObject({
+      device_class: 'energy',
+      state_class: 'total',
+      unit_of_measurement: 'kWh',
+      value_template: '{{ value_json.energy }}',
+    });
     expect(await config('volume')).toMatchObject({ device_class: 'water', state_class: 'total', unit_of_measurement: 'm³' });
     expect(await config('flow_temperature')).toMatchObject({ device_class: 'temperature', state_class: 'measurement', unit_of_measurement: '°C' });
     expect(await config('power')).toMatchObject({ device_class: 'power', state_class: 'measurement', unit_of_measurement: 'W' });
@@ -81,7 +101,8 @@ describe('gateway: M-Bus heat and water meters polled over a serial line → Hom
     const volume = JSON.parse((await ha.next(`${PREFIX}/sensor/smi_${WATER}/volume/config`, 0)).payload) as Record<string, unknown>;
     expect(volume).toMatchObject({ device_class: 'water', state_class: 'total', unit_of_measurement: 'm³' });
     const configs = ha.messages.filter((m) => m.topic.startsWith(`${PREFIX}/`) && m.topic.endsWith('/config') && m.payload !== '');
-    for (const c of configs) expect({ topic: c.topic, problems: validateHaSensorConfig(JSON.parse(c.payload), c.topic) }).toEqual({ topic: c.topic, problems: [] });
+    for (const c of configs)
+      expect({ topic: c.topic, problems: validateHaSensorConfig(JSON.parse(c.payload), c.topic) }).toEqual({ topic: c.topic, problems: [] });
   });
 
   it('logs the missing slave, keeps polling every interval and counts no rejected frame', async () => {

@@ -29,7 +29,9 @@ describe('meter decoders from configuration', () => {
     const lenient = createMeterDecoder(meter({ protocol: 'sml', sml: { acceptBadFileCrc: true } }));
     if (!lenient.ok) throw new Error(lenient.error);
     const events = lenient.value.push(badFileCrc());
-    expect(events).toMatchObject([{ ok: true, snapshot: { readings: expect.arrayContaining([expect.objectContaining({ obis: '1-0:1.8.1', value: 15338.5557 })]) } }]);
+    expect(events).toMatchObject([
+      { ok: true, snapshot: { readings: expect.arrayContaining([expect.objectContaining({ obis: '1-0:1.8.1', value: 15338.5557 })]) } },
+    ]);
   });
 
   it('passes the configured model through to the snapshot', () => {
@@ -41,7 +43,10 @@ describe('meter decoders from configuration', () => {
 
   it('hands the SML profiles of meters[].profiles to the decoder', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'smi-profiles-')), 'emh.json');
-    writeFileSync(file, JSON.stringify({ id: 'emh-ehz', protocol: 'sml', match: { manufacturerId: 'EMH' }, meter: { model: 'eHZ' }, provenance: ['test'], sml: { quirks: {} } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ id: 'emh-ehz', protocol: 'sml', match: { manufacturerId: 'EMH' }, meter: { model: 'eHZ' }, provenance: ['test'], sml: { quirks: {} } }),
+    );
     const d = createMeterDecoder(meter({ protocol: 'sml', profiles: [file] }));
     if (!d.ok) throw new Error(d.error);
     expect(d.value.push(EMH)).toMatchObject([{ ok: true, snapshot: { meter: { manufacturerId: 'EMH', model: 'eHZ' } } }]);
@@ -51,7 +56,16 @@ describe('meter decoders from configuration', () => {
     // The Itron EM214 is an electricity meter; a profile that says value group 6 makes the
     // profile's effect visible on the real readout (1.8.1 = 22108.7 kWh becomes 6-0:1.8.1).
     const file = join(mkdtempSync(join(tmpdir(), 'smi-profiles-')), 'em214.json');
-    writeFileSync(file, JSON.stringify({ id: 'em214-as-a', protocol: 'iec62056-21', match: { manufacturerId: 'ITR', identification: '^EM214$' }, provenance: ['test'], d0: { valueGroupA: 6 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'em214-as-a',
+        protocol: 'iec62056-21',
+        match: { manufacturerId: 'ITR', identification: '^EM214$' },
+        provenance: ['test'],
+        d0: { valueGroupA: 6 },
+      }),
+    );
     const capture = join(__dirname, '../../decoder/fixtures/d0/smartmeter-obis-itron-em214.txt');
     const readings = (profiles: string[]): unknown => {
       const d = createMeterDecoder(meter({ protocol: 'iec62056-21', profiles, transport: { type: 'file', path: capture } }));

@@ -18,8 +18,10 @@ export function createMeterDecoder(m: MeterConfig): MeterDecoderResult {
   if (m.modbus) return { ok: false, error: `modbus: settings for protocol modbus, but the meter's protocol is ${m.protocol}` };
   const profiles = meterProfilesFor(m);
   if (!profiles.ok) return profiles;
-  if (m.sml && m.protocol !== 'sml' && m.protocol !== 'auto') return { ok: false, error: `sml: settings for protocol sml, but the meter's protocol is ${m.protocol}` };
-  if (m.dsmr && m.protocol !== 'dsmr' && m.protocol !== 'auto') return { ok: false, error: `dsmr: settings for protocol dsmr, but the meter's protocol is ${m.protocol}` };
+  if (m.sml && m.protocol !== 'sml' && m.protocol !== 'auto')
+    return { ok: false, error: `sml: settings for protocol sml, but the meter's protocol is ${m.protocol}` };
+  if (m.dsmr && m.protocol !== 'dsmr' && m.protocol !== 'auto')
+    return { ok: false, error: `dsmr: settings for protocol dsmr, but the meter's protocol is ${m.protocol}` };
   const smlProfiles = profiles.value.sml;
   const sml =
     m.sml || smlProfiles.length > 0

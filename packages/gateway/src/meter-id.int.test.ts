@@ -29,7 +29,10 @@ describe('meters[].id', () => {
     const state = await rec.next('smi/house-kamstrup/state', 0, () => true, 15000);
     expect(JSON.parse(state.payload)).toHaveProperty('energy_import_total');
     const cfg = await rec.next('homeassistant/sensor/smi_house-kamstrup/energy_import_total/config', 0);
-    expect(JSON.parse(cfg.payload)).toMatchObject({ unique_id: 'smi_house-kamstrup_energy_import_total_smi', device: { identifiers: ['smi_house-kamstrup'], manufacturer: 'Kamstrup' } });
+    expect(JSON.parse(cfg.payload)).toMatchObject({
+      unique_id: 'smi_house-kamstrup_energy_import_total_smi',
+      device: { identifiers: ['smi_house-kamstrup'], manufacturer: 'Kamstrup' },
+    });
     expect(rec.messages.some((m) => m.topic.startsWith('smi/KAM/'))).toBe(false);
   });
 

@@ -1,8 +1,21 @@
 import { readFileSync } from 'node:fs';
 import {
-  BUILTIN_D0_METER_PROFILES, BUILTIN_D0_PROFILES, BUILTIN_DLMS_METER_PROFILES, BUILTIN_SML_METER_PROFILES, BUILTIN_SML_PROFILES,
-  builtinDlmsProfile, parseDlmsProfile, parseMeterProfile, toD0Profile, toDlmsProfile, toSmlProfile,
-  type D0Profile, type DlmsProfile, type MeterProfile, type MeterProfileProtocol, type SmlMeterProfile,
+  BUILTIN_D0_METER_PROFILES,
+  BUILTIN_D0_PROFILES,
+  BUILTIN_DLMS_METER_PROFILES,
+  BUILTIN_SML_METER_PROFILES,
+  BUILTIN_SML_PROFILES,
+  builtinDlmsProfile,
+  parseDlmsProfile,
+  parseMeterProfile,
+  toD0Profile,
+  toDlmsProfile,
+  toSmlProfile,
+  type D0Profile,
+  type DlmsProfile,
+  type MeterProfile,
+  type MeterProfileProtocol,
+  type SmlMeterProfile,
 } from '@smi/decoder';
 import type { MeterConfig } from './config/schema';
 
@@ -18,25 +31,41 @@ export interface MeterProfiles {
 const PROFILE_PROTOCOLS: readonly MeterProfileProtocol[] = ['dlms', 'sml', 'iec62056-21'];
 const BUILTINS: readonly MeterProfile[] = [...BUILTIN_DLMS_METER_PROFILES, ...BUILTIN_SML_METER_PROFILES, ...BUILTIN_D0_METER_PROFILES];
 
-type View = { readonly protocol: 'dlms'; readonly view: DlmsProfile } | { readonly protocol: 'sml'; readonly view: SmlMeterProfile } | { readonly protocol: 'iec62056-21'; readonly view: D0Profile };
+type View =
+  | { readonly protocol: 'dlms'; readonly view: DlmsProfile }
+  | { readonly protocol: 'sml'; readonly view: SmlMeterProfile }
+  | { readonly protocol: 'iec62056-21'; readonly view: D0Profile };
 
 /** A built-in by id, as the stable view object the decoder already holds. */
 function builtinView(id: string): View | undefined {
   const p = BUILTINS.find((b) => b.id === id);
   if (p === undefined) return undefined;
   switch (p.protocol) {
-    case 'dlms': { const v = builtinDlmsProfile(id); return v && { protocol: 'dlms', view: v }; }
-    case 'sml': { const v = BUILTIN_SML_PROFILES.find((b) => b.id === id); return v && { protocol: 'sml', view: v }; }
-    case 'iec62056-21': { const v = BUILTIN_D0_PROFILES.find((b) => b.id === id); return v && { protocol: 'iec62056-21', view: v }; }
-    case 'modbus': return undefined; // not in BUILTINS: a Modbus meter names its profile in meters[].modbus.profile
+    case 'dlms': {
+      const v = builtinDlmsProfile(id);
+      return v && { protocol: 'dlms', view: v };
+    }
+    case 'sml': {
+      const v = BUILTIN_SML_PROFILES.find((b) => b.id === id);
+      return v && { protocol: 'sml', view: v };
+    }
+    case 'iec62056-21': {
+      const v = BUILTIN_D0_PROFILES.find((b) => b.id === id);
+      return v && { protocol: 'iec62056-21', view: v };
+    }
+    case 'modbus':
+      return undefined; // not in BUILTINS: a Modbus meter names its profile in meters[].modbus.profile
   }
 }
 
 function viewOf(p: Exclude<MeterProfile, { readonly protocol: 'modbus' }>): View {
   switch (p.protocol) {
-    case 'dlms': return { protocol: 'dlms', view: toDlmsProfile(p) };
-    case 'sml': return { protocol: 'sml', view: toSmlProfile(p) };
-    case 'iec62056-21': return { protocol: 'iec62056-21', view: toD0Profile(p) };
+    case 'dlms':
+      return { protocol: 'dlms', view: toDlmsProfile(p) };
+    case 'sml':
+      return { protocol: 'sml', view: toSmlProfile(p) };
+    case 'iec62056-21':
+      return { protocol: 'iec62056-21', view: toD0Profile(p) };
   }
 }
 
@@ -128,6 +157,7 @@ export function dlmsProfilesFor(m: MeterConfig): ProfilesResult<DlmsProfile[]> {
   const r = meterProfilesFor(m);
   if (!r.ok) return r;
   const other = r.value.sml[0] ?? r.value.d0[0];
-  if (other !== undefined) return { ok: false, error: `profiles: profile ${other.id} is not a DLMS profile, and this gateway passes only DLMS profiles to the decoder` };
+  if (other !== undefined)
+    return { ok: false, error: `profiles: profile ${other.id} is not a DLMS profile, and this gateway passes only DLMS profiles to the decoder` };
   return { ok: true, value: [...r.value.dlms] };
 }

@@ -185,7 +185,10 @@ export class MeterPipeline {
     if (!this.plausibility) return snapshot;
     const checked = this.plausibility.check(snapshot, Date.parse(now));
     for (const h of checked.heldBack) {
-      this.reject({ kind: 'implausible', layer: 'plausibility', message: `${snapshot.meter.id} ${h.key}: ${h.value} after ${h.lastValue} (${h.reason}); held back` }, now);
+      this.reject(
+        { kind: 'implausible', layer: 'plausibility', message: `${snapshot.meter.id} ${h.key}: ${h.value} after ${h.lastValue} (${h.reason}); held back` },
+        now,
+      );
     }
     for (const r of checked.recovered) {
       this.log.info(`${this.name}: ${snapshot.meter.id} ${r.key}: new baseline ${r.value} after ${r.lastValue} (meter exchanged or reset?)`);
@@ -212,12 +215,15 @@ export class MeterPipeline {
   private armSummaryTimer(): void {
     const due = this.rejections.dueAt;
     if (this.summaryTimer || due === undefined) return;
-    this.summaryTimer = setTimeout(() => {
-      this.summaryTimer = undefined;
-      const line = this.rejections.take(this.clock().getTime());
-      if (line !== undefined) this.report(line);
-      else this.armSummaryTimer();
-    }, Math.max(0, due - this.clock().getTime()));
+    this.summaryTimer = setTimeout(
+      () => {
+        this.summaryTimer = undefined;
+        const line = this.rejections.take(this.clock().getTime());
+        if (line !== undefined) this.report(line);
+        else this.armSummaryTimer();
+      },
+      Math.max(0, due - this.clock().getTime()),
+    );
     this.summaryTimer.unref();
   }
 

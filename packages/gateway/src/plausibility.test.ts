@@ -23,7 +23,10 @@ const MT174 = decodeFixture('iec62056-21', 'd0/smartmeter-obis-iskra-mt174.txt')
 
 /** The snapshot with some readings' values replaced (and, optionally, their capture time). */
 function edit(s: MeterSnapshot, values: Record<string, number>, times: Record<string, string> = {}): MeterSnapshot {
-  return { ...s, readings: s.readings.map((r) => (r.key in values ? { ...r, value: values[r.key] as number, ...(r.key in times ? { time: times[r.key] } : {}) } : r)) };
+  return {
+    ...s,
+    readings: s.readings.map((r) => (r.key in values ? { ...r, value: values[r.key] as number, ...(r.key in times ? { time: times[r.key] } : {}) } : r)),
+  };
 }
 
 const value = (s: MeterSnapshot, key: string): unknown => s.readings.find((r) => r.key === key)?.value;
@@ -143,7 +146,12 @@ describe('PlausibilityGuard', () => {
 
   it('configuration: on by default with the documented rates; a meter may switch it off', () => {
     const c = configSchema.parse({ meters: [{ transport: { type: 'tcp', host: 'h', port: 1 }, plausibility: { enabled: false, maxRate: { gas: 6 } } }] });
-    expect(c.plausibility).toEqual({ enabled: true, maxRate: { electricity: 250, heat: 1000, gas: 100, water: 50, volume: 100 }, toleranceSeconds: 60, recoveryFrames: 3 });
+    expect(c.plausibility).toEqual({
+      enabled: true,
+      maxRate: { electricity: 250, heat: 1000, gas: 100, water: 50, volume: 100 },
+      toleranceSeconds: 60,
+      recoveryFrames: 3,
+    });
     expect(mergePlausibility(c.plausibility, c.meters[0]?.plausibility)).toMatchObject({ enabled: false, maxRate: { gas: 6, water: 50 } });
     expect(configSchema.safeParse({ plausibility: { maxRate: { electricity: 0 } } }).success).toBe(false);
   });

@@ -205,7 +205,14 @@ export class PlausibilityGuard {
 /** Global settings with one meter's overrides on top. */
 export function mergePlausibility(
   global: PlausibilitySettings,
-  meter: { readonly enabled?: boolean | undefined; readonly maxRate?: Partial<Record<RateFamily, number | undefined>> | undefined; readonly toleranceSeconds?: number | undefined; readonly recoveryFrames?: number | undefined } | undefined,
+  meter:
+    | {
+        readonly enabled?: boolean | undefined;
+        readonly maxRate?: Partial<Record<RateFamily, number | undefined>> | undefined;
+        readonly toleranceSeconds?: number | undefined;
+        readonly recoveryFrames?: number | undefined;
+      }
+    | undefined,
 ): PlausibilitySettings {
   if (meter === undefined) return global;
   const maxRate = { ...global.maxRate };

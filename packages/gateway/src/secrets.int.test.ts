@@ -33,7 +33,8 @@ const E570 = 'LGZ1030769231253';
 
 /** The ways a secret could be written: hex keys in either case, with spaces or colons, as base64. */
 function spellings(secret: string): { needle: string; caseless: boolean }[] {
-  if (!/^[0-9a-fA-F]{32}$/.test(secret)) return [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')].map((needle) => ({ needle, caseless: false }));
+  if (!/^[0-9a-fA-F]{32}$/.test(secret))
+    return [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')].map((needle) => ({ needle, caseless: false }));
   const pairs = secret.match(/../g) ?? [];
   return [
     { needle: secret, caseless: true },
@@ -65,7 +66,11 @@ describe('the leak check itself', () => {
         web: `mqtt://smi:${encodeURIComponent(MQTT_PASSWORD)}@host`,
         clean: 'energy_import_total 6545.766 kWh',
       }),
-    ).toEqual([`P1_KEY (${spaced(P1_KEY)}) in log`, `E570_KEY (${Buffer.from(E570_KEY, 'hex').toString('base64')}) in mqtt`, `MQTT_PASSWORD (${encodeURIComponent(MQTT_PASSWORD)}) in web`]);
+    ).toEqual([
+      `P1_KEY (${spaced(P1_KEY)}) in log`,
+      `E570_KEY (${Buffer.from(E570_KEY, 'hex').toString('base64')}) in mqtt`,
+      `MQTT_PASSWORD (${encodeURIComponent(MQTT_PASSWORD)}) in web`,
+    ]);
   });
 });
 
@@ -97,22 +102,47 @@ describe('secrets never reach logs, MQTT, the web API or the CLI', () => {
     gw = runGateway({
       meters: [
         { name: 'p1', protocol: 'dsmr', key: spaced(P1_KEY), authKey: P1_AUTH_KEY, transport: { type: 'file', path: capture, loop: true, intervalMs: 1000 } },
-        { name: 'e570', protocol: 'dlms', key: `0x${E570_KEY.toLowerCase()}`, transport: { type: 'file', path: e570File, hex: true, loop: true, intervalMs: 1000 } },
-        { name: 'p1-wrong', protocol: 'dsmr', key: WRONG_KEY, authKey: WRONG_AUTH_KEY, transport: { type: 'file', path: capture, loop: true, intervalMs: 1000 } },
-        { name: 'e570-wrong', protocol: 'dlms', key: spaced(WRONG_KEY).toLowerCase(), authKey: WRONG_AUTH_KEY, transport: { type: 'file', path: e570File, hex: true, loop: true, intervalMs: 1000 } },
+        {
+          name: 'e570',
+          protocol: 'dlms',
+          key: `0x${E570_KEY.toLowerCase()}`,
+          transport: { type: 'file', path: e570File, hex: true, loop: true, intervalMs: 1000 },
+        },
+        {
+          name: 'p1-wrong',
+          protocol: 'dsmr',
+          key: WRONG_KEY,
+          authKey: WRONG_AUTH_KEY,
+          transport: { type: 'file', path: capture, loop: true, intervalMs: 1000 },
+        },
+        {
+          name: 'e570-wrong',
+          protocol: 'dlms',
+          key: spaced(WRONG_KEY).toLowerCase(),
+          authKey: WRONG_AUTH_KEY,
+          transport: { type: 'file', path: e570File, hex: true, loop: true, intervalMs: 1000 },
+        },
       ],
       mqtt: { url: broker.url, username: 'smi', password: MQTT_PASSWORD, reconnectMs: 500 },
       homeassistant: { reannounceDelayMs: 300 },
       homie: { enabled: true },
       web: { host: '127.0.0.1', port: webPort },
       // a push target nobody listens on: its failures are logged, its token never
-      http: { push: [{ name: 'influx', url: `http://127.0.0.1:${await freePort()}/api/v2/write`, format: 'influx', headers: { Authorization: `Token ${PUSH_TOKEN}` } }] },
+      http: {
+        push: [
+          { name: 'influx', url: `http://127.0.0.1:${await freePort()}/api/v2/write`, format: 'influx', headers: { Authorization: `Token ${PUSH_TOKEN}` } },
+        ],
+      },
       logLevel: 'trace',
     });
     const base = `http://127.0.0.1:${webPort}`;
     type Status = { totals: { frames: number; errors: Record<string, number> } };
     // runs until both good meters decoded and both wrong-key meters were refused, then a while longer
-    await waitFor('both meters published', () => received.some((m) => m.startsWith(`smi/${SMARTY}/state `)) && received.some((m) => m.startsWith(`smi/${E570}/state `)), 30000);
+    await waitFor(
+      'both meters published',
+      () => received.some((m) => m.startsWith(`smi/${SMARTY}/state `)) && received.some((m) => m.startsWith(`smi/${E570}/state `)),
+      30000,
+    );
     let status: Status | undefined;
     for (let i = 0; i < 100; i++) {
       status = (await (await fetch(`${base}/api/status`)).json()) as Status;
@@ -122,7 +152,10 @@ describe('secrets never reach logs, MQTT, the web API or the CLI', () => {
     expect(status?.totals.errors).toMatchObject({ 'auth-failed': expect.any(Number), 'decrypt-failed': expect.any(Number) });
     await new Promise((r) => setTimeout(r, 3000));
 
-    const smarty = JSON.parse(received.find((m) => m.startsWith(`smi/${SMARTY}/state `))?.slice(`smi/${SMARTY}/state `.length) ?? '{}') as Record<string, unknown>;
+    const smarty = JSON.parse(received.find((m) => m.startsWith(`smi/${SMARTY}/state `))?.slice(`smi/${SMARTY}/state `.length) ?? '{}') as Record<
+      string,
+      unknown
+    >;
     expect(smarty).toMatchObject({ energy_import_total: 6545.766, power_import: 286 });
     const e570 = JSON.parse(received.find((m) => m.startsWith(`smi/${E570}/state `))?.slice(`smi/${E570}/state `.length) ?? '{}') as Record<string, unknown>;
     expect(e570).toMatchObject({ energy_import_total: 862.055, energy_export_total: 641.361 });
@@ -164,7 +197,10 @@ describe('secrets never reach logs, MQTT, the web API or the CLI', () => {
     expect(mistyped.status).not.toBe(0);
     show('decode mistyped key', mistyped);
     const configFile = join(dir, 'bad.yaml');
-    writeFileSync(configFile, `mqtt:\n  url: ${broker.url}\n  password: "${MQTT_PASSWORD}"\n  qos: 7\nmeters:\n  - protocol: dsmr\n    key: "${P1_KEY}"\n    authKey: "${P1_AUTH_KEY}x"\n    transport: { type: file, path: ${capture} }\n`);
+    writeFileSync(
+      configFile,
+      `mqtt:\n  url: ${broker.url}\n  password: "${MQTT_PASSWORD}"\n  qos: 7\nmeters:\n  - protocol: dsmr\n    key: "${P1_KEY}"\n    authKey: "${P1_AUTH_KEY}x"\n    transport: { type: file, path: ${capture} }\n`,
+    );
     const invalid = runCli(['run', '--config', configFile]);
     expect(invalid.status).toBe(2);
     expect(invalid.stderr).toMatch(/invalid configuration/);

@@ -4,7 +4,9 @@ import { FrameStats, RejectionSummary } from './stats';
 describe('RejectionSummary (rate limit of rejected-frame reports)', () => {
   it('reports the first rejection at once, then at most one line per interval with counts since the last', () => {
     const r = new RejectionSummary('p1', 10000);
-    expect(r.record('bad-crc', '(bad-crc) at dsmr: CRC 1234 expected 5678', 1000)).toBe('p1: 1 frame rejected (bad-crc 1); last: (bad-crc) at dsmr: CRC 1234 expected 5678');
+    expect(r.record('bad-crc', '(bad-crc) at dsmr: CRC 1234 expected 5678', 1000)).toBe(
+      'p1: 1 frame rejected (bad-crc 1); last: (bad-crc) at dsmr: CRC 1234 expected 5678',
+    );
     // a burst within the interval: counted, not narrated
     for (let i = 0; i < 35; i++) expect(r.record('bad-crc', `(bad-crc) at dsmr: frame ${i}`, 1500 + i * 100)).toBeUndefined();
     expect(r.record('truncated', '(truncated) at dsmr: ends after 12 bytes', 6000)).toBeUndefined();

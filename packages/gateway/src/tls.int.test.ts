@@ -53,7 +53,11 @@ describe('TLS brokers', () => {
     expect(state.retain).toBe(false); // delivered live by this broker, not an old retained copy
     expect(JSON.parse(state.payload)).toMatchObject({ energy_import_tariff_1: 4.426, energy_export_tariff_1: 2.444, power_import: 244, equipment_id: METER });
     const config = await sub.next(`${PREFIX}/sensor/smi_${METER}/energy_import_tariff_1/config`);
-    expect(JSON.parse(config.payload)).toMatchObject({ unique_id: `smi_${METER}_energy_import_tariff_1_tls`, state_topic: `tls/${METER}/state`, unit_of_measurement: 'kWh' });
+    expect(JSON.parse(config.payload)).toMatchObject({
+      unique_id: `smi_${METER}_energy_import_tariff_1_tls`,
+      state_topic: `tls/${METER}/state`,
+      unit_of_measurement: 'kWh',
+    });
     expect((await sub.next('tls/gateway/availability')).payload).toBe('online');
     expect((await sub.next(`homie/${METER.toLowerCase()}/$state`, (m) => m.payload === 'ready')).payload).toBe('ready');
     expect(gw.stderr()).toMatch(/INFO  MQTT: connected to mqtts:\/\/127\.0\.0\.1:\d+/);
@@ -65,7 +69,9 @@ describe('TLS brokers', () => {
     gw = runGateway(gatewayConfig('untrusted', { url: broker.url, tls: { ca: pki.otherCa } }, { logLevel: 'debug' }));
     const started = gw;
     await waitFor('three connection attempts', () => count(started.stderr(), /MQTT: reconnecting to mqtts:/) >= 3, 15000);
-    expect(started.stderr()).toMatch(/WARN  MQTT: TLS: the broker's certificate is not trusted \(self-signed certificate in certificate chain\): mqtt\.tls\.ca must name the CA that signed it\n/);
+    expect(started.stderr()).toMatch(
+      /WARN  MQTT: TLS: the broker's certificate is not trusted \(self-signed certificate in certificate chain\): mqtt\.tls\.ca must name the CA that signed it\n/,
+    );
     expect(started.proc.exitCode).toBeNull();
     expect(started.stderr()).not.toMatch(/MQTT: connected/);
     expect(sub.messages.filter((m) => m.topic.startsWith('untrusted/'))).toEqual([]);
@@ -73,7 +79,9 @@ describe('TLS brokers', () => {
   });
 
   it('presents the client certificate (encrypted key and passphrase) to a broker that requires one', async () => {
-    gw = runGateway(gatewayConfig('client', { url: certBroker.url, tls: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKeyEncrypted, passphrase: pki.passphrase } }));
+    gw = runGateway(
+      gatewayConfig('client', { url: certBroker.url, tls: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKeyEncrypted, passphrase: pki.passphrase } }),
+    );
     const state = await certSub.next(`client/${METER}/state`);
     expect(JSON.parse(state.payload)).toMatchObject({ energy_import_tariff_1: 4.426 });
     expect(gw.output()).not.toContain(pki.passphrase);
@@ -83,7 +91,11 @@ describe('TLS brokers', () => {
   it('says so when the broker requires a client certificate and none is configured', async () => {
     gw = runGateway(gatewayConfig('nocert', { url: certBroker.url, tls: { ca: pki.ca } }));
     const started = gw;
-    await waitFor('the TLS error', () => started.stderr().includes('WARN  MQTT: TLS: the broker requires a client certificate: set mqtt.tls.cert and mqtt.tls.key'), 15000);
+    await waitFor(
+      'the TLS error',
+      () => started.stderr().includes('WARN  MQTT: TLS: the broker requires a client certificate: set mqtt.tls.cert and mqtt.tls.key'),
+      15000,
+    );
     expect(certSub.messages.filter((m) => m.topic.startsWith('nocert/'))).toEqual([]);
     expect(await started.stop()).toBe(0);
   });

@@ -5,12 +5,18 @@
 
 /** MQTT topic level / HA discovery id: `[a-zA-Z0-9_-]` only (HA's TOPIC_MATCHER). */
 export function topicId(text: string): string {
-  const id = text.trim().replace(/[^a-zA-Z0-9_-]+/g, '_').replace(/^_+|_+$/g, '');
+  const id = text
+    .trim()
+    .replace(/[^a-zA-Z0-9_-]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return id === '' ? 'unknown' : id;
 }
 
 /** Homie 4 id: lower-case `a-z0-9` and hyphens, not starting or ending with a hyphen. */
 export function homieId(text: string): string {
-  const id = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const id = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return id === '' ? 'unknown' : id;
 }

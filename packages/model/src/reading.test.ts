@@ -19,7 +19,16 @@ describe('buildReading', () => {
 
   it('keeps text values and optional fields', () => {
     const r = buildReading({ obis: '0-0:96.1.1', value: 'K8EG004046395507', raw: '4B38', channel: 2, time: '2017-01-02T19:20:02+01:00' });
-    expect(r).toEqual({ obis: '0-0:96.1.1', key: 'equipment_id', name: 'Equipment identifier', quantity: 'identifier', value: 'K8EG004046395507', raw: '4B38', channel: 2, time: '2017-01-02T19:20:02+01:00' });
+    expect(r).toEqual({
+      obis: '0-0:96.1.1',
+      key: 'equipment_id',
+      name: 'Equipment identifier',
+      quantity: 'identifier',
+      value: 'K8EG004046395507',
+      raw: '4B38',
+      channel: 2,
+      time: '2017-01-02T19:20:02+01:00',
+    });
     expect(r).not.toHaveProperty('unit');
   });
 });

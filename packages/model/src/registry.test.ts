@@ -20,7 +20,11 @@ describe('OBIS registry', () => {
 
   it('names channel readings by the channel medium, numbering channels above 1', () => {
     expect(describeObis('0-1:24.2.1', { medium: 'gas' })).toMatchObject({ key: 'gas_volume', quantity: 'gas_volume' });
-    expect(describeObis('0-2:24.2.1', { medium: 'water' })).toMatchObject({ key: 'water_volume_2', name: 'Water volume (channel 2)', quantity: 'water_volume' });
+    expect(describeObis('0-2:24.2.1', { medium: 'water' })).toMatchObject({
+      key: 'water_volume_2',
+      name: 'Water volume (channel 2)',
+      quantity: 'water_volume',
+    });
     expect(describeObis('0-1:24.2.1', { medium: 'heat' })).toMatchObject({ key: 'heat_energy', quantity: 'heat_energy' });
     expect(describeObis('0-3:96.1.0')).toMatchObject({ key: 'channel_equipment_id_3' });
   });
@@ -36,7 +40,26 @@ describe('OBIS registry', () => {
   });
 
   it('has unique keys across the electricity table', () => {
-    const codes = ['1.8.0', '2.8.0', '1.8.1', '1.8.2', '2.8.1', '2.8.2', '1.7.0', '2.7.0', '16.7.0', '21.7.0', '22.7.0', '36.7.0', '32.7.0', '31.7.0', '13.7.0', '14.7.0', '3.8.0', '4.8.0'];
+    const codes = [
+      '1.8.0',
+      '2.8.0',
+      '1.8.1',
+      '1.8.2',
+      '2.8.1',
+      '2.8.2',
+      '1.7.0',
+      '2.7.0',
+      '16.7.0',
+      '21.7.0',
+      '22.7.0',
+      '36.7.0',
+      '32.7.0',
+      '31.7.0',
+      '13.7.0',
+      '14.7.0',
+      '3.8.0',
+      '4.8.0',
+    ];
     const keys = codes.map((c) => describeObis(`1-0:${c}`).key);
     expect(new Set(keys).size).toBe(keys.length);
   });

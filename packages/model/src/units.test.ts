@@ -2,8 +2,20 @@ import { convertValue, normalizeUnit, unitFactor } from './units';
 
 describe('units', () => {
   it.each([
-    ['kWh', 'kWh'], ['KWH', 'kWh'], ['m3', 'm³'], ['M3', 'm³'], ['kVArh', 'kvarh'], ['kVAr', 'kvar'],
-    ['VAr', 'var'], ['Wh', 'Wh'], ['W', 'W'], ['GJ', 'GJ'], ['V', 'V'], ['A', 'A'], ['Hz', 'Hz'], ['s', 's'],
+    ['kWh', 'kWh'],
+    ['KWH', 'kWh'],
+    ['m3', 'm³'],
+    ['M3', 'm³'],
+    ['kVArh', 'kvarh'],
+    ['kVAr', 'kvar'],
+    ['VAr', 'var'],
+    ['Wh', 'Wh'],
+    ['W', 'W'],
+    ['GJ', 'GJ'],
+    ['V', 'V'],
+    ['A', 'A'],
+    ['Hz', 'Hz'],
+    ['s', 's'],
   ])('normalises %s → %s', (raw, unit) => {
     expect(normalizeUnit(raw)).toBe(unit);
   });

@@ -30,6 +30,9 @@ await build({
 
 const nodes = { 'smart-meter-in': 'registerSmartMeterIn', 'smart-meter-decode': 'registerSmartMeterDecode' };
 for (const [type, fn] of Object.entries(nodes)) {
-  writeFileSync(`${dist}/${type}.js`, `'use strict';\n// Node-RED node '${type}' (built by scripts/build.mjs).\nmodule.exports = require('./nodes.js').${fn};\n`);
+  writeFileSync(
+    `${dist}/${type}.js`,
+    `'use strict';\n// Node-RED node '${type}' (built by scripts/build.mjs).\nmodule.exports = require('./nodes.js').${fn};\n`,
+  );
   copyFileSync(`${pkg}src/nodes/${type}.html`, `${dist}/${type}.html`);
 }

@@ -43,19 +43,54 @@ try {
   children.push(socat);
   await until(() => existsSync(`${work}/A`) && existsSync(`${work}/B`), 5000, 'socat');
 
-  const file = (id, name) => ({ id, type: 'file', z: 't', filename: join(work, name), filenameType: 'str', appendNewline: true, createDir: false, overwriteFile: 'false', encoding: 'none', wires: [] });
+  const file = (id, name) => ({
+    id,
+    type: 'file',
+    z: 't',
+    filename: join(work, name),
+    filenameType: 'str',
+    appendNewline: true,
+    createDir: false,
+    overwriteFile: 'false',
+    encoding: 'none',
+    wires: [],
+  });
   const flow = [
     { id: 't', type: 'tab', label: 'pack check' },
-    { id: 'inj', type: 'inject', z: 't', props: [{ p: 'payload' }], once: true, onceDelay: 0.5, payload: telegram.toString('hex'), payloadType: 'str', wires: [['dec']] },
+    {
+      id: 'inj',
+      type: 'inject',
+      z: 't',
+      props: [{ p: 'payload' }],
+      once: true,
+      onceDelay: 0.5,
+      payload: telegram.toString('hex'),
+      payloadType: 'str',
+      wires: [['dec']],
+    },
     { id: 'dec', type: 'smart-meter-decode', z: 't', protocol: 'auto', strings: 'hex', wires: [['f1'], []] },
     file('f1', 'decode.ndjson'),
-    { id: 'in', type: 'smart-meter-in', z: 't', protocol: 'dsmr', source: 'serial', serialPath: `${work}/A`, baudRate: '115200', dataBits: '8', parity: 'none', stopBits: '1', wires: [['f2'], []] },
+    {
+      id: 'in',
+      type: 'smart-meter-in',
+      z: 't',
+      protocol: 'dsmr',
+      source: 'serial',
+      serialPath: `${work}/A`,
+      baudRate: '115200',
+      dataBits: '8',
+      parity: 'none',
+      stopBits: '1',
+      wires: [['f2'], []],
+    },
     file('f2', 'in.ndjson'),
   ];
   writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flow));
 
   let log = '';
-  const red = spawn(process.execPath, [join(root, 'node_modules/node-red/red.js'), '--userDir', userDir, '--port', '0', 'flows.json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const red = spawn(process.execPath, [join(root, 'node_modules/node-red/red.js'), '--userDir', userDir, '--port', '0', 'flows.json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(red);
   red.stdout.on('data', (d) => (log += d));
   red.stderr.on('data', (d) => (log += d));

@@ -89,7 +89,15 @@ it('shows both nodes in the palette with their defaults and help', async () => {
     inputHelp: RED.nodes.getNodeHelp('smart-meter-in'),
     decodeHelp: RED.nodes.getNodeHelp('smart-meter-decode'),
   }));
-  expect(info.input).toMatchObject({ protocol: 'dsmr', source: 'serial', serialPath: '/dev/ttyUSB0', baudRate: '115200', dataBits: '8', parity: 'none', stopBits: '1' });
+  expect(info.input).toMatchObject({
+    protocol: 'dsmr',
+    source: 'serial',
+    serialPath: '/dev/ttyUSB0',
+    baudRate: '115200',
+    dataBits: '8',
+    parity: 'none',
+    stopBits: '1',
+  });
   expect(info.decode).toEqual({ name: '', protocol: 'auto', strings: 'hex' });
   expect(info.inputHelp).toContain('mode D');
   expect(info.inputHelp).toContain('retries after 1 s');
@@ -108,7 +116,10 @@ it('validates the source fields the way the runtime checks them', async () => {
       tcpNoHost: { source: 'tcp', host: '', port: '23' },
     };
     const base = { protocol: 'dsmr', dataBits: '8', parity: 'none', stopBits: '1', host: '', port: '', serialPath: '', baudRate: '115200' };
-    RED.view.importNodes(Object.entries(cases).map(([name, c]) => ({ id: `v-${name}`, type: 'smart-meter-in', name, ...base, ...c, x: 100, y: 100, wires: [[], []] })), { generateIds: true });
+    RED.view.importNodes(
+      Object.entries(cases).map(([name, c]) => ({ id: `v-${name}`, type: 'smart-meter-in', name, ...base, ...c, x: 100, y: 100, wires: [[], []] })),
+      { generateIds: true },
+    );
     return Object.fromEntries(
       RED.nodes.filterNodes({ type: 'smart-meter-in' }).map((n) => {
         RED.editor.validateNode(n);
@@ -121,7 +132,28 @@ it('validates the source fields the way the runtime checks them', async () => {
 
 it('switches the form between serial and TCP, fills typical line settings, keeps the key out of flows.json', async () => {
   await page.evaluate(() => {
-    RED.view.importNodes([{ id: 'edit-me', type: 'smart-meter-in', name: 'p1 meter', protocol: 'sml', source: 'serial', serialPath: '/dev/ttyUSB0', baudRate: '115200', dataBits: '8', parity: 'none', stopBits: '1', host: '', port: '', x: 200, y: 200, wires: [[], []] }], { generateIds: true });
+    RED.view.importNodes(
+      [
+        {
+          id: 'edit-me',
+          type: 'smart-meter-in',
+          name: 'p1 meter',
+          protocol: 'sml',
+          source: 'serial',
+          serialPath: '/dev/ttyUSB0',
+          baudRate: '115200',
+          dataBits: '8',
+          parity: 'none',
+          stopBits: '1',
+          host: '',
+          port: '',
+          x: 200,
+          y: 200,
+          wires: [[], []],
+        },
+      ],
+      { generateIds: true },
+    );
     const node = RED.nodes.filterNodes({ type: 'smart-meter-in' }).find((n) => n['name'] === 'p1 meter');
     if (node) RED.editor.edit(node);
   });
@@ -138,13 +170,16 @@ it('switches the form between serial and TCP, fills typical line settings, keeps
   await page.click('#node-dialog-ok');
   // Deploy only this node's tab content (the validation cases above are invalid: remove them first).
   await page.evaluate(() => {
-    for (const n of RED.nodes.filterNodes({ type: 'smart-meter-in' })) if (n['name'] !== 'p1 meter') (RED.nodes as unknown as { remove(id: string): void }).remove(n.id);
+    for (const n of RED.nodes.filterNodes({ type: 'smart-meter-in' }))
+      if (n['name'] !== 'p1 meter') (RED.nodes as unknown as { remove(id: string): void }).remove(n.id);
   });
   await page.click('#red-ui-header-button-deploy');
   const flows = join(userDir, 'flows.json');
   await until(() => existsSync(flows) && readFileSync(flows, 'utf8').includes('p1 meter'), 15000, 'flows.json after deploy');
   const saved = readFileSync(flows, 'utf8');
-  expect(JSON.parse(saved)).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'smart-meter-in', source: 'tcp', host: '127.0.0.1', port: '9', baudRate: '9600' })]));
+  expect(JSON.parse(saved)).toEqual(
+    expect.arrayContaining([expect.objectContaining({ type: 'smart-meter-in', source: 'tcp', host: '127.0.0.1', port: '9', baudRate: '9600' })]),
+  );
   expect(saved).not.toContain(KEY);
   expect(saved).not.toContain(KEY.toLowerCase());
   expect(existsSync(join(userDir, 'flows_cred.json'))).toBe(true);

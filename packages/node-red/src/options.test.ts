@@ -3,7 +3,10 @@ import { errorPayload, payloadBytes } from './payload';
 
 describe('sourceSettings', () => {
   it('fills the serial defaults (115200 8N1) and reads numbers stored as strings', () => {
-    expect(sourceSettings({ serialPath: ' /dev/ttyUSB0 ' })).toEqual({ ok: true, value: { kind: 'serial', path: '/dev/ttyUSB0', baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 } });
+    expect(sourceSettings({ serialPath: ' /dev/ttyUSB0 ' })).toEqual({
+      ok: true,
+      value: { kind: 'serial', path: '/dev/ttyUSB0', baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 },
+    });
     const d0 = sourceSettings({ source: 'serial', serialPath: '/dev/ttyAMA0', baudRate: '9600', dataBits: '7', parity: 'even', stopBits: '1' });
     expect(d0).toEqual({ ok: true, value: { kind: 'serial', path: '/dev/ttyAMA0', baudRate: 9600, dataBits: 7, parity: 'even', stopBits: 1 } });
     expect(d0.ok && describeSource(d0.value)).toBe('/dev/ttyAMA0 9600 7E1');
@@ -39,7 +42,10 @@ describe('decoderFor', () => {
   });
 
   it('rejects an unknown protocol and a malformed key by field name, without echoing the key', () => {
-    expect(decoderFor({ protocol: 'modbus' }, undefined)).toEqual({ ok: false, error: "unknown protocol 'modbus' (choose one of auto, dsmr, iec62056-21, sml, dlms, mbus)" });
+    expect(decoderFor({ protocol: 'modbus' }, undefined)).toEqual({
+      ok: false,
+      error: "unknown protocol 'modbus' (choose one of auto, dsmr, iec62056-21, sml, dlms, mbus)",
+    });
     const bad = decoderFor({ protocol: 'dsmr' }, { key: 'secret-not-hex' });
     expect(bad.ok).toBe(false);
     const text = bad.ok ? '' : bad.error;
@@ -68,5 +74,7 @@ describe('payloadBytes', () => {
 
 it('renders a rejected frame as smi decode does (offset only when known)', () => {
   expect(errorPayload({ kind: 'bad-crc', layer: 'dsmr', message: 'm' })).toEqual({ error: 'bad-crc', layer: 'dsmr', message: 'm' });
-  expect(JSON.stringify(errorPayload({ kind: 'truncated', layer: 'sml-file', message: 'm', offset: 7 }))).toBe('{"error":"truncated","layer":"sml-file","offset":7,"message":"m"}');
+  expect(JSON.stringify(errorPayload({ kind: 'truncated', layer: 'sml-file', message: 'm', offset: 7 }))).toBe(
+    '{"error":"truncated","layer":"sml-file","offset":7,"message":"m"}',
+  );
 });

@@ -53,7 +53,10 @@ export type StringMode = 'hex' | 'text';
  * (`mode: 'text'`, e.g. DSMR lines from a serial node in string mode; latin1, byte for byte).
  * Anything else is an error text.
  */
-export function payloadBytes(payload: unknown, mode: StringMode): { readonly ok: true; readonly value: Uint8Array } | { readonly ok: false; readonly error: string } {
+export function payloadBytes(
+  payload: unknown,
+  mode: StringMode,
+): { readonly ok: true; readonly value: Uint8Array } | { readonly ok: false; readonly error: string } {
   if (payload instanceof Uint8Array) return { ok: true, value: payload };
   if (typeof payload === 'string') {
     if (mode === 'text') return { ok: true, value: Buffer.from(payload, 'latin1') };

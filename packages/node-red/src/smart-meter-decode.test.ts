@@ -64,7 +64,9 @@ it('decodes a telegram split over three hex-string messages once its last part a
 it('reads meter text line by line when strings are "text"', async () => {
   await helper.load(registerSmartMeterDecode, flow({ protocol: 'dsmr', strings: 'text' }));
   const ok = collect('ok');
-  const lines = fixtureBytes(KAIFA).toString('latin1').split(/(?<=\n)/);
+  const lines = fixtureBytes(KAIFA)
+    .toString('latin1')
+    .split(/(?<=\n)/);
   expect(lines.length).toBeGreaterThan(20);
   for (const line of lines) nodeOf('d').receive({ payload: line });
   await until(() => ok.length === 1, 5000, 'frame');

@@ -44,7 +44,19 @@ function tryOpen(path: string): Promise<string> {
 
 function serialFlow(config: Record<string, unknown> = {}): object[] {
   return [
-    { id: 'm', type: 'smart-meter-in', protocol: 'dsmr', source: 'serial', serialPath: `${dir}/A`, baudRate: '115200', dataBits: '8', parity: 'none', stopBits: '1', ...config, wires: [['ok'], ['err']] },
+    {
+      id: 'm',
+      type: 'smart-meter-in',
+      protocol: 'dsmr',
+      source: 'serial',
+      serialPath: `${dir}/A`,
+      baudRate: '115200',
+      dataBits: '8',
+      parity: 'none',
+      stopBits: '1',
+      ...config,
+      wires: [['ok'], ['err']],
+    },
     { id: 'ok', type: 'helper' },
     { id: 'err', type: 'helper' },
   ];
@@ -172,7 +184,10 @@ it('reads a TCP bridge and reconnects after the bridge drops the connection', as
 
 it('does not open anything with an invalid configuration and logs why', async () => {
   await helper.load(register, serialFlow({ baudRate: 'fast' }));
-  const logged = helper.log().args.map((a) => a[0] as { level: number; id?: string; msg?: unknown }).filter((e) => e.id === 'm' && e.level === 20);
+  const logged = helper
+    .log()
+    .args.map((a) => a[0] as { level: number; id?: string; msg?: unknown })
+    .filter((e) => e.id === 'm' && e.level === 20);
   expect(logged.map((e) => String(e.msg))).toEqual(["not started: baud rate: 'fast' is not a line speed"]);
   expect(await tryOpen(`${dir}/A`)).toBe('opened');
 });

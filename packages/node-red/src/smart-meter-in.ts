@@ -39,7 +39,11 @@ export function createSmartMeterIn(backoff: BackoffTimes = DEFAULT_BACKOFF): (RE
         if (state === 'open') {
           warned = false;
           this.log(`reading ${where}`);
-          this.status(counter.frames + counter.rejected > 0 ? { fill: 'green', shape: 'ring', text: `reopened ${where}` } : { fill: 'green', shape: 'ring', text: `waiting for frames on ${where}` });
+          this.status(
+            counter.frames + counter.rejected > 0
+              ? { fill: 'green', shape: 'ring', text: `reopened ${where}` }
+              : { fill: 'green', shape: 'ring', text: `waiting for frames on ${where}` },
+          );
         }
         if (state === 'waiting') {
           this.status({ fill: 'red', shape: 'ring', text: detail });

@@ -30,7 +30,10 @@ describe('createTemplateEngine', () => {
   ])('reports %s as a %s error naming the template', (source, kind) => {
     const result = engine.compile(source, 'meters[0].outputs.payload');
     // the message names the template and then says what is wrong
-    expect(result).toMatchObject({ ok: false, error: { kind, template: 'meters[0].outputs.payload', message: expect.stringMatching(/^template "meters\[0\]\.outputs\.payload": ./) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind, template: 'meters[0].outputs.payload', message: expect.stringMatching(/^template "meters\[0\]\.outputs\.payload": ./) },
+    });
   });
 
   it('names the unknown filter, also inside blocks', () => {

@@ -12,13 +12,7 @@ export {
   roundFilter,
   topicIdFilter,
 } from './filters';
-export {
-  templateContext,
-  type TemplateContext,
-  type TemplateContextExtras,
-  type TemplateMeter,
-  type TemplateReading,
-} from './context';
+export { templateContext, type TemplateContext, type TemplateContextExtras, type TemplateMeter, type TemplateReading } from './context';
 export {
   BUILT_IN_PRESETS,
   DEFAULT_PRESET,

@@ -40,8 +40,12 @@ describe('json-state preset', () => {
     const [msg] = render(BUILT_IN_PRESETS['json-state'], heat);
     expect(msg?.topic).toBe('home/smi/12345678/state');
     expect(JSON.parse(msg?.payload ?? '')).toEqual({
-      heat_energy: 12345, volume_flow: 0.123, flow_temperature: 55.3, error_flags: null,
-      time: null, received_at: '2026-03-01T09:15:02.123Z',
+      heat_energy: 12345,
+      volume_flow: 0.123,
+      flow_temperature: 55.3,
+      error_flags: null,
+      time: null,
+      received_at: '2026-03-01T09:15:02.123Z',
     });
   });
 });

@@ -25,10 +25,16 @@ export function templateFailure(kind: TemplateErrorKind, template: string, cause
  */
 function nunjucksMessage(cause: unknown): string {
   const text = cause instanceof Error ? cause.message : String(cause);
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   if (lines.length > 1 && /^\(.*\)( \[Line \d+, Column \d+\])?$/.test(lines[0] ?? '')) {
     const position = /\[Line \d+, Column \d+\]/.exec(lines[0] ?? '')?.[0];
-    const rest = lines.slice(1).join(' ').replace(/^Error: /, '');
+    const rest = lines
+      .slice(1)
+      .join(' ')
+      .replace(/^Error: /, '');
     return position === undefined ? rest : `${position} ${rest}`;
   }
   return lines.join(' ').replace(/^Error: /, '');

@@ -81,7 +81,4 @@ export class ByteQueue {
  * What a scanner makes of the bytes at the front of a queue: a candidate frame of `size` bytes, a
  * need for more bytes, or a byte to skip.
  */
-export type FrameScan =
-  | { readonly kind: 'frame'; readonly size: number }
-  | { readonly kind: 'need-more' }
-  | { readonly kind: 'skip' };
+export type FrameScan = { readonly kind: 'frame'; readonly size: number } | { readonly kind: 'need-more' } | { readonly kind: 'skip' };

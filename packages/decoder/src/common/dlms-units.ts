@@ -5,9 +5,28 @@ import type { Unit } from '@smi/model';
  * model's unit. Codes without a model unit map to undefined (kept as raw value, no unit).
  */
 const DLMS_UNITS: Readonly<Record<number, Unit>> = {
-  4: 'd', 5: 'h', 6: 'min', 7: 's', 9: '°C', 13: 'm³', 14: 'm³', 15: 'm³/h', 16: 'm³/h',
-  19: 'L', 24: 'bar',
-  27: 'W', 28: 'VA', 29: 'var', 30: 'Wh', 31: 'VAh', 32: 'varh', 33: 'A', 35: 'V', 44: 'Hz', 52: 'K', 56: '%',
+  4: 'd',
+  5: 'h',
+  6: 'min',
+  7: 's',
+  9: '°C',
+  13: 'm³',
+  14: 'm³',
+  15: 'm³/h',
+  16: 'm³/h',
+  19: 'L',
+  24: 'bar',
+  27: 'W',
+  28: 'VA',
+  29: 'var',
+  30: 'Wh',
+  31: 'VAh',
+  32: 'varh',
+  33: 'A',
+  35: 'V',
+  44: 'Hz',
+  52: 'K',
+  56: '%',
 };
 
 export interface DlmsUnit {

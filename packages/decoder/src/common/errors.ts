@@ -46,5 +46,7 @@ export interface ErrorRecord {
 }
 
 export function errorRecord(e: DecodeError): ErrorRecord {
-  return e.offset === undefined ? { error: e.kind, layer: e.layer, message: e.message } : { error: e.kind, layer: e.layer, offset: e.offset, message: e.message };
+  return e.offset === undefined
+    ? { error: e.kind, layer: e.layer, message: e.message }
+    : { error: e.kind, layer: e.layer, offset: e.offset, message: e.message };
 }

@@ -22,9 +22,7 @@ import type { DecodeError } from './errors';
  *
  * `test-support/hostile-stream.ts` checks rules 2–5 for every protocol with one harness.
  */
-export type FramerEvent<F> =
-  | { readonly ok: true; readonly frame: F }
-  | { readonly ok: false; readonly error: DecodeError; readonly bytes?: Uint8Array };
+export type FramerEvent<F> = { readonly ok: true; readonly frame: F } | { readonly ok: false; readonly error: DecodeError; readonly bytes?: Uint8Array };
 
 export interface Framer<F> {
   push(chunk: Uint8Array): FramerEvent<F>[];

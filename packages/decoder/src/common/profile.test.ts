@@ -45,7 +45,10 @@ describe('parseMeterProfile (the one profile shape)', () => {
     [{ ...sml, sml: { quirks: {}, match: { serverIdPrefix: '0A1' } } }, 'sml.match.serverIdPrefix: must be hex bytes'],
     [{ ...sml, sml: { quirks: {}, match: { serialRanges: [[5, 1]] } } }, 'sml.match.serialRanges[0]: must be [from, to]'],
     [{ id: 'x', protocol: 'dlms', provenance: ['p'], dlms: { positions: [{ index: 0, obis: 'x' }] } }, 'dlms.positions[0].obis: not an OBIS code'],
-    [{ id: 'x', protocol: 'dlms', provenance: ['p'], match: { identification: 'A' }, dlms: {} }, 'match.identification: not used by dlms profiles (they use: manufacturerId)'],
+    [
+      { id: 'x', protocol: 'dlms', provenance: ['p'], match: { identification: 'A' }, dlms: {} },
+      'match.identification: not used by dlms profiles (they use: manufacturerId)',
+    ],
   ])('names the field: %j', (json, want) => {
     expect(message(json)).toMatch(new RegExp(`^bad-value ${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });

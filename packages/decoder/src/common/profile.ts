@@ -114,7 +114,9 @@ type MatchField = keyof ProfileMatch;
 type MeterField = keyof ProfileMeter;
 
 /** Common criteria each decoder can check, which it needs, and what it reports from `meter`. */
-export const MATCH_FIELDS: Readonly<Record<MeterProfileProtocol, { readonly match: readonly MatchField[]; readonly required: readonly MatchField[]; readonly meter: readonly MeterField[] }>> = {
+export const MATCH_FIELDS: Readonly<
+  Record<MeterProfileProtocol, { readonly match: readonly MatchField[]; readonly required: readonly MatchField[]; readonly meter: readonly MeterField[] }>
+> = {
   dlms: { match: ['manufacturerId'], required: [], meter: ['manufacturerId'] },
   sml: { match: ['manufacturerId', 'model'], required: ['manufacturerId'], meter: ['model'] },
   'iec62056-21': { match: ['manufacturerId', 'identification'], required: ['manufacturerId', 'identification'], meter: [] },
@@ -162,7 +164,9 @@ function parseRegister(v: unknown, path: string, withIndex: boolean): Result<Dlm
   if (withIndex && !isInt(v.index, 0, 10000)) return problem(join(path, 'index'), 'must be an integer from 0');
   const obis = parseObis(v.obis, join(path, 'obis'));
   if (!obis.ok) return obis;
-  const out: { index?: number; obis: ObisCode; scaler?: number; unit?: Unit | number } = withIndex ? { index: v.index as number, obis: obis.value } : { obis: obis.value };
+  const out: { index?: number; obis: ObisCode; scaler?: number; unit?: Unit | number } = withIndex
+    ? { index: v.index as number, obis: obis.value }
+    : { obis: obis.value };
   if (v.scaler !== undefined) {
     if (!isInt(v.scaler, -128, 127)) return problem(join(path, 'scaler'), 'must be an integer from -128 to 127');
     out.scaler = v.scaler;
@@ -235,8 +239,10 @@ const object = (v: unknown, path: string, allowed: readonly string[]): Result<Js
   !isObject(v) ? problem(path, 'must be an object') : (unknownKey(v, allowed, path) ?? ok(v));
 const text = (v: unknown, path: string): Result<string> => (isText(v) ? ok(v) : problem(path, 'must be a non-empty text (at most 200 characters)'));
 const bool = (v: unknown, path: string): Result<boolean> => (typeof v === 'boolean' ? ok(v) : problem(path, 'must be true or false'));
-const oneOf = <T extends string>(values: readonly T[]) => (v: unknown, path: string): Result<T> =>
-  values.includes(v as T) ? ok(v as T) : problem(path, `must be one of ${values.join(', ')}`);
+const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (v: unknown, path: string): Result<T> =>
+    values.includes(v as T) ? ok(v as T) : problem(path, `must be one of ${values.join(', ')}`);
 
 function pattern(v: unknown, path: string): Result<string> {
   if (!isText(v)) return problem(path, 'must be a regular expression text');
@@ -259,7 +265,21 @@ function serialRanges(v: unknown, path: string): Result<[number, number][]> {
   return ok(out);
 }
 
-const MEDIA: readonly Medium[] = ['other', 'oil', 'electricity', 'gas', 'heat', 'steam', 'warm_water', 'water', 'heat_cost_allocator', 'compressed_air', 'cooling', 'hot_water', 'cold_water'];
+const MEDIA: readonly Medium[] = [
+  'other',
+  'oil',
+  'electricity',
+  'gas',
+  'heat',
+  'steam',
+  'warm_water',
+  'water',
+  'heat_cost_allocator',
+  'compressed_air',
+  'cooling',
+  'hot_water',
+  'cold_water',
+];
 
 function parseSection(protocol: MeterProfileProtocol, v: unknown, path: string): Result<DlmsSection | SmlSection | D0Section | ModbusSection> {
   switch (protocol) {
@@ -267,7 +287,10 @@ function parseSection(protocol: MeterProfileProtocol, v: unknown, path: string):
       const o = object(v, path, ['match', 'positions', 'registers']);
       if (!o.ok) return o;
       return fields<DlmsSection>(o.value, path, {
-        match: (m, p) => { const mo = object(m, p, ['listId', 'elementCount', 'style']); return mo.ok ? parseDlmsCriteria(mo.value, p) : mo; },
+        match: (m, p) => {
+          const mo = object(m, p, ['listId', 'elementCount', 'style']);
+          return mo.ok ? parseDlmsCriteria(mo.value, p) : mo;
+        },
         positions: parseDlmsPositions,
         registers: parseDlmsRegisters,
       });
@@ -279,18 +302,23 @@ function parseSection(protocol: MeterProfileProtocol, v: unknown, path: string):
       return fields<SmlSection>(o.value, path, {
         match: (m, p) => {
           const mo = object(m, p, ['serverIdPrefix', 'serialRanges']);
-          return !mo.ok ? mo : fields<NonNullable<SmlSection['match']>>(mo.value, p, {
-            serverIdPrefix: (x, q) => (typeof x === 'string' && /^(\s*[0-9A-Fa-f]{2})+\s*$/.test(x) ? ok(x) : problem(q, 'must be hex bytes (`0A01445A4700`)')),
-            serialRanges,
-          });
+          return !mo.ok
+            ? mo
+            : fields<NonNullable<SmlSection['match']>>(mo.value, p, {
+                serverIdPrefix: (x, q) =>
+                  typeof x === 'string' && /^(\s*[0-9A-Fa-f]{2})+\s*$/.test(x) ? ok(x) : problem(q, 'must be hex bytes (`0A01445A4700`)'),
+                serialRanges,
+              });
         },
         quirks: (q, p) => {
           const qo = object(q, p, ['powerSignFix', 'ignoreMessageCrc', 'alternativeCrc']);
-          return !qo.ok ? qo : fields<SmlQuirks>(qo.value, p, {
-            powerSignFix: oneOf<keyof typeof POWER_SIGN_FIXES | 'none'>([...(Object.keys(POWER_SIGN_FIXES) as (keyof typeof POWER_SIGN_FIXES)[]), 'none']),
-            ignoreMessageCrc: bool,
-            alternativeCrc: oneOf(['kermit', 'none'] as const),
-          });
+          return !qo.ok
+            ? qo
+            : fields<SmlQuirks>(qo.value, p, {
+                powerSignFix: oneOf<keyof typeof POWER_SIGN_FIXES | 'none'>([...(Object.keys(POWER_SIGN_FIXES) as (keyof typeof POWER_SIGN_FIXES)[]), 'none']),
+                ignoreMessageCrc: bool,
+                alternativeCrc: oneOf(['kermit', 'none'] as const),
+              });
         },
       });
     }
@@ -298,7 +326,13 @@ function parseSection(protocol: MeterProfileProtocol, v: unknown, path: string):
       const o = object(v, path, ['valueGroupA']);
       if (!o.ok) return o;
       const a = o.value.valueGroupA;
-      if (!(typeof a === 'number' && a in MEDIUM_BY_A)) return problem(join(path, 'valueGroupA'), `must be one of ${Object.entries(MEDIUM_BY_A).map(([k, m]) => `${k} (${m})`).join(', ')}`);
+      if (!(typeof a === 'number' && a in MEDIUM_BY_A))
+        return problem(
+          join(path, 'valueGroupA'),
+          `must be one of ${Object.entries(MEDIUM_BY_A)
+            .map(([k, m]) => `${k} (${m})`)
+            .join(', ')}`,
+        );
       return ok({ valueGroupA: a });
     }
     case 'modbus':
@@ -329,7 +363,12 @@ export function parseMeterProfile(json: unknown): Result<MeterProfile> {
   const section = SECTION[protocol.value];
   const other = Object.values(SECTION).find((s) => s !== section && o[s] !== undefined);
   if (other !== undefined) return problem(other, `belongs to another protocol; a ${protocol.value} profile has a "${section}" section`);
-  const description = o.description === undefined ? ok(undefined) : isText(o.description, 400) ? ok(o.description) : problem('description', 'must be a non-empty text (at most 400 characters)');
+  const description =
+    o.description === undefined
+      ? ok(undefined)
+      : isText(o.description, 400)
+        ? ok(o.description)
+        : problem('description', 'must be a non-empty text (at most 400 characters)');
   if (!description.ok) return description;
   const match = criteria(o.match ?? {}, 'match', ['manufacturerId', 'model', 'identification', 'medium'], rules.match, protocol.value);
   if (!match.ok) return match;
@@ -345,15 +384,21 @@ export function parseMeterProfile(json: unknown): Result<MeterProfile> {
     if (!r.ok) return r;
     meter = r.value;
   }
-  if (!Array.isArray(o.provenance) || o.provenance.length === 0) return problem('provenance', 'must list at least one source (repository and file, document, issue, or "own capture <date>")');
+  if (!Array.isArray(o.provenance) || o.provenance.length === 0)
+    return problem('provenance', 'must list at least one source (repository and file, document, issue, or "own capture <date>")');
   const bad = o.provenance.findIndex((s) => !isText(s, 400));
   if (bad >= 0) return problem(`provenance[${bad}]`, 'must be a non-empty text (at most 400 characters)');
   if (o[section] === undefined) return problem(section, `required for protocol ${protocol.value}`);
   const s = parseSection(protocol.value, o[section], section);
   if (!s.ok) return s;
   const profile = {
-    id: o.id, ...(description.value === undefined ? {} : { description: description.value }), protocol: protocol.value,
-    match: m.value, ...(meter === undefined ? {} : { meter }), provenance: o.provenance as string[], [section]: s.value,
+    id: o.id,
+    ...(description.value === undefined ? {} : { description: description.value }),
+    protocol: protocol.value,
+    match: m.value,
+    ...(meter === undefined ? {} : { meter }),
+    provenance: o.provenance as string[],
+    [section]: s.value,
   };
   return ok(profile as unknown as MeterProfile);
 }

@@ -13,7 +13,38 @@ import { latin1Bytes, seededRandom } from './testing';
  * to 15 significant digits, which is what `convertValue` keeps).
  */
 const FIXTURES = join(__dirname, '../../fixtures');
-const EXTRA_UNITS = ['', 'kWh', 'Wh', 'MWh', 'kW', 'W', 'MW', 'GJ', 'MJ', 'm3', 'm³', 'L', 'l/h', 'm3/h', 'V', 'A', 'Hz', 'kvarh', 'kvar', 'kVAh', 'kVA', 's', 'min', 'h', 'd', 'K', '°C', 'C', 'KWH', 'zz'];
+const EXTRA_UNITS = [
+  '',
+  'kWh',
+  'Wh',
+  'MWh',
+  'kW',
+  'W',
+  'MW',
+  'GJ',
+  'MJ',
+  'm3',
+  'm³',
+  'L',
+  'l/h',
+  'm3/h',
+  'V',
+  'A',
+  'Hz',
+  'kvarh',
+  'kvar',
+  'kVAh',
+  'kVA',
+  's',
+  'min',
+  'h',
+  'd',
+  'K',
+  '°C',
+  'C',
+  'KWH',
+  'zz',
+];
 const MEDIA: readonly (Medium | undefined)[] = [undefined, 'gas', 'water', 'heat'];
 
 /** (code, unit text) pairs of `code(value*unit)` data in both fixture folders. */
@@ -55,7 +86,13 @@ describe('reading templates equal buildReading', () => {
   it('covers the fixtures', () => {
     expect(pairs.length).toBeGreaterThan(300);
     // Value and unit shapes as found in the fixtures.
-    expect(pairs).toEqual(expect.arrayContaining([{ obis: '1-0:1.8.1', unit: 'kWh' }, { obis: '0-1:24.2.1', unit: 'm3' }, { obis: '1-0:1.7.0', unit: 'kW' }]));
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        { obis: '1-0:1.8.1', unit: 'kWh' },
+        { obis: '0-1:24.2.1', unit: 'm3' },
+        { obis: '1-0:1.7.0', unit: 'kW' },
+      ]),
+    );
     expect(new Set(pairs.map((p) => p.unit)).size).toBeGreaterThan(EXTRA_UNITS.length);
   });
 
@@ -91,7 +128,12 @@ describe('reading templates equal buildReading', () => {
           if (value === 0) value = 0; // the DSMR decoder publishes no -0
           if (t.shift === undefined) converted++;
           const quick = fillReading(t, t.key, value, 2, '2024-01-01T00:00:00Z');
-          const expected = buildReading(unit === '' ? { obis, value: Number(text), channel: 2, time: '2024-01-01T00:00:00Z' } : { obis, value: Number(text), unit, channel: 2, time: '2024-01-01T00:00:00Z' }, ctx);
+          const expected = buildReading(
+            unit === ''
+              ? { obis, value: Number(text), channel: 2, time: '2024-01-01T00:00:00Z' }
+              : { obis, value: Number(text), unit, channel: 2, time: '2024-01-01T00:00:00Z' },
+            ctx,
+          );
           const full = expected.value === 0 ? { ...expected, value: 0 } : expected;
           expect(JSON.stringify(quick)).toBe(JSON.stringify(full));
           compared++;

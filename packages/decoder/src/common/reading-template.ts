@@ -112,7 +112,9 @@ export function fillReading(
       return enabledByDefault === undefined ? { obis, key, name, quantity, value } : { obis, key, name, quantity, value, enabledByDefault };
     }
     if (withUnit) {
-      return enabledByDefault === undefined ? { obis, key, name, quantity, value, unit, raw } : { obis, key, name, quantity, value, unit, raw, enabledByDefault };
+      return enabledByDefault === undefined
+        ? { obis, key, name, quantity, value, unit, raw }
+        : { obis, key, name, quantity, value, unit, raw, enabledByDefault };
     }
     return enabledByDefault === undefined ? { obis, key, name, quantity, value, raw } : { obis, key, name, quantity, value, raw, enabledByDefault };
   }

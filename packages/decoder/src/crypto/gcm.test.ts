@@ -20,7 +20,11 @@ describe('AES-128-GCM (DLMS suite 0)', () => {
 
   it('encrypts the plaintext back to the published ciphertext and tag', () => {
     const e = gcmEncrypt({ key, iv, aad, plaintext: h(vector.plaintext), tagLength: 12 });
-    expect(Buffer.from([...e.ciphertext, ...(e.tag ?? [])]).toString('hex').toUpperCase()).toBe(Buffer.from(sealed).toString('hex').toUpperCase());
+    expect(
+      Buffer.from([...e.ciphertext, ...(e.tag ?? [])])
+        .toString('hex')
+        .toUpperCase(),
+    ).toBe(Buffer.from(sealed).toString('hex').toUpperCase());
   });
 
   it('without a tag equals GCM keystream (CTR from counter 2)', () => {

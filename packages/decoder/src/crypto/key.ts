@@ -9,7 +9,10 @@ export const KEY_LENGTH = 16;
  * the key text.
  */
 export function parseKey(text: string): Result<Uint8Array> {
-  const clean = text.trim().replace(/0x/gi, '').replace(/[\s:,;_-]+/g, '');
+  const clean = text
+    .trim()
+    .replace(/0x/gi, '')
+    .replace(/[\s:,;_-]+/g, '');
   if (clean.length === 0) return fail('bad-format', 'key', 'key is empty');
   if (/[^0-9a-f]/i.test(clean)) return fail('bad-format', 'key', 'key contains characters that are not hex digits');
   if (clean.length !== KEY_LENGTH * 2) {

@@ -21,7 +21,11 @@ const seal = (ic: number, sc = 0x30, tag = 0xdb): Uint8Array =>
 describe('decodeDlmsApdu', () => {
   it('dlms-cosem general-glo-ciphering (EK = AK = "MYDUMMYGLOBALKEY") → data-notification of system title 2F19229199164103', () => {
     const r = expectOk(decodeDlmsApdu(glo, { key: DUMMY, authKey: DUMMY }));
-    expect(Buffer.from(r.security?.systemTitle ?? []).toString('hex').toUpperCase()).toBe('2F19229199164103');
+    expect(
+      Buffer.from(r.security?.systemTitle ?? [])
+        .toString('hex')
+        .toUpperCase(),
+    ).toBe('2F19229199164103');
     expect(r.security?.securityControl).toBe(0x30);
     expect(r.security?.authenticated).toBe(true);
     expect(r.notification.body.type).toBeDefined();

@@ -2,7 +2,12 @@ import { fail, ok, type DecodeError, type Result } from '../common';
 import type { FrameCounterTracker } from '../crypto';
 import { stripLlc } from '../hdlc';
 import {
-  decipherApdu, GENERAL_CIPHERING, GENERAL_DED_CIPHERING, GENERAL_GLO_CIPHERING, parseCipheredApdu, securityControl,
+  decipherApdu,
+  GENERAL_CIPHERING,
+  GENERAL_DED_CIPHERING,
+  GENERAL_GLO_CIPHERING,
+  parseCipheredApdu,
+  securityControl,
   type CipherKeys,
 } from './ciphering';
 import { DATA_NOTIFICATION, parseDataNotification, type DataNotification } from './data-notification';
@@ -65,7 +70,12 @@ export function decodeDlmsApdu(apdu: Uint8Array, options: DlmsApduOptions = {}):
         const plain = decipherApdu(c.value, options);
         if (!plain.ok) return plain;
         const sc = securityControl(c.value.securityControl);
-        security = { systemTitle, securityControl: c.value.securityControl, invocationCounter, authenticated: sc.authenticated && options.authKey !== undefined };
+        security = {
+          systemTitle,
+          securityControl: c.value.securityControl,
+          invocationCounter,
+          authenticated: sc.authenticated && options.authKey !== undefined,
+        };
         if (plain.value[0] !== DATA_NOTIFICATION && plain.value[0] !== GENERAL_BLOCK_TRANSFER) {
           return sc.authenticated && options.authKey !== undefined
             ? fail('unsupported', LAYER, `ciphered APDU ${plain.value[0]?.toString(16) ?? '(empty)'} is not a data-notification`)

@@ -31,8 +31,7 @@ export type AxdrTypeName = (typeof AXDR_TAGS)[AxdrTag];
 
 /** Types whose value is a JavaScript number. */
 export type NumberTypeName =
-  | 'integer' | 'long' | 'double-long' | 'unsigned' | 'long-unsigned' | 'double-long-unsigned'
-  | 'enum' | 'bcd' | 'float32' | 'float64';
+  'integer' | 'long' | 'double-long' | 'unsigned' | 'long-unsigned' | 'double-long-unsigned' | 'enum' | 'bcd' | 'float32' | 'float64';
 
 /** One decoded A-XDR value. Byte values are copies the caller may keep. */
 export type DlmsData =
@@ -50,13 +49,31 @@ export type DlmsData =
 /** Numeric value of a data item (integers, enums, floats, 64-bit values as numbers), else undefined. */
 export function dlmsNumber(d: DlmsData): number | undefined {
   switch (d.type) {
-    case 'integer': case 'long': case 'double-long': case 'unsigned': case 'long-unsigned':
-    case 'double-long-unsigned': case 'enum': case 'bcd': case 'float32': case 'float64':
+    case 'integer':
+    case 'long':
+    case 'double-long':
+    case 'unsigned':
+    case 'long-unsigned':
+    case 'double-long-unsigned':
+    case 'enum':
+    case 'bcd':
+    case 'float32':
+    case 'float64':
       return d.value;
-    case 'long64': case 'long64-unsigned':
+    case 'long64':
+    case 'long64-unsigned':
       return Number(d.value);
-    case 'null-data': case 'boolean': case 'bit-string': case 'octet-string': case 'visible-string':
-    case 'utf8-string': case 'date-time': case 'date': case 'time': case 'array': case 'structure':
+    case 'null-data':
+    case 'boolean':
+    case 'bit-string':
+    case 'octet-string':
+    case 'visible-string':
+    case 'utf8-string':
+    case 'date-time':
+    case 'date':
+    case 'time':
+    case 'array':
+    case 'structure':
     case 'compact-array':
       return undefined;
   }

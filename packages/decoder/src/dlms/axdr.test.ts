@@ -69,7 +69,13 @@ describe('A-XDR Data', () => {
       items: [
         { type: 'octet-string', value: hexToBytes('0100200700FF') },
         { type: 'long-unsigned', value: 2337 },
-        { type: 'structure', items: [{ type: 'integer', value: -1 }, { type: 'enum', value: 35 }] },
+        {
+          type: 'structure',
+          items: [
+            { type: 'integer', value: -1 },
+            { type: 'enum', value: 35 },
+          ],
+        },
       ],
     });
     const arr = dec('01 02 11 01 11 02');
@@ -80,7 +86,10 @@ describe('A-XDR Data', () => {
     // type description: structure of 2 {12, 0F}; contents: 2 × (u16, int8) = 6 bytes
     const d = dec('13 02 02 12 0F 06 0001 FF 0002 02');
     expect(d.type).toBe('compact-array');
-    expect(d.type === 'compact-array' && d.items.map((s) => (s.type === 'structure' ? s.items.map(dlmsNumber) : []))).toEqual([[1, -1], [2, 2]]);
+    expect(d.type === 'compact-array' && d.items.map((s) => (s.type === 'structure' ? s.items.map(dlmsNumber) : []))).toEqual([
+      [1, -1],
+      [2, 2],
+    ]);
     const a = dec('13 01 0002 11 04 01 02 03 04'); // array-of-2 unsigned description, two elements of it
     expect(a.type === 'compact-array' && a.items.length).toBe(2);
   });

@@ -5,8 +5,22 @@ const LAYER = 'axdr';
 /** Nesting limit for arrays and structures (real push lists use 3 levels). */
 const MAX_DEPTH = 16;
 const FIXED_SIZE: Readonly<Partial<Record<number, number>>> = {
-  0x03: 1, 0x05: 4, 0x06: 4, 0x0d: 1, 0x0f: 1, 0x10: 2, 0x11: 1, 0x12: 2, 0x14: 8, 0x15: 8,
-  0x16: 1, 0x17: 4, 0x18: 8, 0x19: 12, 0x1a: 5, 0x1b: 4,
+  0x03: 1,
+  0x05: 4,
+  0x06: 4,
+  0x0d: 1,
+  0x0f: 1,
+  0x10: 2,
+  0x11: 1,
+  0x12: 2,
+  0x14: 8,
+  0x15: 8,
+  0x16: 1,
+  0x17: 4,
+  0x18: 8,
+  0x19: 12,
+  0x1a: 5,
+  0x1b: 4,
 };
 
 const utf8 = new TextDecoder('utf-8');
@@ -27,7 +41,11 @@ export class AxdrReader {
   error: DecodeError | undefined;
   private readonly view: DataView;
 
-  constructor(readonly bytes: Uint8Array, start = 0, readonly end = bytes.length) {
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+    readonly end = bytes.length,
+  ) {
     this.pos = start;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
@@ -82,34 +100,71 @@ export class AxdrReader {
     const p = this.pos;
     const v = this.view;
     switch (tag) {
-      case 0x00: return { type: 'null-data' };
-      case 0x03: this.pos += 1; return { type: 'boolean', value: this.bytes[p] !== 0 };
-      case 0x05: this.pos += 4; return { type: 'double-long', value: v.getInt32(p) };
-      case 0x06: this.pos += 4; return { type: 'double-long-unsigned', value: v.getUint32(p) };
-      case 0x0d: return this.bcd();
-      case 0x0f: this.pos += 1; return { type: 'integer', value: v.getInt8(p) };
-      case 0x10: this.pos += 2; return { type: 'long', value: v.getInt16(p) };
-      case 0x11: this.pos += 1; return { type: 'unsigned', value: v.getUint8(p) };
-      case 0x12: this.pos += 2; return { type: 'long-unsigned', value: v.getUint16(p) };
-      case 0x14: this.pos += 8; return { type: 'long64', value: v.getBigInt64(p) };
-      case 0x15: this.pos += 8; return { type: 'long64-unsigned', value: v.getBigUint64(p) };
-      case 0x16: this.pos += 1; return { type: 'enum', value: v.getUint8(p) };
-      case 0x17: this.pos += 4; return { type: 'float32', value: v.getFloat32(p) };
-      case 0x18: this.pos += 8; return { type: 'float64', value: v.getFloat64(p) };
-      case 0x19: return { type: 'date-time', value: this.take(12) as Uint8Array };
-      case 0x1a: return { type: 'date', value: this.take(5) as Uint8Array };
-      case 0x1b: return { type: 'time', value: this.take(4) as Uint8Array };
-      case 0x04: return this.bitString();
-      case 0x09: case 0x0a: case 0x0c: return this.string(tag);
-      case 0x01: case 0x02: return this.list(tag === 0x01 ? 'array' : 'structure', depth);
-      case 0x13: return this.compactArray(depth);
-      default: return this.fail('unsupported', `A-XDR tag ${tag.toString(16).padStart(2, '0')} not supported`, at);
+      case 0x00:
+        return { type: 'null-data' };
+      case 0x03:
+        this.pos += 1;
+        return { type: 'boolean', value: this.bytes[p] !== 0 };
+      case 0x05:
+        this.pos += 4;
+        return { type: 'double-long', value: v.getInt32(p) };
+      case 0x06:
+        this.pos += 4;
+        return { type: 'double-long-unsigned', value: v.getUint32(p) };
+      case 0x0d:
+        return this.bcd();
+      case 0x0f:
+        this.pos += 1;
+        return { type: 'integer', value: v.getInt8(p) };
+      case 0x10:
+        this.pos += 2;
+        return { type: 'long', value: v.getInt16(p) };
+      case 0x11:
+        this.pos += 1;
+        return { type: 'unsigned', value: v.getUint8(p) };
+      case 0x12:
+        this.pos += 2;
+        return { type: 'long-unsigned', value: v.getUint16(p) };
+      case 0x14:
+        this.pos += 8;
+        return { type: 'long64', value: v.getBigInt64(p) };
+      case 0x15:
+        this.pos += 8;
+        return { type: 'long64-unsigned', value: v.getBigUint64(p) };
+      case 0x16:
+        this.pos += 1;
+        return { type: 'enum', value: v.getUint8(p) };
+      case 0x17:
+        this.pos += 4;
+        return { type: 'float32', value: v.getFloat32(p) };
+      case 0x18:
+        this.pos += 8;
+        return { type: 'float64', value: v.getFloat64(p) };
+      case 0x19:
+        return { type: 'date-time', value: this.take(12) as Uint8Array };
+      case 0x1a:
+        return { type: 'date', value: this.take(5) as Uint8Array };
+      case 0x1b:
+        return { type: 'time', value: this.take(4) as Uint8Array };
+      case 0x04:
+        return this.bitString();
+      case 0x09:
+      case 0x0a:
+      case 0x0c:
+        return this.string(tag);
+      case 0x01:
+      case 0x02:
+        return this.list(tag === 0x01 ? 'array' : 'structure', depth);
+      case 0x13:
+        return this.compactArray(depth);
+      default:
+        return this.fail('unsupported', `A-XDR tag ${tag.toString(16).padStart(2, '0')} not supported`, at);
     }
   }
 
   private bcd(): DlmsData | undefined {
     const b = this.bytes[this.pos] as number;
-    if ((b >> 4) > 9 || (b & 15) > 9) return this.fail('bad-value', 'bcd byte with a nibble above 9');
+    if (b >> 4 > 9 || (b & 15) > 9) return this.fail('bad-value', 'bcd byte with a nibble above 9');
     this.pos += 1;
     return { type: 'bcd', value: (b >> 4) * 10 + (b & 15) };
   }

@@ -111,7 +111,7 @@ describe('CII pushes the source rejects', () => {
   it('E450 lone last block (source test_lge450_do_not_provide_invalid_data): no snapshot', () => {
     const lone = hexBytes(
       '7EA057CEFF0313E969E0C00004000046393132090C07E50706020E0813FF80008106000000000600000000060000000006000000000600' +
-      '0D88C10600000000060000001206000000010600000000060004720D1203E8AD297E',
+        '0D88C10600000000060000001206000000010600000000060004720D1203E8AD297E',
     );
     expect(snapshots(run(lone))).toEqual([]);
   });

@@ -63,7 +63,8 @@ export function parseCipheredApdu(apdu: Uint8Array): Result<CipheredApdu> {
   if (start + length > apdu.length) return fail('truncated', LAYER, `ciphered length ${length} exceeds the ${apdu.length - start} bytes received`, lengthAt);
   if (start + length < apdu.length) return fail('bad-length', LAYER, `${apdu.length - start - length} byte(s) after the ciphered content`, lengthAt);
   if (length < 5) return fail('truncated', LAYER, 'no room for security control and invocation counter', lengthAt);
-  const ic = (((apdu[start + 1] as number) << 24) | ((apdu[start + 2] as number) << 16) | ((apdu[start + 3] as number) << 8) | (apdu[start + 4] as number)) >>> 0;
+  const ic =
+    (((apdu[start + 1] as number) << 24) | ((apdu[start + 2] as number) << 16) | ((apdu[start + 3] as number) << 8) | (apdu[start + 4] as number)) >>> 0;
   return ok({ tag, systemTitle, securityControl: apdu[start] as number, invocationCounter: ic, payload: apdu.subarray(start + 5, start + length) });
 }
 
@@ -114,7 +115,14 @@ export function decipherApdu(c: CipheredApdu, keys: CipherKeys): Result<Uint8Arr
 /** Builds a general-glo-ciphering APDU (tests, meter simulators). SC `30` adds the 12-byte tag. */
 export function buildCipheredApdu(
   plaintext: Uint8Array,
-  opts: { readonly key: Uint8Array; readonly authKey?: Uint8Array; readonly systemTitle: Uint8Array; readonly invocationCounter: number; readonly securityControl?: number; readonly tag?: number },
+  opts: {
+    readonly key: Uint8Array;
+    readonly authKey?: Uint8Array;
+    readonly systemTitle: Uint8Array;
+    readonly invocationCounter: number;
+    readonly securityControl?: number;
+    readonly tag?: number;
+  },
 ): Uint8Array {
   const sc = opts.securityControl ?? 0x30;
   const { authenticated, encrypted } = securityControl(sc);

@@ -7,8 +7,18 @@ describe('COSEM date-time', () => {
   it('EVN: deviation −120 (CEST) with DST bit → +02:00', () => {
     const r = dt('07E5091B01092F0F00FF8880');
     expect(r.ok && r.value).toEqual({
-      year: 2021, month: 9, day: 27, dayOfWeek: 1, hour: 9, minute: 47, second: 15, hundredths: 0,
-      deviation: -120, status: 0x80, dst: true, iso: '2021-09-27T09:47:15+02:00',
+      year: 2021,
+      month: 9,
+      day: 27,
+      dayOfWeek: 1,
+      hour: 9,
+      minute: 47,
+      second: 15,
+      hundredths: 0,
+      deviation: -120,
+      status: 0x80,
+      dst: true,
+      iso: '2021-09-27T09:47:15+02:00',
     });
   });
 

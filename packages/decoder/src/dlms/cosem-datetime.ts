@@ -42,8 +42,18 @@ function daysIn(year: number, month: number): number {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-interface DateFields { year?: number; month?: number; day?: number; dayOfWeek?: number }
-interface TimeFields { hour?: number; minute?: number; second?: number; hundredths?: number }
+interface DateFields {
+  year?: number;
+  month?: number;
+  day?: number;
+  dayOfWeek?: number;
+}
+interface TimeFields {
+  hour?: number;
+  minute?: number;
+  second?: number;
+  hundredths?: number;
+}
 
 function dateFields(b: Uint8Array, at: number): Result<DateFields> {
   const year = ((b[at] as number) << 8) | (b[at + 1] as number);

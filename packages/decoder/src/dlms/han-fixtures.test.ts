@@ -15,23 +15,43 @@ interface Fixture {
   expected_decoded: Record<string, string | number>;
   apdu_expected: { long_invoke_id_and_priority: number; datetime: string | number };
 }
-const cases = readdirSync(dir).filter((f) => f.endsWith('.hex')).map((f) => {
-  const json = JSON.parse(readFileSync(join(dir, f.replace(/\.hex$/, '.json')), 'utf8')) as Fixture;
-  return { name: f, bytes: hexBytes(readFileSync(join(dir, f), 'utf8')), json };
-});
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith('.hex'))
+  .map((f) => {
+    const json = JSON.parse(readFileSync(join(dir, f.replace(/\.hex$/, '.json')), 'utf8')) as Fixture;
+    return { name: f, bytes: hexBytes(readFileSync(join(dir, f), 'utf8')), json };
+  });
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 
 /** amshan field name → OBIS C.D.E and the factor from our publishing unit back to amshan's (kWh → Wh). */
 const FIELDS: Record<string, [cde: string, factor: number]> = {
-  active_power_import: ['1.7.0', 1], active_power_export: ['2.7.0', 1], reactive_power_import: ['3.7.0', 1], reactive_power_export: ['4.7.0', 1],
-  current_l1: ['31.7.0', 1], current_l2: ['51.7.0', 1], current_l3: ['71.7.0', 1],
-  voltage_l1: ['32.7.0', 1], voltage_l2: ['52.7.0', 1], voltage_l3: ['72.7.0', 1],
-  active_power_import_total: ['1.8.0', 1000], active_power_export_total: ['2.8.0', 1000],
-  reactive_power_import_total: ['3.8.0', 1], reactive_power_export_total: ['4.8.0', 1],
-  active_power_import_l1: ['21.7.0', 1], active_power_export_l1: ['22.7.0', 1], reactive_power_import_l1: ['23.7.0', 1], reactive_power_export_l1: ['24.7.0', 1],
-  active_power_import_l2: ['41.7.0', 1], active_power_export_l2: ['42.7.0', 1], reactive_power_import_l2: ['43.7.0', 1], reactive_power_export_l2: ['44.7.0', 1],
-  active_power_import_l3: ['61.7.0', 1], active_power_export_l3: ['62.7.0', 1], reactive_power_import_l3: ['63.7.0', 1], reactive_power_export_l3: ['64.7.0', 1],
+  active_power_import: ['1.7.0', 1],
+  active_power_export: ['2.7.0', 1],
+  reactive_power_import: ['3.7.0', 1],
+  reactive_power_export: ['4.7.0', 1],
+  current_l1: ['31.7.0', 1],
+  current_l2: ['51.7.0', 1],
+  current_l3: ['71.7.0', 1],
+  voltage_l1: ['32.7.0', 1],
+  voltage_l2: ['52.7.0', 1],
+  voltage_l3: ['72.7.0', 1],
+  active_power_import_total: ['1.8.0', 1000],
+  active_power_export_total: ['2.8.0', 1000],
+  reactive_power_import_total: ['3.8.0', 1],
+  reactive_power_export_total: ['4.8.0', 1],
+  active_power_import_l1: ['21.7.0', 1],
+  active_power_export_l1: ['22.7.0', 1],
+  reactive_power_import_l1: ['23.7.0', 1],
+  reactive_power_export_l1: ['24.7.0', 1],
+  active_power_import_l2: ['41.7.0', 1],
+  active_power_export_l2: ['42.7.0', 1],
+  reactive_power_import_l2: ['43.7.0', 1],
+  reactive_power_export_l2: ['44.7.0', 1],
+  active_power_import_l3: ['61.7.0', 1],
+  active_power_export_l3: ['62.7.0', 1],
+  reactive_power_import_l3: ['63.7.0', 1],
+  reactive_power_export_l3: ['64.7.0', 1],
 };
 
 function reading(s: MeterSnapshot, cde: string): Reading | undefined {
@@ -121,8 +141,19 @@ describe('HAN units and quantities', () => {
     const c = cases.find((x) => x.name === 'amshan-kamstrup-no-list-2-single-phase-real-sample.hex');
     const s = c && decodeDlmsPush(c.bytes);
     expect(s?.ok && s.value.readings.map((r) => r.obis)).toEqual([
-      '1-1:0.0.5', '1-1:96.1.1', '1-1:1.7.0', '1-1:2.7.0', '1-1:3.7.0', '1-1:4.7.0', '1-1:31.7.0', '1-1:32.7.0',
-      '0-1:1.0.0', '1-1:1.8.0', '1-1:2.8.0', '1-1:3.8.0', '1-1:4.8.0',
+      '1-1:0.0.5',
+      '1-1:96.1.1',
+      '1-1:1.7.0',
+      '1-1:2.7.0',
+      '1-1:3.7.0',
+      '1-1:4.7.0',
+      '1-1:31.7.0',
+      '1-1:32.7.0',
+      '0-1:1.0.0',
+      '1-1:1.8.0',
+      '1-1:2.8.0',
+      '1-1:3.8.0',
+      '1-1:4.8.0',
     ]);
   });
 });

@@ -43,14 +43,18 @@ describe('wired M-Bus carrier (Austrian segments)', () => {
       const s = dlmsSegmentOf(p.value);
       return s.ok ? [p.value.control, p.value.address, p.value.ci, s.value.stsap, s.value.dtsap, s.value.sequence, s.value.last, s.value.segment.length] : [];
     });
-    expect(segs).toEqual([[0x53, 0xff, 0x00, 0x01, 0x67, 0, false, 245], [0x53, 0xff, 0x11, 0x01, 0x67, 1, true, 15]]);
+    expect(segs).toEqual([
+      [0x53, 0xff, 0x00, 0x01, 0x67, 0, false, 245],
+      [0x53, 0xff, 0x11, 0x01, 0x67, 1, true, 15],
+    ]);
   });
 
   it('joins the segments into one DB 08 APDU whose glo length (81 F8) matches', () => {
     const apdu = joined();
     const c = parseCipheredApdu(apdu);
-    expect(c.ok && [Buffer.from(c.value.systemTitle).toString('hex').toUpperCase(), c.value.securityControl, c.value.invocationCounter, c.value.payload.length])
-      .toEqual([json.key.system_title, 0x20, Number.parseInt(json.key.invocation_counter, 16), 243]);
+    expect(
+      c.ok && [Buffer.from(c.value.systemTitle).toString('hex').toUpperCase(), c.value.securityControl, c.value.invocationCounter, c.value.payload.length],
+    ).toEqual([json.key.system_title, 0x20, Number.parseInt(json.key.invocation_counter, 16), 243]);
   });
 
   it('decrypts (GCM without tag) to the plaintext recorded in the fixture', () => {
@@ -98,9 +102,27 @@ describe('wired M-Bus carrier (Austrian segments)', () => {
   });
 
   it.each([
-    ['checksum', (b: Uint8Array) => { b[b.length - 2] = (b[b.length - 2] as number) ^ 1; }, 'bad-crc'],
-    ['second L', (b: Uint8Array) => { b[2] = 0x13; }, 'bad-length'], // the two L bytes differ, as src/mbus/ reports it
-    ['stop byte', (b: Uint8Array) => { b[b.length - 1] = 0x17; }, 'bad-format'],
+    [
+      'checksum',
+      (b: Uint8Array) => {
+        b[b.length - 2] = (b[b.length - 2] as number) ^ 1;
+      },
+      'bad-crc',
+    ],
+    [
+      'second L',
+      (b: Uint8Array) => {
+        b[2] = 0x13;
+      },
+      'bad-length',
+    ], // the two L bytes differ, as src/mbus/ reports it
+    [
+      'stop byte',
+      (b: Uint8Array) => {
+        b[b.length - 1] = 0x17;
+      },
+      'bad-format',
+    ],
   ])('rejects a frame with a broken %s', (_n, mutate, kind) => {
     const f = frame2.slice();
     mutate(f);
@@ -120,7 +142,9 @@ describe('wired M-Bus carrier (Austrian segments)', () => {
   it('decoder: a bad checksum is a bad-crc event; the second frame alone is then an orphan segment', () => {
     const broken = bytes.slice();
     broken[0xfa + 4] = (broken[0xfa + 4] as number) ^ 1;
-    const kinds = createDlmsDecoder({ key: KEY }).push(broken).map((e) => (e.ok ? 'ok' : e.error.kind));
+    const kinds = createDlmsDecoder({ key: KEY })
+      .push(broken)
+      .map((e) => (e.ok ? 'ok' : e.error.kind));
     expect(kinds).toEqual(['bad-crc', 'bad-format']);
   });
 

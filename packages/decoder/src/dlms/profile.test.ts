@@ -10,8 +10,17 @@ describe('parseDlmsProfile', () => {
       description: 'positional list, no OBIS',
       manufacturerId: 'sag',
       match: { manufacturerId: 'SAG', elementCount: 4, style: 'positional' },
-      positions: [{ index: 0, obis: '0.0.1.0.0.255' }, { index: 1, obis: '1-0:1.8.0*255' }, { index: 2, obis: '1.0.2.8.0.255' }, { index: 3, obis: '1-0:1.7.0' }],
-      registers: [{ obis: '1-0:1.8.0', unit: 'Wh' }, { obis: '1-0:2.8.0', unit: 30 }, { obis: '1-0:1.7.0', scaler: -1, unit: 'kw' }],
+      positions: [
+        { index: 0, obis: '0.0.1.0.0.255' },
+        { index: 1, obis: '1-0:1.8.0*255' },
+        { index: 2, obis: '1.0.2.8.0.255' },
+        { index: 3, obis: '1-0:1.7.0' },
+      ],
+      registers: [
+        { obis: '1-0:1.8.0', unit: 'Wh' },
+        { obis: '1-0:2.8.0', unit: 30 },
+        { obis: '1-0:1.7.0', scaler: -1, unit: 'kw' },
+      ],
     });
     const v = expectOk(r);
     expect(v.manufacturerId).toBe('SAG');
@@ -33,7 +42,17 @@ describe('parseDlmsProfile', () => {
     [{ id: 'x', match: { manufacturerId: 'KAMSTRUP' } }, 'match.manufacturerId:'],
     [{ id: 'x', match: { elementCount: 0 } }, 'match.elementCount:'],
     [{ id: 'x', match: {}, positions: [{ index: 0, obis: 'not-obis' }] }, 'positions[0].obis:'],
-    [{ id: 'x', match: {}, positions: [{ index: 1, obis: '1-0:1.8.0' }, { index: 1, obis: '1-0:2.8.0' }] }, 'positions[1].index:'],
+    [
+      {
+        id: 'x',
+        match: {},
+        positions: [
+          { index: 1, obis: '1-0:1.8.0' },
+          { index: 1, obis: '1-0:2.8.0' },
+        ],
+      },
+      'positions[1].index:',
+    ],
     [{ id: 'x', match: {}, registers: [{ obis: '1-0:1.8.0', unit: 'furlong' }] }, 'registers[0].unit:'],
     [{ id: 'x', match: {}, registers: [{ obis: '1-0:1.8.0', scaler: 1.5 }] }, 'registers[0].scaler:'],
     [{ id: 'x', match: {}, registers: [{ obis: '1-0:1.8.0', scale: -1 }] }, 'registers[0].scale: unknown field'],
@@ -56,15 +75,29 @@ describe('profiles in use', () => {
 
   it('a user profile maps positions to OBIS, scaler and unit', () => {
     const p = parseDlmsProfile({
-      id: 'wn', manufacturerId: 'SAG', match: { elementCount: 4, style: 'positional' },
-      positions: [{ index: 0, obis: '0-0:1.0.0' }, { index: 1, obis: '1-0:1.8.0' }, { index: 2, obis: '1-0:2.8.0' }, { index: 3, obis: '1-0:1.7.0' }],
-      registers: [{ obis: '1-0:1.8.0', unit: 'Wh' }, { obis: '1-0:2.8.0', unit: 'Wh' }, { obis: '1-0:1.7.0', scaler: -1, unit: 'W' }],
+      id: 'wn',
+      manufacturerId: 'SAG',
+      match: { elementCount: 4, style: 'positional' },
+      positions: [
+        { index: 0, obis: '0-0:1.0.0' },
+        { index: 1, obis: '1-0:1.8.0' },
+        { index: 2, obis: '1-0:2.8.0' },
+        { index: 3, obis: '1-0:1.7.0' },
+      ],
+      registers: [
+        { obis: '1-0:1.8.0', unit: 'Wh' },
+        { obis: '1-0:2.8.0', unit: 'Wh' },
+        { obis: '1-0:1.7.0', scaler: -1, unit: 'W' },
+      ],
     });
     if (!p.ok) throw new Error(p.error.message);
     const r = decodeDlmsPush(apdu, { profiles: [p.value] });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.readings.map((x) => [x.obis, x.value, x.unit])).toEqual([
-      ['0-0:1.0.0', '2024-03-13T09:02:45', undefined], ['1-0:1.8.0', 123.456, 'kWh'], ['1-0:2.8.0', 0, 'kWh'], ['1-0:1.7.0', 30, 'W'],
+      ['0-0:1.0.0', '2024-03-13T09:02:45', undefined],
+      ['1-0:1.8.0', 123.456, 'kWh'],
+      ['1-0:2.8.0', 0, 'kWh'],
+      ['1-0:1.7.0', 30, 'W'],
     ]);
     expect(r.value.meter).toMatchObject({ manufacturerId: 'SAG', manufacturer: 'Sagemcom' });
   });

@@ -1,16 +1,36 @@
 import { ok, type Result } from '../common';
 import {
-  isObject, parseDlmsCriteria, parseDlmsPositions, parseDlmsRegisters, parseFlag, problem, unknownKey,
-  type DlmsMeterProfile, type DlmsProfilePosition, type DlmsProfileRegister, type DlmsSection,
+  isObject,
+  parseDlmsCriteria,
+  parseDlmsPositions,
+  parseDlmsRegisters,
+  parseFlag,
+  problem,
+  unknownKey,
+  type DlmsMeterProfile,
+  type DlmsProfilePosition,
+  type DlmsProfileRegister,
+  type DlmsSection,
 } from '../common/profile';
 
 // The one profile shape lives in common/profile.ts; it is re-exported here because this module is
 // part of the package's public API (`export *` in dlms/index.ts).
 export {
-  MATCH_FIELDS as METER_PROFILE_MATCH_FIELDS, parseMeterProfile,
-  type D0MeterProfile, type D0Section, type DlmsMeterProfile, type DlmsProfilePosition, type DlmsProfileRegister, type DlmsSection,
-  type MeterProfile, type MeterProfileCommon, type MeterProfileProtocol, type ProfileMatch, type ProfileMeter,
-  type SmlMeterProfileData, type SmlSection,
+  MATCH_FIELDS as METER_PROFILE_MATCH_FIELDS,
+  parseMeterProfile,
+  type D0MeterProfile,
+  type D0Section,
+  type DlmsMeterProfile,
+  type DlmsProfilePosition,
+  type DlmsProfileRegister,
+  type DlmsSection,
+  type MeterProfile,
+  type MeterProfileCommon,
+  type MeterProfileProtocol,
+  type ProfileMatch,
+  type ProfileMeter,
+  type SmlMeterProfileData,
+  type SmlSection,
 } from '../common/profile';
 
 /**
@@ -95,4 +115,3 @@ export function parseDlmsProfile(json: unknown): Result<DlmsProfile> {
   }
   return ok(profile);
 }
-

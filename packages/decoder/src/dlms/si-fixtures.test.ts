@@ -26,8 +26,13 @@ describe('Iskra AM550, Slovenia: positional list without OBIS codes', () => {
     expect(s.meter.version).toBeUndefined();
     expect(s.time).toBe('2024-11-22T20:44:59+01:00');
     expect(values(s)).toEqual([
-      ['0-0:42.0.0', 'ISK1020784605887', undefined], ['0-0:96.1.0', 'ISK84605887', undefined],
-      ['1-0:1.7.0', 592, 'W'], ['1-0:2.7.0', 0, 'W'], ['1-0:3.7.0', 0, 'var'], ['1-0:4.7.0', 112, 'var'], ['1-0:32.7.0', 231.3, 'V'],
+      ['0-0:42.0.0', 'ISK1020784605887', undefined],
+      ['0-0:96.1.0', 'ISK84605887', undefined],
+      ['1-0:1.7.0', 592, 'W'],
+      ['1-0:2.7.0', 0, 'W'],
+      ['1-0:3.7.0', 0, 'var'],
+      ['1-0:4.7.0', 112, 'var'],
+      ['1-0:32.7.0', 231.3, 'V'],
     ]);
   });
 
@@ -36,25 +41,46 @@ describe('Iskra AM550, Slovenia: positional list without OBIS codes', () => {
     if (!other.ok) throw new Error(other.error.message);
     // The first user profile does not match (KFM); the second maps only positions 6 and 7.
     const mine = parseDlmsProfile({
-      id: 'si-user', match: { manufacturerId: 'ISK', elementCount: 9, style: 'positional' },
-      positions: [{ index: 7, obis: '1-0:21.7.0', unit: 'W' }, { index: 6, obis: '1-0:32.7.0', scaler: -1, unit: 'V' }],
+      id: 'si-user',
+      match: { manufacturerId: 'ISK', elementCount: 9, style: 'positional' },
+      positions: [
+        { index: 7, obis: '1-0:21.7.0', unit: 'W' },
+        { index: 6, obis: '1-0:32.7.0', scaler: -1, unit: 'V' },
+      ],
     });
     if (!mine.ok) throw new Error(mine.error.message);
     const s = decode(frame(REAL), [other.value, mine.value]);
     expect(s.meter.id).toBe('ISK1020784605887');
     expect(s.meter.version).toBeUndefined();
-    expect(values(s)).toEqual([['1-0:32.7.0', 231.3, 'V'], ['1-0:21.7.0', 0, 'W']]);
+    expect(values(s)).toEqual([
+      ['1-0:32.7.0', 231.3, 'V'],
+      ['1-0:21.7.0', 0, 'W'],
+    ]);
   });
 
   it('a user profile file maps positions to OBIS, scaler and unit and wins over the built-in one', () => {
-    const p = parseDlmsProfile(JSON.parse(JSON.stringify({
-      id: 'si-kw', description: 'powers in kW', match: { manufacturerId: 'ISK', elementCount: 9 },
-      positions: [{ index: 1, obis: '0-0:96.1.0' }, { index: 2, obis: '1-0:1.7.0', scaler: -3, unit: 'kW' }, { index: 6, obis: '1-0:32.7.0', scaler: -1, unit: 35 }],
-    })));
+    const p = parseDlmsProfile(
+      JSON.parse(
+        JSON.stringify({
+          id: 'si-kw',
+          description: 'powers in kW',
+          match: { manufacturerId: 'ISK', elementCount: 9 },
+          positions: [
+            { index: 1, obis: '0-0:96.1.0' },
+            { index: 2, obis: '1-0:1.7.0', scaler: -3, unit: 'kW' },
+            { index: 6, obis: '1-0:32.7.0', scaler: -1, unit: 35 },
+          ],
+        }),
+      ),
+    );
     if (!p.ok) throw new Error(p.error.message);
     expect(p.value.positions?.[1]).toEqual({ index: 2, obis: '1-0:1.7.0', scaler: -3, unit: 'kW' });
     const s = decode(frame(REAL), [p.value]);
-    expect(values(s)).toEqual([['0-0:96.1.0', 'ISK84605887', undefined], ['1-0:1.7.0', 592, 'W'], ['1-0:32.7.0', 231.3, 'V']]);
+    expect(values(s)).toEqual([
+      ['0-0:96.1.0', 'ISK84605887', undefined],
+      ['1-0:1.7.0', 592, 'W'],
+      ['1-0:32.7.0', 231.3, 'V'],
+    ]);
   });
 
   it('decodes the three-phase list (synthetic frame encoded from the published layout) with iskra-si-3p', () => {
@@ -64,11 +90,22 @@ describe('Iskra AM550, Slovenia: positional list without OBIS codes', () => {
     expect(s.meter.version).toBeUndefined();
     expect(s.time).toBe('2025-05-16T23:45:00+02:00');
     expect(values(s).slice(2)).toEqual([
-      ['1-0:1.7.0', 256, 'W'], ['1-0:2.7.0', 0, 'W'], ['1-0:3.7.0', 0, 'var'], ['1-0:4.7.0', 80, 'var'],
-      ['1-0:32.7.0', 231, 'V'], ['1-0:52.7.0', 232, 'V'], ['1-0:72.7.0', 232.5, 'V'],
-      ['1-0:31.7.0', 1, 'A'], ['1-0:51.7.0', 0.5, 'A'], ['1-0:71.7.0', 0.25, 'A'],
-      ['1-0:21.7.0', 140, 'W'], ['1-0:41.7.0', 70, 'W'], ['1-0:61.7.0', 70, 'W'],
-      ['1-0:22.7.0', 0, 'W'], ['1-0:42.7.0', 0, 'W'], ['1-0:62.7.0', 0, 'W'],
+      ['1-0:1.7.0', 256, 'W'],
+      ['1-0:2.7.0', 0, 'W'],
+      ['1-0:3.7.0', 0, 'var'],
+      ['1-0:4.7.0', 80, 'var'],
+      ['1-0:32.7.0', 231, 'V'],
+      ['1-0:52.7.0', 232, 'V'],
+      ['1-0:72.7.0', 232.5, 'V'],
+      ['1-0:31.7.0', 1, 'A'],
+      ['1-0:51.7.0', 0.5, 'A'],
+      ['1-0:71.7.0', 0.25, 'A'],
+      ['1-0:21.7.0', 140, 'W'],
+      ['1-0:41.7.0', 70, 'W'],
+      ['1-0:61.7.0', 70, 'W'],
+      ['1-0:22.7.0', 0, 'W'],
+      ['1-0:42.7.0', 0, 'W'],
+      ['1-0:62.7.0', 0, 'W'],
     ]);
   });
 

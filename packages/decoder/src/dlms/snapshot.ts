@@ -1,6 +1,19 @@
 import {
-  buildReading, convertValue, formatObis, manufacturerName, normalizeUnit, obisFromBytes, optional, parseObis,
-  type MeterInfo, type MeterSnapshot, type Obis, type ObisCode, type Reading, type ReadingValue, type Unit,
+  buildReading,
+  convertValue,
+  formatObis,
+  manufacturerName,
+  normalizeUnit,
+  obisFromBytes,
+  optional,
+  parseObis,
+  type MeterInfo,
+  type MeterSnapshot,
+  type Obis,
+  type ObisCode,
+  type Reading,
+  type ReadingValue,
+  type Unit,
 } from '@smi/model';
 import { dlmsUnit } from '../common/dlms-units';
 import { bytesToHex } from '../common/hex';
@@ -42,7 +55,12 @@ export interface ReadingCache {
   profile(p: DlmsProfile): CompiledProfile;
 }
 
-interface Template { readonly obis: ObisCode; readonly unit: Unit | undefined; readonly numeric: boolean; readonly reading: Reading }
+interface Template {
+  readonly obis: ObisCode;
+  readonly unit: Unit | undefined;
+  readonly numeric: boolean;
+  readonly reading: Reading;
+}
 
 export function createReadingCache(limit = 2048): ReadingCache {
   const templates = new Map<string, Template>();
@@ -134,27 +152,60 @@ function valueOf(d: DlmsData, scaler: number, unit: Unit | number | undefined): 
     return u.unit === undefined ? { value } : { value, unit: u.unit };
   }
   switch (d.type) {
-    case 'boolean': return { value: d.value };
-    case 'visible-string': case 'utf8-string': return { value: text(d) || null };
+    case 'boolean':
+      return { value: d.value };
+    case 'visible-string':
+    case 'utf8-string':
+      return { value: text(d) || null };
     case 'octet-string': {
       const t = isoTime(d) ?? text(d) ?? bytesToHex(d.value);
       return { value: t === '' ? null : t };
     }
-    case 'date-time': return { value: isoTime(d) ?? null };
-    case 'date': { const t = decodeCosemDate(d.value); return { value: t.ok ? (t.value.iso ?? null) : null }; }
-    case 'time': { const t = decodeCosemTime(d.value); return { value: t.ok ? (t.value.iso ?? null) : null }; }
-    case 'bit-string': return { value: bytesToHex(d.value) };
-    case 'null-data': case 'array': case 'structure': case 'compact-array':
+    case 'date-time':
+      return { value: isoTime(d) ?? null };
+    case 'date': {
+      const t = decodeCosemDate(d.value);
+      return { value: t.ok ? (t.value.iso ?? null) : null };
+    }
+    case 'time': {
+      const t = decodeCosemTime(d.value);
+      return { value: t.ok ? (t.value.iso ?? null) : null };
+    }
+    case 'bit-string':
+      return { value: bytesToHex(d.value) };
+    case 'null-data':
+    case 'array':
+    case 'structure':
+    case 'compact-array':
       return undefined; // not readings
-    case 'integer': case 'long': case 'double-long': case 'unsigned': case 'long-unsigned': case 'double-long-unsigned':
-    case 'enum': case 'bcd': case 'float32': case 'float64': case 'long64': case 'long64-unsigned':
+    case 'integer':
+    case 'long':
+    case 'double-long':
+    case 'unsigned':
+    case 'long-unsigned':
+    case 'double-long-unsigned':
+    case 'enum':
+    case 'bcd':
+    case 'float32':
+    case 'float64':
+    case 'long64':
+    case 'long64-unsigned':
       return undefined; // numbers are handled above
   }
 }
 
-interface Labelled { readonly item: PushItem; readonly o: Obis; readonly code: ObisCode; readonly position?: CompiledPosition }
+interface Labelled {
+  readonly item: PushItem;
+  readonly o: Obis;
+  readonly code: ObisCode;
+  readonly position?: CompiledPosition;
+}
 
-interface CompiledPosition { readonly o: Obis; readonly scaler?: number; readonly unit?: Unit | number }
+interface CompiledPosition {
+  readonly o: Obis;
+  readonly scaler?: number;
+  readonly unit?: Unit | number;
+}
 
 /** A profile's positions and registers as maps. */
 export interface CompiledProfile {
@@ -186,10 +237,12 @@ function flagOf(s: string | undefined): string | undefined {
 
 function matches(p: DlmsProfile, list: PushList, listId: string | undefined, flag: string | undefined): boolean {
   const m = p.match;
-  return (m.listId === undefined || m.listId === listId)
-    && (m.elementCount === undefined || m.elementCount === list.elementCount)
-    && (m.manufacturerId === undefined || m.manufacturerId === flag)
-    && (m.style === undefined || m.style === list.style);
+  return (
+    (m.listId === undefined || m.listId === listId) &&
+    (m.elementCount === undefined || m.elementCount === list.elementCount) &&
+    (m.manufacturerId === undefined || m.manufacturerId === flag) &&
+    (m.style === undefined || m.style === list.style)
+  );
 }
 
 /** Identity objects: rank of a meter-id code (lower wins), and model / list-version codes. */
@@ -204,7 +257,13 @@ const isModel = (o: Obis): boolean => (o.a === 0 && o.b === 0 && o.c === 96 && o
 const isListId = (o: Obis): boolean => o.c === 0 && o.d === 2 && o.e === 129;
 const isClock = (o: Obis): boolean => o.a === 0 && o.c === 1 && o.d === 0 && o.e === 0;
 
-interface Identity { id: string | undefined; idRank: number; model: string | undefined; listId: string | undefined; listIdGuessed?: boolean }
+interface Identity {
+  id: string | undefined;
+  idRank: number;
+  model: string | undefined;
+  listId: string | undefined;
+  listIdGuessed?: boolean;
+}
 
 function noteIdentity(ident: Identity, o: Obis, value: DlmsData): void {
   const rank = idRank(o);
@@ -264,8 +323,8 @@ export function mapDlmsPush(apdu: DlmsApdu, options: DlmsMapOptions = {}): DlmsM
   const stFlag = stText !== undefined && /^[A-Za-z]{3}$/.test(stText) ? stText.toUpperCase() : undefined;
   const stHex = st ? bytesToHex(st) : undefined;
   const frameFlag = stFlag ?? (ident.idRank <= 1 ? flagOf(ident.id) : undefined) ?? flagOf(ident.listId);
-  const profile = options.profiles?.find((p) => matches(p, list, ident.listId, frameFlag))
-    ?? BUILTIN_DLMS_PROFILES.find((p) => matches(p, list, ident.listId, frameFlag));
+  const profile =
+    options.profiles?.find((p) => matches(p, list, ident.listId, frameFlag)) ?? BUILTIN_DLMS_PROFILES.find((p) => matches(p, list, ident.listId, frameFlag));
   const plan = profile && (cache ? cache.profile(profile) : compileProfile(profile));
   const head = plan?.positions.get(0);
   if (ident.listIdGuessed && head && !isListId(head.o)) ident.listId = undefined; // the profile names element 0 otherwise
@@ -289,7 +348,12 @@ export function mapDlmsPush(apdu: DlmsApdu, options: DlmsMapOptions = {}): DlmsM
       noteIdentity(ident, position.o, item.value);
     }
     if (item.classId === 40 || (item.attribute !== undefined && item.attribute !== 2)) continue; // push setup, non-value attributes
-    const reg = item.scaler === undefined && item.unit === undefined ? (l.position?.scaler !== undefined || l.position?.unit !== undefined ? l.position : registerFor(plan, l.o, l.code, codeOf)) : undefined;
+    const reg =
+      item.scaler === undefined && item.unit === undefined
+        ? l.position?.scaler !== undefined || l.position?.unit !== undefined
+          ? l.position
+          : registerFor(plan, l.o, l.code, codeOf)
+        : undefined;
     const v = valueOf(item.value, item.scaler ?? reg?.scaler ?? 0, item.unit ?? reg?.unit);
     if (v === undefined) continue;
     if (clock === undefined && typeof v.value === 'string' && isClock(l.o)) clock = v.value;

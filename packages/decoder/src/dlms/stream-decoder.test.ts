@@ -38,7 +38,10 @@ describe('createDlmsDecoder over HDLC', () => {
     const d = createDlmsDecoder();
     const events = d.push(Uint8Array.from([...buildHdlcFrame(list2), ...buildHdlcFrame(list1)]));
     const ids = events.map((e) => (e.ok ? [e.snapshot.meter.id, e.snapshot.meter.model] : []));
-    expect(ids).toEqual([['6970631402614476', 'MA304H3E'], ['6970631402614476', 'MA304H3E']]);
+    expect(ids).toEqual([
+      ['6970631402614476', 'MA304H3E'],
+      ['6970631402614476', 'MA304H3E'],
+    ]);
   });
 
   it('counts garbage between frames but not flags', () => {

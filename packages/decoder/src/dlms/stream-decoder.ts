@@ -59,7 +59,11 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
       events.push({ ok: false, error: decoded.error, frame: apdu });
       return;
     }
-    const mapped = mapDlmsPush(decoded.value, { cache, ...(options.profiles ? { profiles: options.profiles } : {}), ...(meter ? { previousMeter: meter } : {}) });
+    const mapped = mapDlmsPush(decoded.value, {
+      cache,
+      ...(options.profiles ? { profiles: options.profiles } : {}),
+      ...(meter ? { previousMeter: meter } : {}),
+    });
     if (mapped.idFromFrame) meter = mapped.snapshot.meter;
     events.push({ ok: true, snapshot: mapped.snapshot, frame: apdu });
   }
@@ -146,7 +150,8 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
         queue.consume(1);
         drain(events);
       }
-      if (queue.length > 0) events.push({ ok: false, error: fail('truncated', 'dlms', `stream ended inside a frame (${queue.length} bytes)`).error, frame: queue.take() });
+      if (queue.length > 0)
+        events.push({ ok: false, error: fail('truncated', 'dlms', `stream ended inside a frame (${queue.length} bytes)`).error, frame: queue.take() });
       for (const e of framer.flush()) onHdlc(e, events);
       hdlc.reset();
       return events;

@@ -1,4 +1,15 @@
-import { normalizeUnit, obisSlug, QUANTITY_DEFINITIONS, quantityForUnit, unitFactor, type LogEntry, type Medium, type Reading, type ReadingValue, type Unit } from '@smi/model';
+import {
+  normalizeUnit,
+  obisSlug,
+  QUANTITY_DEFINITIONS,
+  quantityForUnit,
+  unitFactor,
+  type LogEntry,
+  type Medium,
+  type Reading,
+  type ReadingValue,
+  type Unit,
+} from '@smi/model';
 import type { ObisRef } from './obis-ref';
 import type { ByteText } from '../common/byte-text';
 import { unitCode } from '../common/decimal-text';

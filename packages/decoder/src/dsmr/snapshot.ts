@@ -207,12 +207,26 @@ export class SnapshotBuilder implements ObjectVisitor {
       }
       case 'event-log': {
         const content = readEventLog(this.text, groups, this.state.templates.entryUnits);
-        this.list.add(templateFor(this.state.templates, ref, this.text, 0, 0, place.medium), content.count, place.channel, undefined, undefined, content.entries);
+        this.list.add(
+          templateFor(this.state.templates, ref, this.text, 0, 0, place.medium),
+          content.count,
+          place.channel,
+          undefined,
+          undefined,
+          content.entries,
+        );
         return undefined;
       }
       case 'billing-history': {
         const content = readBillingHistory(this.text, groups, this.state.templates.entryUnits);
-        this.list.add(templateFor(this.state.templates, ref, this.text, 0, 0, place.medium), content.count, place.channel, undefined, undefined, content.entries);
+        this.list.add(
+          templateFor(this.state.templates, ref, this.text, 0, 0, place.medium),
+          content.count,
+          place.channel,
+          undefined,
+          undefined,
+          content.entries,
+        );
         return undefined;
       }
     }

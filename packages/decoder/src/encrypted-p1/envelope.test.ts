@@ -13,7 +13,11 @@ const TELEGRAM = Buffer.from('/SAG5SAG-METER\r\n\r\n1-3:0.2.8(50)\r\n0-0:1.0.0(2
 
 const envelope = (ic: number, opts: { authKey?: Uint8Array; sc?: number; key?: Uint8Array } = {}): Uint8Array =>
   buildCipheredApdu(Uint8Array.from(TELEGRAM), {
-    key: opts.key ?? KEY, authKey: opts.authKey ?? SMARTY_AUTH_KEY, systemTitle: ST, invocationCounter: ic, securityControl: opts.sc ?? 0x30,
+    key: opts.key ?? KEY,
+    authKey: opts.authKey ?? SMARTY_AUTH_KEY,
+    systemTitle: ST,
+    invocationCounter: ic,
+    securityControl: opts.sc ?? 0x30,
   });
 
 describe('unwrapEncryptedP1', () => {

@@ -7,9 +7,7 @@ import { decipherApdu, GENERAL_GLO_CIPHERING, parseCipheredApdu, securityControl
  */
 
 /** The fixed authentication key every Smarty meter uses in the AAD (Smarty P1 spec v1.1.3 §3.2.5). */
-export const SMARTY_AUTH_KEY: Uint8Array = Uint8Array.from([
-  0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
-]);
+export const SMARTY_AUTH_KEY: Uint8Array = Uint8Array.from([0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]);
 /** Largest envelope accepted (P1 telegrams are a few kilobytes). */
 export const P1_ENVELOPE_MAX = 16384;
 

@@ -18,7 +18,11 @@ const telegram = (name: string): Uint8Array => new Uint8Array(readFileSync(join(
 const envelope = (t: Uint8Array, ic: number): Uint8Array =>
   buildCipheredApdu(t, { key: KEY, authKey: SMARTY_AUTH_KEY, systemTitle: ST, invocationCounter: ic, securityControl: 0x30 });
 
-const FRAMES = [envelope(telegram('sagemcom-t210-d-r-plain.txt'), 1), envelope(telegram('v5-iskra-mt382.txt'), 2), envelope(telegram('sagemcom-t210-d-r-plain.txt'), 3)];
+const FRAMES = [
+  envelope(telegram('sagemcom-t210-d-r-plain.txt'), 1),
+  envelope(telegram('v5-iskra-mt382.txt'), 2),
+  envelope(telegram('sagemcom-t210-d-r-plain.txt'), 3),
+];
 const make = (): ReturnType<typeof createP1Decoder> => createP1Decoder({ key: KEY });
 const REFERENCES = FRAMES.map((f) => decodeAlone(make, f)[0] ?? '');
 

@@ -22,7 +22,13 @@ const GAK = hexBytes('0F0E0D0C0B0A09080706050403020100');
 const ST = Uint8Array.from(Buffer.from('SAG12345', 'latin1'));
 
 function envelope(telegram: Uint8Array, ic: number, o: { key?: Uint8Array; authKey?: Uint8Array; sc?: number } = {}): Uint8Array {
-  return buildCipheredApdu(telegram, { key: o.key ?? KEY, authKey: o.authKey ?? SMARTY_AUTH_KEY, systemTitle: ST, invocationCounter: ic, securityControl: o.sc ?? 0x30 });
+  return buildCipheredApdu(telegram, {
+    key: o.key ?? KEY,
+    authKey: o.authKey ?? SMARTY_AUTH_KEY,
+    systemTitle: ST,
+    invocationCounter: ic,
+    securityControl: o.sc ?? 0x30,
+  });
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -95,7 +101,12 @@ describe('createP1Decoder: encrypted P1 (Smarty / Austrian envelope)', () => {
     ['a flipped ciphertext bit', tampered, { key: KEY }, ['auth-failed']],
     ['a wrong key without tag (SC 20)', () => envelope(ISKRA, 1, { sc: 0x20 }), { key: OTHER }, ['decrypt-failed']],
     ['plain telegrams while a key is configured', () => concat(SAGEMCOM, ISKRA), { key: KEY }, ['not-encrypted', 'not-encrypted']],
-    ['a telegram whose own CRC is wrong inside a good envelope', () => envelope(Uint8Array.from(Buffer.from(Buffer.from(ISKRA).toString('latin1').replace('4.426', '4.427'), 'latin1')), 1), { key: KEY }, ['bad-crc']],
+    [
+      'a telegram whose own CRC is wrong inside a good envelope',
+      () => envelope(Uint8Array.from(Buffer.from(Buffer.from(ISKRA).toString('latin1').replace('4.426', '4.427'), 'latin1')), 1),
+      { key: KEY },
+      ['bad-crc'],
+    ],
   ])('rejects %s', (_name, bytes, options, expected) => {
     for (let seed = 1; seed <= 5; seed++) {
       const events = decodeAll(bytes(), options, seed);

@@ -47,7 +47,8 @@ export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder & 
   let envelopeDiscarded = 0;
 
   function unwrap(envelope: Uint8Array): FrameEvent[] {
-    if (!options.key) return [{ ok: false, error: fail('missing-key', LAYER, 'the meter sends encrypted telegrams and no key is configured').error, frame: envelope }];
+    if (!options.key)
+      return [{ ok: false, error: fail('missing-key', LAYER, 'the meter sends encrypted telegrams and no key is configured').error, frame: envelope }];
     const opened = unwrapEncryptedP1(envelope, options.authKey ? { key: options.key, authKey: options.authKey } : { key: options.key });
     if (!opened.ok) return [{ ok: false, error: opened.error, frame: envelope }];
     const events = [...inner.push(opened.value), ...inner.flush()];

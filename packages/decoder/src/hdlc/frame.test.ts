@@ -4,7 +4,10 @@ import { expectOk, hexBytes } from '../common/testing';
 import { buildHdlcFrame, parseHdlcFrame } from './frame';
 
 const cii = (name: string): Uint8Array[] =>
-  readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-cii', name), 'utf8').trim().split('\n').map((l) => hexBytes(l));
+  readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-cii', name), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => hexBytes(l));
 
 describe('parseHdlcFrame', () => {
   it('reads format, addresses, control and information of an Iskra AM550 segment (A8 A4, S=1)', () => {
@@ -26,7 +29,14 @@ describe('parseHdlcFrame', () => {
     expect(lg.ok && lg.value.destination.size === 2 && lg.value.source.size === 1).toBe(true);
   });
 
-  it.each([[[0x41], [0x03]], [[0x02, 0x23], [0x21]], [[0x00, 0x02, 0x00, 0x21], [0x02, 0x23]]])('round-trips addresses %j / %j', (dst, src) => {
+  it.each([
+    [[0x41], [0x03]],
+    [[0x02, 0x23], [0x21]],
+    [
+      [0x00, 0x02, 0x00, 0x21],
+      [0x02, 0x23],
+    ],
+  ])('round-trips addresses %j / %j', (dst, src) => {
     const info = Uint8Array.from([0xe6, 0xe7, 0x00, 0x0f, 0x7e, 0x7e]);
     const f = expectOk(parseHdlcFrame(buildHdlcFrame(info, { destination: dst, source: src })));
     expect(f.destination.size).toBe(dst.length);

@@ -9,9 +9,18 @@ import { createHdlcFramer, HDLC_MAX_FRAME, HdlcFramer } from './framer';
 const dir = join(__dirname, '../../fixtures/dlms-hdlc-cii');
 const files = readdirSync(dir).filter((f) => f.endsWith('.hex'));
 const load = (f: string): Uint8Array => hexBytes(readFileSync(join(dir, f), 'utf8'));
-const lines = (f: string): Uint8Array[] => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => hexBytes(l));
+const lines = (f: string): Uint8Array[] =>
+  readFileSync(join(dir, f), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => hexBytes(l));
 
-interface Fed { frames: HdlcFrame[]; errors: string[]; discarded: number; peak: number }
+interface Fed {
+  frames: HdlcFrame[];
+  errors: string[];
+  discarded: number;
+  peak: number;
+}
 
 function feed(bytes: Uint8Array, seed: number, maxChunk = 40): Fed {
   const framer = createHdlcFramer();
@@ -34,9 +43,12 @@ const infos = (frames: readonly HdlcFrame[]): string[] => frames.map((f) => Buff
 
 describe('HdlcFramer (framer contract)', () => {
   const expectedFrames: Record<string, number> = {
-    'scs-iskra_am550-unencrypted-valid-data.hex': 5, 'scs-iskra_am550-unencrypted-valid-data-cfg2026.hex': 3,
-    'scs-lg_e360-unencrypted-valid-data-cfg2026.hex': 1, 'scs-lg_e450-unencrypted-valid-data.hex': 6,
-    'scs-lg_e570-encrypted-valid-data.hex': 5, 'scs-lg_e450-unencrypted-invalid-data.hex': 5,
+    'scs-iskra_am550-unencrypted-valid-data.hex': 5,
+    'scs-iskra_am550-unencrypted-valid-data-cfg2026.hex': 3,
+    'scs-lg_e360-unencrypted-valid-data-cfg2026.hex': 1,
+    'scs-lg_e450-unencrypted-valid-data.hex': 6,
+    'scs-lg_e570-encrypted-valid-data.hex': 5,
+    'scs-lg_e450-unencrypted-invalid-data.hex': 5,
   };
   it.each(files)('finds every frame of %s, whole and at random chunk boundaries', (file) => {
     const bytes = load(file);
@@ -112,7 +124,10 @@ describe('HdlcFramer (framer contract)', () => {
 
   it.each(Array.from({ length: 20 }, (_v, i) => i + 1))('hostile stream (seed %i): every good frame exactly once, in order, nothing else', (seed) => {
     const rng = seededRandom(seed);
-    const goods = files.flatMap(lines).filter((l) => l[0] === 0x7e && l[l.length - 1] === 0x7e).slice(0, 24);
+    const goods = files
+      .flatMap(lines)
+      .filter((l) => l[0] === 0x7e && l[l.length - 1] === 0x7e)
+      .slice(0, 24);
     const stream = buildHostileStream(goods, rng, { items: 40, markers: [Uint8Array.from([0x7e]), Uint8Array.from([0x7e, 0xa0])] });
     // Oracle: what each item yields when framed alone (a corrupted copy must yield nothing; CRC-16 sees 1–3 bit
     // errors). One exception is HDLC itself: a copy cut just before its closing flag, followed by an item that
@@ -123,7 +138,9 @@ describe('HdlcFramer (framer contract)', () => {
       return it?.kind === 'cut' && next !== undefined && next.bytes[0] === 0x7e && it.bytes.length === (goods[it.source] as Uint8Array).length - 1;
     };
     const alone = stream.items.map((it, i) => infos(feed(shared(i) ? Uint8Array.from([...it.bytes, 0x7e]) : it.bytes, 0).frames));
-    stream.items.forEach((it, i) => expect(alone[i]).toEqual(it.kind === 'good' || shared(i) ? infos([feed(goods[it.source] as Uint8Array, 0).frames[0] as HdlcFrame]) : []));
+    stream.items.forEach((it, i) =>
+      expect(alone[i]).toEqual(it.kind === 'good' || shared(i) ? infos([feed(goods[it.source] as Uint8Array, 0).frames[0] as HdlcFrame]) : []),
+    );
     const expected = alone.flat();
     expect(expected.length).toBe(stream.good.length + stream.items.filter((_it, i) => shared(i)).length);
     const r = feed(stream.bytes, seed, 64);

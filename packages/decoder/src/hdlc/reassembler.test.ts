@@ -6,11 +6,14 @@ import { createHdlcReassembler } from './reassembler';
 import { hasLlc, stripLlc } from './llc';
 
 const frames = (name: string): HdlcFrame[] =>
-  readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-cii', name), 'utf8').trim().split('\n').map((l) => {
-    const f = parseHdlcFrame(hexBytes(l));
-    if (!f.ok) throw new Error(f.error.message);
-    return f.value;
-  });
+  readFileSync(join(__dirname, '../../fixtures/dlms-hdlc-cii', name), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const f = parseHdlcFrame(hexBytes(l));
+      if (!f.ok) throw new Error(f.error.message);
+      return f.value;
+    });
 
 describe('createHdlcReassembler', () => {
   it('joins the 5 Iskra AM550 segments into one LLC + data-notification APDU', () => {

@@ -29,7 +29,14 @@ export function classifyAddress(text: string, defaultMedium: number): D0Address 
     }
   }
   const code = text.replace(/\*255$/, '').replace(/\*0+(\d)/, '*$1');
-  return { kind: 'code', code, key: `d0_${code.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}` };
+  return {
+    kind: 'code',
+    code,
+    key: `d0_${code
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')}`,
+  };
 }
 
 /**

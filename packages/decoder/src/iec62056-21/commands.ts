@@ -46,6 +46,4 @@ export type ProgrammingReply =
   | { readonly kind: 'command'; readonly command: CommandMessage };
 
 /** Extra outcomes of the simulated meter. */
-export type MeterCommand =
-  | LineCommand
-  | { readonly type: 'handover'; readonly protocol: 'hdlc'; readonly baud: number };
+export type MeterCommand = LineCommand | { readonly type: 'handover'; readonly protocol: 'hdlc'; readonly baud: number };

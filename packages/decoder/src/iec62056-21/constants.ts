@@ -24,12 +24,23 @@ export type D0Mode = 'A' | 'B' | 'C' | 'D' | 'E';
 
 /** Mode B baud characters (`A`–`F`; `G`–`I` reserved). */
 const MODE_B_BAUD: Readonly<Record<string, number>> = {
-  A: 600, B: 1200, C: 2400, D: 4800, E: 9600, F: 19200,
+  A: 600,
+  B: 1200,
+  C: 2400,
+  D: 4800,
+  E: 9600,
+  F: 19200,
 };
 
 /** Mode C/E baud characters (`0`–`6`; `7`–`9` reserved). Mode D always sends `3`. */
 const MODE_C_BAUD: Readonly<Record<string, number>> = {
-  '0': 300, '1': 600, '2': 1200, '3': 2400, '4': 4800, '5': 9600, '6': 19200,
+  '0': 300,
+  '1': 600,
+  '2': 1200,
+  '3': 2400,
+  '4': 4800,
+  '5': 9600,
+  '6': 19200,
 };
 
 /** Baud rate every sign-on starts at (modes A–C, E). */
@@ -113,5 +124,11 @@ export function transmitMs(bytes: number, baud: number): number {
 
 /** OBIS value group A → the meter's medium (protocol-notes §6.1). */
 export const MEDIUM_BY_A = {
-  1: 'electricity', 4: 'heat_cost_allocator', 5: 'cooling', 6: 'heat', 7: 'gas', 8: 'cold_water', 9: 'hot_water',
+  1: 'electricity',
+  4: 'heat_cost_allocator',
+  5: 'cooling',
+  6: 'heat',
+  7: 'gas',
+  8: 'cold_water',
+  9: 'hot_water',
 } as const;

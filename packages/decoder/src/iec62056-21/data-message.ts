@@ -103,7 +103,12 @@ export function parseDataMessage(bytes: Uint8Array, options: DataMessageOptions 
 
 /** Builds the message value of a push-form block `[start, bang)` whose `!` sits at `bang` and whose tail ends at `end`. */
 export function pushMessage(bytes: Uint8Array, start: number, bang: number, end: number): DataMessage {
-  const tail = end - bang <= 3 ? '' : latin1(bytes, bang + 1, end).replace(/\r?\n$/, '').replace(/\r$/, '');
+  const tail =
+    end - bang <= 3
+      ? ''
+      : latin1(bytes, bang + 1, end)
+          .replace(/\r?\n$/, '')
+          .replace(/\r$/, '');
   return {
     form: 'push',
     text: latin1(bytes, start, bang),

@@ -90,7 +90,13 @@ const CASES: readonly Case[] = [
       expect(s?.time).toBe('2010-12-09T11:30:20+01:00');
       expect(reading(s!, 'energy_import_tariff_1')).toMatchObject({ value: 123456.789, unit: 'kWh' });
       expect(reading(s!, 'gas_volume')).toMatchObject({ obis: '0-1:24.2.1', value: 12785.123, unit: 'm³', time: '2010-12-09T11:00:00+01:00' });
-      expect(reading(s!, 'power_failure_log')).toMatchObject({ value: 2, entries: [{ value: 240, unit: 's', time: '2010-12-08T15:24:15+01:00' }, { value: 301, unit: 's', time: '2010-12-08T15:10:04+01:00' }] });
+      expect(reading(s!, 'power_failure_log')).toMatchObject({
+        value: 2,
+        entries: [
+          { value: 240, unit: 's', time: '2010-12-08T15:24:15+01:00' },
+          { value: 301, unit: 's', time: '2010-12-08T15:10:04+01:00' },
+        ],
+      });
     },
   },
   {
@@ -118,7 +124,14 @@ const CASES: readonly Case[] = [
         expect(s?.meter).toMatchObject({ id: '00010213', medium: 'heat' });
         expect(reading(s!, 'obis_6_0_9_20_0')).toMatchObject({ obis: '6-0:9.20.0', value: '64030874' });
         expect(reading(s!, 'heat_energy')).toMatchObject({ obis: '6-0:6.8.0', value: 29055, unit: 'kWh', quantity: 'heat_energy' });
-        expect(reading(s!, 'obis_6_0_9_4_0')).toMatchObject({ value: 88, unit: '°C', entries: [{ value: 88, unit: '°C' }, { value: 82, unit: '°C' }] });
+        expect(reading(s!, 'obis_6_0_9_4_0')).toMatchObject({
+          value: 88,
+          unit: '°C',
+          entries: [
+            { value: 88, unit: '°C' },
+            { value: 82, unit: '°C' },
+          ],
+        });
         expect(reading(s!, 'obis_6_0_9_36_0').value).toBe('2017-01-18T01:36:47');
         expect(reading(s!, 'd0_f').value).toBe('0');
       },
@@ -156,7 +169,12 @@ describe('D0 fixtures', () => {
   }
 
   it('decodes fixtures back to back in one stream and leaves the input untouched', () => {
-    const files = ['smartmeter-obis-iskra-mt174.txt', 'smartmeter-obis-emh-ehz-d0.txt', 'smartmeter-obis-itron-em214.txt', 'smartmeter-obis-iskra-mt382-dsmr40.txt'];
+    const files = [
+      'smartmeter-obis-iskra-mt174.txt',
+      'smartmeter-obis-emh-ehz-d0.txt',
+      'smartmeter-obis-itron-em214.txt',
+      'smartmeter-obis-iskra-mt382-dsmr40.txt',
+    ];
     const parts = files.map(read);
     const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
@@ -168,7 +186,13 @@ describe('D0 fixtures', () => {
     const d = createD0Decoder();
     const events = [...d.push(all), ...d.flush()];
     expect(all).toEqual(copy);
-    expect(events.map((e) => (e.ok ? e.snapshot.meter.id : e.error.kind))).toEqual(['63355730', '0000680476', '0000680476', '53965555', '4B384547303034303436333935353037']);
+    expect(events.map((e) => (e.ok ? e.snapshot.meter.id : e.error.kind))).toEqual([
+      '63355730',
+      '0000680476',
+      '0000680476',
+      '53965555',
+      '4B384547303034303436333935353037',
+    ]);
   });
 
   it('decodes a repeated readout the same way every time (per-stream caches)', () => {

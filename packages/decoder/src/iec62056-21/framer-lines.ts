@@ -15,7 +15,8 @@ export class SignOnLines {
   event(frame: FrameBase): D0FramerEvent {
     if (frame.bytes[1] === 0x3f) {
       const address = parseRequest(latin1(frame.bytes));
-      if (address === undefined) return { type: 'error', error: fail('bad-format', LAYER, 'request line is not /?address!', frame.bytes.length).error, ...frame };
+      if (address === undefined)
+        return { type: 'error', error: fail('bad-format', LAYER, 'request line is not /?address!', frame.bytes.length).error, ...frame };
       return { type: 'request', address, ...frame };
     }
     const id = this.identification(frame.bytes);

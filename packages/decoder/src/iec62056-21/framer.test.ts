@@ -46,7 +46,15 @@ describe('data message', () => {
   });
 
   it.each([
-    ['bad BCC', () => { const m = good(); xorLast(m, 0x55); return m; }, 'bad-crc'],
+    [
+      'bad BCC',
+      () => {
+        const m = good();
+        xorLast(m, 0x55);
+        return m;
+      },
+      'bad-crc',
+    ],
     ['no ETX, no end', () => asciiBytes(`\x02${block}`), 'truncated'],
     ['ETX without BCC', () => good().subarray(0, good().length - 1), 'truncated'],
     ['empty', () => new Uint8Array(0), 'truncated'],
@@ -144,16 +152,44 @@ describe('framer', () => {
     ['ETX without BCC', () => concat(ident, cut(good(), 1)), {}, ['identification', 'error:truncated']],
     ['no ETX within the maximum size', () => concat(ident, '\x02', 'x'.repeat(300)), { maxFrameBytes: 256 }, ['identification', 'error:too-long']],
     ['push without ! within the maximum size', () => concat(ident, '1.8.0(1)\r\n'.repeat(40)), { maxFrameBytes: 256 }, ['identification', 'error:too-long']],
-    ['push data cut off by a new identification', () => concat(ident, '1.8.0(1)\r\n', ident, block, '!\r\n'), {}, ['identification', 'error:truncated', 'identification', 'data']],
-    ['STX block cut off by a new identification', () => concat(ident, '\x021.8.0(1)\r\n', ident, good()), {}, ['identification', 'error:truncated', 'identification', 'data']],
+    [
+      'push data cut off by a new identification',
+      () => concat(ident, '1.8.0(1)\r\n', ident, block, '!\r\n'),
+      {},
+      ['identification', 'error:truncated', 'identification', 'data'],
+    ],
+    [
+      'STX block cut off by a new identification',
+      () => concat(ident, '\x021.8.0(1)\r\n', ident, good()),
+      {},
+      ['identification', 'error:truncated', 'identification', 'data'],
+    ],
     ['identification line without CR LF', () => asciiBytes('/ISk5MT174'), {}, ['error:truncated']],
     ['identification line too long', () => asciiBytes(`/ISk5${'x'.repeat(200)}\r\n`), {}, ['error:too-long']],
     ['identification without FLAG letters', () => asciiBytes('/1235ABC\r\n'), {}, ['error:bad-format']],
     ['identification shorter than /XXXZ', () => asciiBytes('/IS\r\n'), {}, ['error:truncated']],
     ['request without !', () => asciiBytes('/?12\r\n'), {}, ['error:bad-format']],
     ['option select line with 2 characters', () => asciiBytes('\x0605\r\n'), {}, ['error:truncated']],
-    ['command with bad BCC', () => { const c = buildBreak(); xorLast(c, 1); return c; }, {}, ['error:bad-crc']],
-    ['command with letter type', () => { const c = asciiBytes('\x01BX\x03?'); c[4] = bcc(c, 1, 4); return c; }, {}, ['error:bad-format']],
+    [
+      'command with bad BCC',
+      () => {
+        const c = buildBreak();
+        xorLast(c, 1);
+        return c;
+      },
+      {},
+      ['error:bad-crc'],
+    ],
+    [
+      'command with letter type',
+      () => {
+        const c = asciiBytes('\x01BX\x03?');
+        c[4] = bcc(c, 1, 4);
+        return c;
+      },
+      {},
+      ['error:bad-format'],
+    ],
     ['push data interrupted by STX', () => concat(ident, '1.8.0(1)\r\n', good()), {}, ['identification', 'error:truncated', 'data']],
   ];
 

@@ -9,12 +9,18 @@ const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(_
 
 describe('identification line', () => {
   it('reads manufacturer, baud character, escape and identification', () => {
-    expect(parseIdentification(ascii('/LGZ5\\2ZMD4104407.B\r\n'))).toMatchObject({ ok: true, value: { manufacturerId: 'LGZ', baudChar: '5', escape: '2', ident: 'ZMD4104407.B' } });
+    expect(parseIdentification(ascii('/LGZ5\\2ZMD4104407.B\r\n'))).toMatchObject({
+      ok: true,
+      value: { manufacturerId: 'LGZ', baudChar: '5', escape: '2', ident: 'ZMD4104407.B' },
+    });
   });
 
-  it.each(['/LGZ5\\2ZMD4104407.B/SIEC2WR5\r\n', '/ISK5MT174!\r\n', '/LGZ5\\/LGZ5\\2ZMD4104407.B31\r\n'])('refuses %j: "/" and "!" are no identification characters', (line) => {
-    expect(parseIdentification(ascii(line))).toMatchObject({ ok: false, error: { kind: 'bad-format' } });
-  });
+  it.each(['/LGZ5\\2ZMD4104407.B/SIEC2WR5\r\n', '/ISK5MT174!\r\n', '/LGZ5\\/LGZ5\\2ZMD4104407.B31\r\n'])(
+    'refuses %j: "/" and "!" are no identification characters',
+    (line) => {
+      expect(parseIdentification(ascii(line))).toMatchObject({ ok: false, error: { kind: 'bad-format' } });
+    },
+  );
 
   // Found by `npm run fuzz` (iec62056-21, seed 2859085436): a readout cut inside its data block, a
   // sign-on cut before its CR LF, then a good readout. The cut line and the next identification ran together and the readout was

@@ -1,16 +1,34 @@
 // Public API of the IEC 62056-21 (D0) folder. Generic names carry a D0 prefix so that
 // `export *` of several protocol folders cannot clash.
 export {
-  baudInfo, modeBBaudChar, modeCBaudChar, transmitMs,
-  BAUD_RATES as D0_BAUD_RATES, INITIAL_BAUD as D0_INITIAL_BAUD, MODE_D_BAUD as D0_MODE_D_BAUD,
-  MODE_CONTROL as D0_MODE_CONTROL, PROTOCOL_CONTROL as D0_PROTOCOL_CONTROL, TIMING as D0_TIMING,
-  type BaudInfo, type D0Mode, type ModeControl, type ProtocolControl,
+  baudInfo,
+  modeBBaudChar,
+  modeCBaudChar,
+  transmitMs,
+  BAUD_RATES as D0_BAUD_RATES,
+  INITIAL_BAUD as D0_INITIAL_BAUD,
+  MODE_D_BAUD as D0_MODE_D_BAUD,
+  MODE_CONTROL as D0_MODE_CONTROL,
+  PROTOCOL_CONTROL as D0_PROTOCOL_CONTROL,
+  TIMING as D0_TIMING,
+  type BaudInfo,
+  type D0Mode,
+  type ModeControl,
+  type ProtocolControl,
 } from './constants';
 export { bcc as d0Bcc } from './bcc';
 export { buildIdentification, identificationMode, parseIdentification, type Identification, type IdentificationInit } from './identification';
 export {
-  buildBreak, buildCommand, buildOptionSelect, buildRequest, optionSelect, parseCommand, parseOptionSelect, parseRequest,
-  type CommandMessage, type OptionSelect,
+  buildBreak,
+  buildCommand,
+  buildOptionSelect,
+  buildRequest,
+  optionSelect,
+  parseCommand,
+  parseOptionSelect,
+  parseRequest,
+  type CommandMessage,
+  type OptionSelect,
 } from './messages';
 export { buildDataMessage, parseDataMessage, type DataMessage, type DataMessageOptions } from './data-message';
 export { parseDataBlock, type DataBlock, type DataSet } from './data-sets';

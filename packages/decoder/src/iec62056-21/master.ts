@@ -27,8 +27,7 @@ export interface MasterOptions extends D0FramerOptions, SnapshotOptions {
   readonly initialBaud?: number;
 }
 
-export type MasterState =
-  | 'idle' | 'identification' | 'data' | 'password-request' | 'programming' | 'reply' | 'done' | 'handover' | 'failed';
+export type MasterState = 'idle' | 'identification' | 'data' | 'password-request' | 'programming' | 'reply' | 'done' | 'handover' | 'failed';
 
 /**
  * Master (HHU) side of IEC 62056-21 modes A, B, C and E, as a pure state machine. `start()`

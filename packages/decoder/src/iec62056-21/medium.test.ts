@@ -34,7 +34,13 @@ describe('D0 medium from the identification', () => {
     expect(s?.meter).toMatchObject({ id: '00010213', manufacturerId: 'SIE', model: '2WR5', medium: 'heat' });
     const energy = s?.readings.find((r) => r.raw === '0029.055*MWh');
     expect(energy).toMatchObject({ obis: '6-0:6.8.0', key: 'heat_energy', name: 'Heat energy', value: 29055, unit: 'kWh', quantity: 'heat_energy' });
-    expect(s?.readings.find((r) => r.raw === '01589.28*m3')).toMatchObject({ obis: '6-0:6.26.0', key: 'heat_volume', value: 1589.28, unit: 'm³', quantity: 'water_volume' });
+    expect(s?.readings.find((r) => r.raw === '01589.28*m3')).toMatchObject({
+      obis: '6-0:6.26.0',
+      key: 'heat_volume',
+      value: 1589.28,
+      unit: 'm³',
+      quantity: 'water_volume',
+    });
     expect(s?.readings.map((r) => r.name).filter((n) => /reactive|active|voltage|current/i.test(n))).toEqual([]);
     expect(s?.readings.every((r) => r.obis === undefined || r.obis.startsWith('6-'))).toBe(true);
   });

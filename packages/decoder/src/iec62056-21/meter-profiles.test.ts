@@ -7,7 +7,9 @@ import { asciiBytes } from './text';
 
 /** The identification line of a fixture (its first line starting with `/`). */
 function identOf(file: string) {
-  const line = readFileSync(join(__dirname, '../../fixtures/d0', file), 'latin1').split(/\r?\n/).find((l) => l.startsWith('/'));
+  const line = readFileSync(join(__dirname, '../../fixtures/d0', file), 'latin1')
+    .split(/\r?\n/)
+    .find((l) => l.startsWith('/'));
   const r = parseIdentification(asciiBytes(`${line ?? ''}\r\n`));
   if (!r.ok) throw new Error(`${file}: ${r.error.message}`);
   return r.value;
@@ -45,9 +47,21 @@ describe('D0 meter profiles in the one profile shape', () => {
   it('takes a user profile: manufacturer id compared as sent, identification as a pattern', () => {
     const mt174 = identOf('smartmeter-obis-iskra-mt174.txt');
     expect([mt174.manufacturerId, mt174.ident]).toEqual(['ISk', 'MT174-0001']);
-    const gas = userProfile({ id: 'iskra-as-gas', protocol: 'iec62056-21', match: { manufacturerId: 'ISk', identification: '^MT174' }, provenance: ['own capture'], d0: { valueGroupA: 7 } });
+    const gas = userProfile({
+      id: 'iskra-as-gas',
+      protocol: 'iec62056-21',
+      match: { manufacturerId: 'ISk', identification: '^MT174' },
+      provenance: ['own capture'],
+      d0: { valueGroupA: 7 },
+    });
     expect(mediumOfIdentification(mt174, [gas])).toBe(7);
-    const upper = userProfile({ id: 'upper', protocol: 'iec62056-21', match: { manufacturerId: 'ISK', identification: '^MT174' }, provenance: ['own capture'], d0: { valueGroupA: 7 } });
+    const upper = userProfile({
+      id: 'upper',
+      protocol: 'iec62056-21',
+      match: { manufacturerId: 'ISK', identification: '^MT174' },
+      provenance: ['own capture'],
+      d0: { valueGroupA: 7 },
+    });
     expect(mediumOfIdentification(mt174, [upper])).toBeUndefined();
   });
 });

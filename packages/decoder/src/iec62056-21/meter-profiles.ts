@@ -14,9 +14,7 @@ export const BUILTIN_D0_METER_PROFILES: readonly D0MeterProfile[] = [
     description: 'Siemens 2WR5 heat meter (`/SIE32WR5`): short codes are heat-meter codes (6.8 heat energy, 6.26 volume)',
     protocol: 'iec62056-21',
     match: { manufacturerId: 'SIE', identification: '^2WR' },
-    provenance: [
-      'Apollon77/smartmeter-obis tests read it with obisFallbackMedium 6; fixtures/d0/smartmeter-obis-siemens-2wr5*.txt',
-    ],
+    provenance: ['Apollon77/smartmeter-obis tests read it with obisFallbackMedium 6; fixtures/d0/smartmeter-obis-siemens-2wr5*.txt'],
     d0: { valueGroupA: 6 },
   },
   {

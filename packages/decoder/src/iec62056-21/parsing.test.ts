@@ -60,9 +60,22 @@ describe('identification message', () => {
 
 describe('baud rate characters', () => {
   it.each([
-    ['0', 'C', 300], ['1', 'C', 600], ['2', 'C', 1200], ['3', 'C', 2400], ['4', 'C', 4800], ['5', 'C', 9600], ['6', 'C', 19200],
-    ['7', 'C', undefined], ['A', 'B', 600], ['B', 'B', 1200], ['C', 'B', 2400], ['D', 'B', 4800], ['E', 'B', 9600], ['F', 'B', 19200],
-    ['I', 'B', undefined], ['x', 'A', undefined],
+    ['0', 'C', 300],
+    ['1', 'C', 600],
+    ['2', 'C', 1200],
+    ['3', 'C', 2400],
+    ['4', 'C', 4800],
+    ['5', 'C', 9600],
+    ['6', 'C', 19200],
+    ['7', 'C', undefined],
+    ['A', 'B', 600],
+    ['B', 'B', 1200],
+    ['C', 'B', 2400],
+    ['D', 'B', 4800],
+    ['E', 'B', 9600],
+    ['F', 'B', 19200],
+    ['I', 'B', undefined],
+    ['x', 'A', undefined],
   ])('%s → mode family %s, %s Bd', (char, family, baud) => {
     expect(baudInfo(char)).toEqual(baud === undefined ? { family } : { family, baud });
   });
@@ -116,7 +129,14 @@ describe('data sets: every line shape seen in the field', () => {
     ['1-0:1.8.0*255(001234.567*kWh)', [['1-0:1.8.0*255', ['001234.567*kWh']]]],
     ['0.0.0(12345678)', [['0.0.0', ['12345678']]]],
     ['1-0:1.6.0*255(02.468*kW)(1703100930)', [['1-0:1.6.0*255', ['02.468*kW', '1703100930']]]],
-    ['6.8(0029.055*MWh)6.26(01589.28*m3)F(0)', [['6.8', ['0029.055*MWh']], ['6.26', ['01589.28*m3']], ['F', ['0']]]],
+    [
+      '6.8(0029.055*MWh)6.26(01589.28*m3)F(0)',
+      [
+        ['6.8', ['0029.055*MWh']],
+        ['6.26', ['01589.28*m3']],
+        ['F', ['0']],
+      ],
+    ],
     ['9.4(088*C&082*C)', [['9.4', ['088*C&082*C']]]],
     ['6.8.1()', [['6.8.1', ['']]]],
     ['81.7.6(  80*Deg)', [['81.7.6', ['  80*Deg']]]],
@@ -221,8 +241,14 @@ describe('readings from line shapes', () => {
     const s = decode('P.01(1170301001500)(00)(15)(2)(1.5.0)(kW)(2.5.0)(kW)\r\n(0.123)(0.000)\r\n(0.456)(0.010)\r\nP.98(1170301001500)(00)\r\n(x)(y)\r\n');
     const p1 = s.readings.find((r) => r.key.startsWith('profile_p01_') && r.obis === '1-0:1.5.0');
     expect(p1).toMatchObject({
-      value: 456, unit: 'W', time: '2017-03-01T00:30:00', enabledByDefault: false,
-      entries: [{ time: '2017-03-01T00:15:00', value: 123, unit: 'W' }, { time: '2017-03-01T00:30:00', value: 456, unit: 'W' }],
+      value: 456,
+      unit: 'W',
+      time: '2017-03-01T00:30:00',
+      enabledByDefault: false,
+      entries: [
+        { time: '2017-03-01T00:15:00', value: 123, unit: 'W' },
+        { time: '2017-03-01T00:30:00', value: 456, unit: 'W' },
+      ],
     });
     expect(s.readings.find((r) => r.obis === '1-0:2.5.0')?.value).toBe(10);
     expect(s.readings.find((r) => r.key === 'd0_p_98')).toMatchObject({ value: '(1170301001500)(00)', entries: [{ value: '(x)(y)' }] });
@@ -233,7 +259,12 @@ describe('readings from line shapes', () => {
     if (!id.ok) throw new Error('ident');
     const r = decodeReadout(id.value, { form: 'stx', text: '1.8.0(1*kWh)\r\n', bcc: 'ok', complete: true, partial: false });
     expect(r.ok && r.value.meter).toEqual({
-      id: 'ISk-MT174-0001', manufacturerId: 'ISk', manufacturer: 'Iskraemeco', model: 'MT174-0001', medium: 'electricity', identification: '/ISk5MT174-0001',
+      id: 'ISk-MT174-0001',
+      manufacturerId: 'ISk',
+      manufacturer: 'Iskraemeco',
+      model: 'MT174-0001',
+      medium: 'electricity',
+      identification: '/ISk5MT174-0001',
     });
   });
 

@@ -15,20 +15,20 @@ import { addMinutes, parseTimestamp, splitUnit } from './values';
  * `period` minutes per line. A header of another shape (event logs `P.98`…) is kept as one
  * reading with the raw text and one entry per line.
  */
-export function readProfile(
-  info: D0Address & { readonly kind: 'code' },
-  header: DataSet,
-  rows: readonly DataSet[],
-  factory: ReadingFactory,
-): Reading[] {
+export function readProfile(info: D0Address & { readonly kind: 'code' }, header: DataSet, rows: readonly DataSet[], factory: ReadingFactory): Reading[] {
   const tag = info.code.replace(/^.*P\./, 'p');
   const v = header.values;
   const start = parseTimestamp(v[0] ?? '');
   const period = parseDecimalText(v[2] ?? '');
   const z = parseDecimalText(v[3] ?? '');
   const regular =
-    start !== undefined && period !== undefined && z !== undefined && Number.isInteger(z) && z > 0 &&
-    v.length === 4 + 2 * z && rows.every((r) => r.values.length === z);
+    start !== undefined &&
+    period !== undefined &&
+    z !== undefined &&
+    Number.isInteger(z) &&
+    z > 0 &&
+    v.length === 4 + 2 * z &&
+    rows.every((r) => r.values.length === z);
   if (!regular) return [raw(info, header, rows)];
   const out: Reading[] = [];
   for (let ch = 0; ch < z; ch++) {
@@ -46,8 +46,12 @@ export function readProfile(
     const name = `Profile ${info.code}`;
     if (channel.kind === 'code') {
       out.push({
-        key: `profile_${tag}_${channel.key}`, name: `${name} ${channel.code}`, quantity: 'unknown',
-        value: last?.value ?? null, entries, enabledByDefault: false,
+        key: `profile_${tag}_${channel.key}`,
+        name: `${name} ${channel.code}`,
+        quantity: 'unknown',
+        value: last?.value ?? null,
+        entries,
+        enabledByDefault: false,
         ...(last?.time === undefined ? {} : { time: last.time }),
       });
       continue;

@@ -14,7 +14,24 @@ function sets(): { address: string; value: string }[] {
       if (s.values.length === 1) out.push({ address: s.address, value: s.values[0] as string });
     }
   }
-  const odd = ['-0', '+000.8', '  80 ', '.5', '5.', '.', '', ' ', '*kWh', 'abc*kWh', '0.5*GJ', '12*zz', '1.234*MWh', '12345678901234567*kWh', '0001.5 * kW ', '1&2'];
+  const odd = [
+    '-0',
+    '+000.8',
+    '  80 ',
+    '.5',
+    '5.',
+    '.',
+    '',
+    ' ',
+    '*kWh',
+    'abc*kWh',
+    '0.5*GJ',
+    '12*zz',
+    '1.234*MWh',
+    '12345678901234567*kWh',
+    '0001.5 * kW ',
+    '1&2',
+  ];
   for (const address of ['1-0:1.8.0*255', '1.8.0', '0.0.0', '6.8', '1-0:32.7.0']) for (const value of odd) out.push({ address, value });
   return out;
 }

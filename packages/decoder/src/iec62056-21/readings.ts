@@ -1,7 +1,4 @@
-import {
-  buildReading, describeObis, normalizeUnit, QUANTITY_DEFINITIONS,
-  type LogEntry, type Reading, type ReadingValue, type Unit,
-} from '@smi/model';
+import { buildReading, describeObis, normalizeUnit, QUANTITY_DEFINITIONS, type LogEntry, type Reading, type ReadingValue, type Unit } from '@smi/model';
 import { classifyAddress, letterCodeCde, type D0Address } from './address';
 import { entriesInUnit } from './entries';
 import type { DataSet } from './data-sets';
@@ -106,16 +103,14 @@ export class ReadingFactory {
       return { key: info.key, name: `D0 ${info.code}`, quantity: 'unknown', value: empty ? null : raw, raw, enabledByDefault: false };
     }
     const v = interpretValues(set.values, info.numeric);
-    const r = buildReading(
-      {
-        obis: info.obis,
-        value: v.value,
-        raw,
-        ...(v.unit === undefined ? {} : { unit: v.unit }),
-        ...(v.time === undefined ? {} : { time: v.time }),
-        ...(v.entries === undefined ? {} : { entries: v.entries }),
-      },
-    );
+    const r = buildReading({
+      obis: info.obis,
+      value: v.value,
+      raw,
+      ...(v.unit === undefined ? {} : { unit: v.unit }),
+      ...(v.time === undefined ? {} : { time: v.time }),
+      ...(v.entries === undefined ? {} : { entries: v.entries }),
+    });
     return r.entries === undefined || r.unit === undefined ? r : { ...r, entries: entriesInUnit(r.entries, r.unit) };
   }
 }

@@ -70,9 +70,10 @@ export class D0ReadoutFramer implements Framer<D0Readout> {
             out.push({ ok: false, error: fail('bad-format', LAYER, 'data message without identification', 0).error, bytes: e.bytes });
             break;
           }
-          const frame: D0Readout = ident === undefined
-            ? { offset: e.offset, bytes: e.bytes, message: e.message }
-            : { offset: e.offset, bytes: e.bytes, message: e.message, identification: ident };
+          const frame: D0Readout =
+            ident === undefined
+              ? { offset: e.offset, bytes: e.bytes, message: e.message }
+              : { offset: e.offset, bytes: e.bytes, message: e.message, identification: ident };
           out.push({ ok: true, frame });
           break;
         }

@@ -111,7 +111,9 @@ describe('D0 well-formedness found by the fuzzer (npm run fuzz)', () => {
   it('does not take garbage ending in "/ntN" as the manufacturer of the sign-on right after it (seed 2887463175)', () => {
     const events = decode(concat('\x02/ntN', MT174));
     const s = events.find((e) => e.ok);
-    expect(outcome(events).filter((o) => o.startsWith('ok'))).toEqual(['ok:' + (decode(MT174).find((e) => e.ok) as { snapshot: { meter: { id: string } } }).snapshot.meter.id]);
+    expect(outcome(events).filter((o) => o.startsWith('ok'))).toEqual([
+      'ok:' + (decode(MT174).find((e) => e.ok) as { snapshot: { meter: { id: string } } }).snapshot.meter.id,
+    ]);
     expect(s?.ok && s.snapshot.meter).toMatchObject({ manufacturerId: 'ISk', model: 'MT174-0001' });
   });
 

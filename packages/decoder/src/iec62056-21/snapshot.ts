@@ -75,10 +75,6 @@ export function buildSnapshot(
 }
 
 /** Decodes a data message on its own (`options.defaultMedium` for short codes). */
-export function decodeReadout(
-  identification: Identification | undefined,
-  message: DataMessage,
-  options: SnapshotOptions = {},
-): Result<MeterSnapshot> {
+export function decodeReadout(identification: Identification | undefined, message: DataMessage, options: SnapshotOptions = {}): Result<MeterSnapshot> {
   return buildSnapshot(identification, message, new ReadoutInterpreter(new ReadingFactory(options.defaultMedium ?? 1)));
 }

@@ -1,9 +1,7 @@
 import { fail, ok, type Result } from '../common';
 import { parseFixedData, type MbusFixedData } from './fixed-data';
 import { isFromSlave, type MbusFrame } from './frame';
-import {
-  LONG_HEADER_LENGTH, SHORT_HEADER_LENGTH, parseLongHeader, parseShortHeader, type MbusLongHeader, type MbusShortHeader,
-} from './header';
+import { LONG_HEADER_LENGTH, SHORT_HEADER_LENGTH, parseLongHeader, parseShortHeader, type MbusLongHeader, type MbusShortHeader } from './header';
 import { parseRecords, type MbusRecord } from './records';
 
 /** CI fields of slave responses (EN 13757-3; protocol notes §5.2). */

@@ -1,6 +1,16 @@
 import {
-  bcdDigits, decodeTypeF, decodeTypeG, decodeTypeI, decodeTypeJ, formatMbusDateTime, lvarLength, readBcd, readReal32LE,
-  readSignedLE, readUnsignedLE, reversedText,
+  bcdDigits,
+  decodeTypeF,
+  decodeTypeG,
+  decodeTypeI,
+  decodeTypeJ,
+  formatMbusDateTime,
+  lvarLength,
+  readBcd,
+  readReal32LE,
+  readSignedLE,
+  readUnsignedLE,
+  reversedText,
 } from './data-coding';
 
 const b = (...bytes: number[]): Uint8Array => Uint8Array.from(bytes);

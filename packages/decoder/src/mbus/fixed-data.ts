@@ -29,8 +29,22 @@ export const FIXED_UNIT_HISTORIC = 0x3e;
 
 /** Medium from the two top bits of each unit byte (libmbus `mbus_data_fixed_medium`); mode-2 codes map to their base medium. */
 const FIXED_MEDIA: readonly Medium[] = [
-  'other', 'oil', 'electricity', 'gas', 'heat', 'steam', 'warm_water', 'water',
-  'heat_cost_allocator', 'unknown', 'gas', 'heat', 'warm_water', 'water', 'heat_cost_allocator', 'unknown',
+  'other',
+  'oil',
+  'electricity',
+  'gas',
+  'heat',
+  'steam',
+  'warm_water',
+  'water',
+  'heat_cost_allocator',
+  'unknown',
+  'gas',
+  'heat',
+  'warm_water',
+  'water',
+  'heat_cost_allocator',
+  'unknown',
 ];
 
 export interface FixedCounter {

@@ -19,8 +19,13 @@ describe('EN 13757-2 frames', () => {
 
   it('parses a control frame (L = 3, no user data)', () => {
     const r = parseMbusFrame(hex('68 03 03 68 53 FE 50 A1 16'));
-    expect(r.ok && r.value.type === 'control' ? [r.value.type, r.value.control, r.value.address, r.value.ci, r.value.data.length] : r)
-      .toEqual(['control', 0x53, 0xfe, 0x50, 0]);
+    expect(r.ok && r.value.type === 'control' ? [r.value.type, r.value.control, r.value.address, r.value.ci, r.value.data.length] : r).toEqual([
+      'control',
+      0x53,
+      0xfe,
+      0x50,
+      0,
+    ]);
   });
 
   it('parses a long frame and copies its user data (fx:mbus/kamstrup_multical_601.hex)', () => {
@@ -62,7 +67,15 @@ describe('EN 13757-2 frames', () => {
     ['long frame cut', () => fixture(k).slice(0, 100), 'truncated'],
     ['bytes after the frame', () => Uint8Array.from([...fixture(k), 0x00]), 'bad-length'],
     ['long frame without stop byte', () => Uint8Array.from([...fixture(k).slice(0, -1), 0x17]), 'bad-format'],
-    ['long frame bad checksum', () => { const b = fixture(k); b[20] = (b[20] as number) ^ 0x01; return b; }, 'bad-crc'],
+    [
+      'long frame bad checksum',
+      () => {
+        const b = fixture(k);
+        b[20] = (b[20] as number) ^ 0x01;
+        return b;
+      },
+      'bad-crc',
+    ],
   ];
   it.each(broken)('rejects %s', (_name, make, kind) => {
     const r = parseMbusFrame(make());

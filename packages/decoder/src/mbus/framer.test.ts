@@ -7,7 +7,9 @@ import { MBUS_MAX_FRAME, createMbusFramer, type MbusFramerEvent } from './framer
 import { hostileFrameStream } from './testing';
 
 const DIR = join(__dirname, '../../fixtures/mbus');
-const frames = readdirSync(DIR).filter((f) => f.endsWith('.hex')).sort()
+const frames = readdirSync(DIR)
+  .filter((f) => f.endsWith('.hex'))
+  .sort()
   .map((f) => hexBytes(readFileSync(join(DIR, f), 'utf8')));
 
 function feed(stream: Uint8Array, random: () => number, maxChunk: number): MbusFramerEvent[] {

@@ -1,8 +1,5 @@
 import { ByteQueue, fail, type DecodeError, type FrameScan, type Framer, type FramerEvent } from '../common';
-import {
-  MBUS_ACK, MBUS_LONG_OVERHEAD, MBUS_LONG_START, MBUS_SHORT_LENGTH, MBUS_SHORT_START, MBUS_STOP,
-  parseMbusFrame, type MbusFrame,
-} from './frame';
+import { MBUS_ACK, MBUS_LONG_OVERHEAD, MBUS_LONG_START, MBUS_SHORT_LENGTH, MBUS_SHORT_START, MBUS_STOP, parseMbusFrame, type MbusFrame } from './frame';
 
 /** A frame-shaped run of bytes the framer rejected (bad checksum, disagreeing lengths, no stop byte). */
 export interface MbusFramerError {
@@ -26,9 +23,7 @@ export const MBUS_MAX_FRAME = 255 + MBUS_LONG_OVERHEAD;
  * the parser's job), a need for more bytes, a byte to skip, or a frame-shaped run to reject (the
  * whole run when a frame could be delimited, else its first byte).
  */
-export type MbusScan =
-  | FrameScan
-  | { readonly kind: 'reject'; readonly size: number; readonly error: DecodeError; readonly whole: boolean };
+export type MbusScan = FrameScan | { readonly kind: 'reject'; readonly size: number; readonly error: DecodeError; readonly whole: boolean };
 
 const SKIP: MbusScan = { kind: 'skip' };
 const NEED_MORE: MbusScan = { kind: 'need-more' };

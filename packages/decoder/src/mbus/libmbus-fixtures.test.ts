@@ -55,37 +55,85 @@ function load(): Fixture[] {
 
 /** libmbus normalised unit → model unit and factor to it (J → MJ). */
 const LIB_UNITS: Readonly<Record<string, readonly [Unit, number]>> = {
-  Wh: ['Wh', 1], J: ['MJ', 1e-6], 'm^3': ['m³', 1], 'm^3/h': ['m³/h', 1], W: ['W', 1], 'Â°C': ['°C', 1], '°C': ['°C', 1],
-  K: ['K', 1], s: ['s', 1], V: ['V', 1], A: ['A', 1], kWh: ['kWh', 1], l: ['L', 1],
+  Wh: ['Wh', 1],
+  J: ['MJ', 1e-6],
+  'm^3': ['m³', 1],
+  'm^3/h': ['m³/h', 1],
+  W: ['W', 1],
+  'Â°C': ['°C', 1],
+  '°C': ['°C', 1],
+  K: ['K', 1],
+  s: ['s', 1],
+  V: ['V', 1],
+  A: ['A', 1],
+  kWh: ['kWh', 1],
+  l: ['L', 1],
 };
 
 /** libmbus normalised quantity → our VIF definition key (plain-text units compare by text). */
 const LIB_QUANTITIES: Readonly<Record<string, readonly string[]>> = {
-  Energy: ['energy'], Volume: ['volume'], Power: ['power'], 'Volume flow': ['volume_flow'],
-  'Flow temperature': ['flow_temperature'], 'Return temperature': ['return_temperature'],
-  'External temperature': ['external_temperature'], 'Temperature difference': ['temperature_difference'],
-  'On time': ['on_time'], 'Operating time': ['operating_time'],
+  Energy: ['energy'],
+  Volume: ['volume'],
+  Power: ['power'],
+  'Volume flow': ['volume_flow'],
+  'Flow temperature': ['flow_temperature'],
+  'Return temperature': ['return_temperature'],
+  'External temperature': ['external_temperature'],
+  'Temperature difference': ['temperature_difference'],
+  'On time': ['on_time'],
+  'Operating time': ['operating_time'],
   // libmbus' normalised table labels 74–77 (actuality) "Averaging Duration" too.
-  'Averaging Duration': ['averaging_duration', 'actuality_duration'], 'Actuality Duration': ['actuality_duration'],
-  'Fabrication No': ['fabrication_number'], '(Enhanced) Identification': ['enhanced_identification'],
-  'Time point (date & time)': ['date_time'], 'Time point (date)': ['date'], 'H.C.A.': ['hca_units'],
-  'Error flags': ['error_flags'], 'Digital Input': ['digital_input'], 'Digital Output': ['digital_output'],
-  'Firmware version': ['firmware_version'], 'Software version': ['software_version'], 'Model / Version': ['model_version'],
-  'Parameter set identification': ['parameter_set_id'], 'Customer location': ['customer_location'],
-  Dimensionless: ['dimensionless'], Voltage: ['voltage'], Current: ['current'], 'Reset counter': ['reset_counter'],
-  'Special supplier information': ['supplier_information'], 'Manufacturer specific': ['manufacturer_specific'],
-  Medium: ['medium'], Reserved: ['reserved_fd_7c'],
+  'Averaging Duration': ['averaging_duration', 'actuality_duration'],
+  'Actuality Duration': ['actuality_duration'],
+  'Fabrication No': ['fabrication_number'],
+  '(Enhanced) Identification': ['enhanced_identification'],
+  'Time point (date & time)': ['date_time'],
+  'Time point (date)': ['date'],
+  'H.C.A.': ['hca_units'],
+  'Error flags': ['error_flags'],
+  'Digital Input': ['digital_input'],
+  'Digital Output': ['digital_output'],
+  'Firmware version': ['firmware_version'],
+  'Software version': ['software_version'],
+  'Model / Version': ['model_version'],
+  'Parameter set identification': ['parameter_set_id'],
+  'Customer location': ['customer_location'],
+  Dimensionless: ['dimensionless'],
+  Voltage: ['voltage'],
+  Current: ['current'],
+  'Reset counter': ['reset_counter'],
+  'Special supplier information': ['supplier_information'],
+  'Manufacturer specific': ['manufacturer_specific'],
+  Medium: ['medium'],
+  Reserved: ['reserved_fd_7c'],
 };
 
 const LIB_FUNCTIONS: Readonly<Record<string, string>> = {
-  'Instantaneous value': 'instantaneous', 'Maximum value': 'maximum', 'Minimum value': 'minimum', 'Value during error state': 'error',
+  'Instantaneous value': 'instantaneous',
+  'Maximum value': 'maximum',
+  'Minimum value': 'minimum',
+  'Value during error state': 'error',
 };
 
 /** libmbus' variable-data medium text → EN 13757-3 code (for the header check). */
 const LIB_MEDIA: Readonly<Record<string, number>> = {
-  Other: 0x00, Oil: 0x01, Electricity: 0x02, Gas: 0x03, 'Heat: Outlet': 0x04, Steam: 0x05, 'Hot water': 0x06, Water: 0x07,
-  'Heat Cost Allocator': 0x08, 'Compressed Air': 0x09, 'Cooling load meter: Outlet': 0x0a, 'Cooling load meter: Inlet': 0x0b,
-  'Heat: Inlet': 0x0c, 'Heat / Cooling load meter': 0x0d, 'Bus/System': 0x0e, 'Unknown Medium': 0x0f, 'Cold water': 0x16,
+  Other: 0x00,
+  Oil: 0x01,
+  Electricity: 0x02,
+  Gas: 0x03,
+  'Heat: Outlet': 0x04,
+  Steam: 0x05,
+  'Hot water': 0x06,
+  Water: 0x07,
+  'Heat Cost Allocator': 0x08,
+  'Compressed Air': 0x09,
+  'Cooling load meter: Outlet': 0x0a,
+  'Cooling load meter: Inlet': 0x0b,
+  'Heat: Inlet': 0x0c,
+  'Heat / Cooling load meter': 0x0d,
+  'Bus/System': 0x0e,
+  'Unknown Medium': 0x0f,
+  'Cold water': 0x16,
 };
 
 function close(a: number, b: number): boolean {
@@ -120,7 +168,8 @@ function compareRecord(lib: LibRecord, norm: LibRecord, ours: MbusRecord | undef
   const keys = LIB_QUANTITIES[quantity];
   const meaningOk = keys ? keys.includes(ours.vib.definition.key) : ours.vib.plainText === quantity;
   if (!meaningOk) return `meaning: libmbus "${quantity}", ours ${ours.vib.definition.key}`;
-  if (ours.vib.valueIs) return `our VIFE turns the value into ${ours.vib.valueIs.kind} "${ours.name}" = ${String(ours.value)}; libmbus ignores the VIFE (${norm.value} ${norm.unit ?? ''})`;
+  if (ours.vib.valueIs)
+    return `our VIFE turns the value into ${ours.vib.valueIs.kind} "${ours.name}" = ${String(ours.value)}; libmbus ignores the VIFE (${norm.value} ${norm.unit ?? ''})`;
   if (quantity.startsWith('Time point')) {
     return ours.value === norm.value.replace(/Z$/, '') ? undefined : `date ${String(ours.value)} vs ${norm.value}`;
   }
@@ -175,9 +224,15 @@ function ourSlave(t: MbusTelegram): Readonly<Record<string, string | number>> {
   const h = t.header;
   if (!h) return { kind: 'variable', header: 'none' };
   return {
-    kind: 'variable', Id: Number(h.id), Manufacturer: h.manufacturerId, Version: String(h.version), Medium: h.mediumCode,
-    AccessNumber: String(h.accessNumber), Status: h.status.toString(16).padStart(2, '0').toUpperCase(),
-    Signature: h.signature.toString(16).padStart(4, '0').toUpperCase(), records: t.records.length,
+    kind: 'variable',
+    Id: Number(h.id),
+    Manufacturer: h.manufacturerId,
+    Version: String(h.version),
+    Medium: h.mediumCode,
+    AccessNumber: String(h.accessNumber),
+    Status: h.status.toString(16).padStart(2, '0').toUpperCase(),
+    Signature: h.signature.toString(16).padStart(4, '0').toUpperCase(),
+    records: t.records.length,
   };
 }
 
@@ -187,7 +242,10 @@ function libSlave(f: Fixture, kind: MbusTelegram['kind']): Readonly<Record<strin
   if (kind === 'fixed') return { kind: 'fixed', Id: s.Id ?? '' };
   const medium = LIB_MEDIA[s.Medium ?? ''];
   const all: Record<string, string | number> = {
-    kind: 'variable', Id: Number(s.Id), AccessNumber: s.AccessNumber ?? '', Status: (s.Status ?? '').toUpperCase(),
+    kind: 'variable',
+    Id: Number(s.Id),
+    AccessNumber: s.AccessNumber ?? '',
+    Status: (s.Status ?? '').toUpperCase(),
     records: Object.keys(f.expected).length,
   };
   if (s.Manufacturer !== undefined) all['Manufacturer'] = s.Manufacturer;
@@ -208,32 +266,21 @@ function ourMedium(t: MbusTelegram): Medium | undefined {
  * Keys: `<fixture>/<record index>`.
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'ACW_Itron-BM-plus-m/record:2':
-    'type G date 00 00 means "no date": we give null, libmbus prints 2000-00-00',
-  'itron_bm_plusm/record:2':
-    'type G date 00 00 means "no date": we give null, libmbus prints 2000-00-00',
-  'siemens_water/record:3':
-    'type G date 00 00 means "no date": we give null, libmbus prints 2000-00-00',
-  'siemens_wfh21/record:3':
-    'type G date 00 00 means "no date": we give null, libmbus prints 2000-00-00',
-  'REL-Relay-Padpuls2/record:1':
-    'type F date with the time-invalid bit set (A1 15 E9 17): we give null, libmbus prints 1900-01-00T00:00:00',
-  'ELS_Elster-F96-Plus/record:4':
-    'BCD with non-decimal digits during error state (DD…): we give null, libmbus folds the nibbles into a number',
-  'ELS_Elster-F96-Plus/record:5':
-    'BCD with non-decimal digits during error state (DD…): we give null, libmbus folds the nibbles into a number',
-  'abb_f95/record:2':
-    'BCD with non-decimal digits during error state (DD…): we give null, libmbus folds the nibbles into a number',
-  'abb_f95/record:3':
-    'BCD with non-decimal digits during error state (DD…): we give null, libmbus folds the nibbles into a number',
+  'ACW_Itron-BM-plus-m/record:2': 'type G date 00 00 means "no date": we give null, libmbus prints 2000-00-00',
+  'itron_bm_plusm/record:2': 'type G date 00 00 means "no date": we give null, libmbus prints 2000-00-00',
+  'siemens_water/record:3': 'type G date 00 00 means "no date": we give null, libmbus prints 2000-00-00',
+  'siemens_wfh21/record:3': 'type G date 00 00 means "no date": we give null, libmbus prints 2000-00-00',
+  'REL-Relay-Padpuls2/record:1': 'type F date with the time-invalid bit set (A1 15 E9 17): we give null, libmbus prints 1900-01-00T00:00:00',
+  'ELS_Elster-F96-Plus/record:4': 'BCD with non-decimal digits during error state (DD…): we give null, libmbus folds the nibbles into a number',
+  'ELS_Elster-F96-Plus/record:5': 'BCD with non-decimal digits during error state (DD…): we give null, libmbus folds the nibbles into a number',
+  'abb_f95/record:2': 'BCD with non-decimal digits during error state (DD…): we give null, libmbus folds the nibbles into a number',
+  'abb_f95/record:3': 'BCD with non-decimal digits during error state (DD…): we give null, libmbus folds the nibbles into a number',
   'SEN_Pollustat/record:12':
     'VIFE 50/58 = duration of first lower/upper limit exceed (EN 13757-3 combinable VIFE): we give a duration in s, libmbus ignores the VIFE and calls it volume flow',
   'SEN_Pollustat/record:13':
     'VIFE 50/58 = duration of first lower/upper limit exceed (EN 13757-3 combinable VIFE): we give a duration in s, libmbus ignores the VIFE and calls it volume flow',
-  'landisplusgyr_ultraheat_t230/record:19':
-    'VIFE 6F with an all-zero type F date: we give null, libmbus prints 0 in the VIF unit',
-  'landisplusgyr_ultraheat_t230/record:20':
-    'VIFE 6F with an all-zero type F date: we give null, libmbus prints 0 in the VIF unit',
+  'landisplusgyr_ultraheat_t230/record:19': 'VIFE 6F with an all-zero type F date: we give null, libmbus prints 0 in the VIF unit',
+  'landisplusgyr_ultraheat_t230/record:20': 'VIFE 6F with an all-zero type F date: we give null, libmbus prints 0 in the VIF unit',
   'landisplusgyr_ultraheat_t230/record:21':
     'VIFE 6F = date (/time) of end of last … (EN 13757-3 combinable VIFE): we decode the type F date, libmbus prints the raw 32-bit number in the VIF unit',
   'landisplusgyr_ultraheat_t230/record:22':
@@ -251,9 +298,10 @@ describe('libmbus test frames', () => {
     const libKeys = Object.keys(f.expected);
     expect(ourSlave(t)).toMatchObject(libSlave(f, t.kind));
     libKeys.forEach((k, i) => {
-      const problem = t.kind === 'fixed'
-        ? compareFixed(t, f.expected[k] as LibRecord, i)
-        : compareRecord(f.expected[k] as LibRecord, f.normalized[k] as LibRecord, t.kind === 'variable' ? t.records[i] : undefined);
+      const problem =
+        t.kind === 'fixed'
+          ? compareFixed(t, f.expected[k] as LibRecord, i)
+          : compareRecord(f.expected[k] as LibRecord, f.normalized[k] as LibRecord, t.kind === 'variable' ? t.records[i] : undefined);
       results.push({ fixture: f.name, record: k, problem });
     });
     const snapshot = unwrap(decodeMbusFrame(f.bytes));
@@ -270,7 +318,9 @@ describe('libmbus test frames', () => {
     const frames = new Set(results.map((r) => r.fixture));
     const badFrames = new Set(problems.map((p) => p.fixture));
     // Printed for the report: how many frames/records agree.
-    process.stdout.write(`libmbus comparison: ${frames.size - badFrames.size}/${frames.size} frames and ${results.length - problems.length}/${results.length} records match\n`);
+    process.stdout.write(
+      `libmbus comparison: ${frames.size - badFrames.size}/${frames.size} frames and ${results.length - problems.length}/${results.length} records match\n`,
+    );
     for (const p of problems) process.stdout.write(`  ${p.fixture}/${p.record}: ${p.problem ?? ''}\n`);
     expect(unexplained).toEqual([]);
     expect(stale).toEqual([]);

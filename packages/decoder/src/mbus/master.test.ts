@@ -1,10 +1,27 @@
 import {
-  buildApplicationReset, buildReqUd1, buildReqUd2, buildSelectSecondary, buildSetBaudRate, buildSetPrimaryAddress, buildSndNke,
-  createFcbState, encodeSecondaryMask, isAck, linkReset, matchesSecondaryMask, nextReqUd2, parseSecondaryMask, repeatReqUd2,
+  buildApplicationReset,
+  buildReqUd1,
+  buildReqUd2,
+  buildSelectSecondary,
+  buildSetBaudRate,
+  buildSetPrimaryAddress,
+  buildSndNke,
+  createFcbState,
+  encodeSecondaryMask,
+  isAck,
+  linkReset,
+  matchesSecondaryMask,
+  nextReqUd2,
+  parseSecondaryMask,
+  repeatReqUd2,
 } from './master';
 import { parseMbusFrame } from './frame';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+const hex = (b: Uint8Array): string =>
+  Buffer.from(b)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 const bytes = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
 describe('M-Bus master requests', () => {

@@ -185,7 +185,7 @@ export function matchesSecondaryMask(selection: Uint8Array, address: Uint8Array)
   for (let i = 0; i < 4; i++) {
     const s = selection[i] as number;
     const a = address[i] as number;
-    if ((s >> 4) !== 0xf && (s >> 4) !== (a >> 4)) return false;
+    if (s >> 4 !== 0xf && s >> 4 !== a >> 4) return false;
     if ((s & 0x0f) !== 0xf && (s & 0x0f) !== (a & 0x0f)) return false;
   }
   const manAny = selection[4] === 0xff && selection[5] === 0xff;

@@ -33,9 +33,7 @@ export function belongsToReadout(acc: ReadoutAccumulator, telegram: MbusVariable
 }
 
 /** Adds the next telegram. Starting over after a complete readout begins a new one. */
-export function accumulateReadout(
-  acc: ReadoutAccumulator, telegram: MbusVariableTelegram, maxTelegrams = DEFAULT_MAX_TELEGRAMS,
-): Result<ReadoutAccumulator> {
+export function accumulateReadout(acc: ReadoutAccumulator, telegram: MbusVariableTelegram, maxTelegrams = DEFAULT_MAX_TELEGRAMS): Result<ReadoutAccumulator> {
   const base = acc.complete ? EMPTY_READOUT : acc;
   if (!belongsToReadout(base, telegram)) return fail('bad-value', LAYER, 'telegram from another meter in the middle of a readout');
   if (base.telegrams.length >= maxTelegrams) return fail('too-long', LAYER, `more than ${maxTelegrams} telegrams in one readout`);

@@ -1,5 +1,12 @@
 import {
-  QUANTITY_DEFINITIONS, convertValue, optional, quantityInMedium, type Medium, type Quantity, type Reading, type ReadingValue,
+  QUANTITY_DEFINITIONS,
+  convertValue,
+  optional,
+  quantityInMedium,
+  type Medium,
+  type Quantity,
+  type Reading,
+  type ReadingValue,
   type Unit,
 } from '@smi/model';
 import { bytesToHex } from '../common';
@@ -52,10 +59,13 @@ export interface ReadingContext {
 
 /** Converts a value in `unit` to the quantity's publishing unit; falls back to `unknown` when the model cannot. */
 export function typedValue(
-  quantity: Quantity, value: ReadingValue, unit: Unit | undefined,
+  quantity: Quantity,
+  value: ReadingValue,
+  unit: Unit | undefined,
 ): { readonly quantity: Quantity; readonly value: ReadingValue; readonly unit?: Unit } {
   const target = QUANTITY_DEFINITIONS[quantity].unit;
-  if (target === undefined) return unit === undefined ? { quantity, value } : { quantity: QUANTITY_DEFINITIONS[quantity].numeric ? quantity : 'unknown', value, unit };
+  if (target === undefined)
+    return unit === undefined ? { quantity, value } : { quantity: QUANTITY_DEFINITIONS[quantity].numeric ? quantity : 'unknown', value, unit };
   if (unit === undefined) return { quantity: 'unknown', value };
   if (value === null) return convertValue(1, unit, target) === undefined ? { quantity: 'unknown', value, unit } : { quantity, value, unit: target };
   if (typeof value !== 'number') return { quantity: 'unknown', value };

@@ -6,7 +6,6 @@ import type { MbusVariableTelegram } from './application';
 import { parseRecords, type MbusDataRecord, type MbusRecord } from './records';
 import { decodeMbusTelegram } from './snapshot';
 
-
 function telegram(name: string): MbusVariableTelegram {
   const t = decodeMbusTelegram(hex(readFileSync(join(__dirname, '../../fixtures/mbus', `${name}.hex`), 'utf8')));
   if (!t.ok || t.value.kind !== 'variable') throw new Error(`${name} did not decode`);

@@ -1,12 +1,30 @@
 import { optional, type Quantity, type Unit } from '@smi/model';
 import { bytesToHex, fail, ok, scaleDecimal, type Result } from '../common';
 import {
-  bcdDigits, decodeTypeF, decodeTypeG, decodeTypeI, decodeTypeJ, formatMbusDateTime, hexMsbFirst, lvarLength,
-  readBcd, readReal32LE, readSignedLE, readUnsignedLE, reversedText, type LvarKind,
+  bcdDigits,
+  decodeTypeF,
+  decodeTypeG,
+  decodeTypeI,
+  decodeTypeJ,
+  formatMbusDateTime,
+  hexMsbFirst,
+  lvarLength,
+  readBcd,
+  readReal32LE,
+  readSignedLE,
+  readUnsignedLE,
+  reversedText,
+  type LvarKind,
 } from './data-coding';
 import {
-  DIF_GLOBAL_READOUT, DIF_IDLE_FILLER, DIF_MANUFACTURER_DATA, DIF_MORE_RECORDS_FOLLOW, parseDib,
-  type DataCoding, type DataInformationBlock, type RecordPlace,
+  DIF_GLOBAL_READOUT,
+  DIF_IDLE_FILLER,
+  DIF_MANUFACTURER_DATA,
+  DIF_MORE_RECORDS_FOLLOW,
+  parseDib,
+  type DataCoding,
+  type DataInformationBlock,
+  type RecordPlace,
 } from './dif';
 import { decodeManufacturer } from './header';
 import { parseVib, type Qualifier, type ValueInformationBlock } from './vib';
@@ -79,7 +97,12 @@ function decodeDate(bytes: Uint8Array): Decoded {
     const j = decodeTypeJ(bytes);
     return j === undefined ? { value: null, error: 'invalid time', numeric: false } : { value: j, numeric: false };
   }
-  if (t === undefined) return { value: null, error: bytes.length === 2 || bytes.length === 4 || bytes.length === 6 ? 'invalid date' : 'no date type of this length', numeric: false };
+  if (t === undefined)
+    return {
+      value: null,
+      error: bytes.length === 2 || bytes.length === 4 || bytes.length === 6 ? 'invalid date' : 'no date type of this length',
+      numeric: false,
+    };
   return { value: formatMbusDateTime(t), numeric: false };
 }
 
@@ -124,7 +147,12 @@ function joinName(base: string, qualifiers: readonly Qualifier[]): string {
 }
 
 function buildRecord(
-  offset: number, d: DataInformationBlock, vib: ValueInformationBlock, coding: RecordCoding, bytes: Uint8Array, raw: string,
+  offset: number,
+  d: DataInformationBlock,
+  vib: ValueInformationBlock,
+  coding: RecordCoding,
+  bytes: Uint8Array,
+  raw: string,
 ): MbusDataRecord {
   const def = vib.definition;
   const decoded = decodeValue(coding, bytes, vib);
@@ -154,11 +182,26 @@ function buildRecord(
   }
   const errors = [...vib.errors, ...(decoded.error ? [decoded.error] : [])];
   return {
-    type: 'data', offset, dif: d.dif, difes: d.difes, vib,
-    function: d.function, storage: d.storage, tariff: d.tariff, subunit: d.subunit,
-    coding, key, name, quantity, ...optional('enabledByDefault', def.enabledByDefault), value, ...unitInfo,
+    type: 'data',
+    offset,
+    dif: d.dif,
+    difes: d.difes,
+    vib,
+    function: d.function,
+    storage: d.storage,
+    tariff: d.tariff,
+    subunit: d.subunit,
+    coding,
+    key,
+    name,
+    quantity,
+    ...optional('enabledByDefault', def.enabledByDefault),
+    value,
+    ...unitInfo,
     ...optional('rawValue', decoded.rawValue),
-    raw, qualifiers, errors,
+    raw,
+    qualifiers,
+    errors,
   };
 }
 

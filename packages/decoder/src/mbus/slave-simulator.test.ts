@@ -9,7 +9,6 @@ import { EMPTY_READOUT, accumulateReadout, mergeReadout, type ReadoutAccumulator
 import { INITIAL_SLAVE_STATE, slaveRespond, type MbusSlaveConfig, type MbusSlaveState } from './slave-simulator';
 import { recordsToReadings } from './readings';
 
-
 /** Kamstrup Multical 601 header (fx:mbus/kamstrup_multical_601.hex) with a given access number. */
 const header = (access: number): string => `17 58 85 06 2D 2C 08 04 ${access.toString(16).padStart(2, '0')} 00 00 00`;
 /** A two-telegram readout: energy + "more records follow", then volume. */
@@ -50,7 +49,10 @@ describe('M-Bus slave simulator and multi-telegram readout', () => {
     expect(readout.telegrams).toHaveLength(2);
     const merged = mergeReadout(readout);
     const readings = merged ? recordsToReadings(merged.records, { medium: 'heat' }) : [];
-    expect(readings.map((r) => [r.key, r.value, r.unit])).toEqual([['energy', 37351, 'kWh'], ['volume', 561.08, 'm³']]);
+    expect(readings.map((r) => [r.key, r.value, r.unit])).toEqual([
+      ['energy', 37351, 'kWh'],
+      ['volume', 561.08, 'm³'],
+    ]);
     expect(merged?.header?.accessNumber).toBe(2);
 
     // Same FCB again = retransmission of the last telegram; a toggled FCB starts over.

@@ -25,7 +25,12 @@ describe('M-Bus snapshots', () => {
     const s = snapshot('kamstrup_multical_601');
     expect(s.protocol).toBe('mbus');
     expect(s.meter).toEqual({
-      id: '06855817', manufacturerId: 'KAM', manufacturer: 'Kamstrup', version: '8', medium: 'heat', identification: '068558172C2D0804',
+      id: '06855817',
+      manufacturerId: 'KAM',
+      manufacturer: 'Kamstrup',
+      version: '8',
+      medium: 'heat',
+      identification: '068558172C2D0804',
     });
     expect(reading(s, 'energy')).toMatchObject({ quantity: 'heat_energy', value: 37351, unit: 'kWh', raw: '37351' });
     expect(reading(s, 'volume')).toMatchObject({ quantity: 'water_volume', value: 561.08, unit: 'm³' });

@@ -36,7 +36,12 @@ function fixedReadings(t: MbusFixedTelegram): Reading[] {
     const { key, name } = placeKeyAndName(c.key, c.name, place);
     const typed = typedValue(quantityInMedium(c.quantity, f.medium), c.value, c.unit);
     return {
-      key, name, quantity: typed.quantity, value: typed.value, ...optional('unit', typed.unit), ...placeFields(place),
+      key,
+      name,
+      quantity: typed.quantity,
+      value: typed.value,
+      ...optional('unit', typed.unit),
+      ...placeFields(place),
       raw: c.rawValue === undefined ? c.raw : String(c.rawValue),
     };
   });

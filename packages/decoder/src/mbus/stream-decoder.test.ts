@@ -7,7 +7,10 @@ import { encodeLongFrame } from './frame';
 import { createMbusDecoder, type MbusStreamOptions } from './stream-decoder';
 
 const DIR = join(__dirname, '../../fixtures/mbus');
-const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.hex')).sort().map((f) => hex(readFileSync(join(DIR, f), 'utf8')));
+const fixtures = readdirSync(DIR)
+  .filter((f) => f.endsWith('.hex'))
+  .sort()
+  .map((f) => hex(readFileSync(join(DIR, f), 'utf8')));
 
 function run(stream: Uint8Array, options: MbusStreamOptions, maxChunk = stream.length, seed = 1): FrameEvent[] {
   const decoder = createMbusDecoder(options);
@@ -33,7 +36,10 @@ describe('createMbusDecoder', () => {
     const events = run(concat([part1, Uint8Array.of(0x10, 0x5b, 0x01, 0x5c, 0x16), part2]), {}, 4);
     expect(events).toHaveLength(1);
     const e = events[0];
-    expect(e?.ok && e.snapshot.readings.map((r) => [r.key, r.value])).toEqual([['energy', 37351], ['volume', 561.08]]);
+    expect(e?.ok && e.snapshot.readings.map((r) => [r.key, r.value])).toEqual([
+      ['energy', 37351],
+      ['volume', 561.08],
+    ]);
     expect(run(concat([part1, part2]), { mergeTelegrams: false })).toHaveLength(2);
   });
 

@@ -5,7 +5,11 @@ import { concatBytes } from '../common';
  * preceded by 0–3 bad pieces: random garbage, a cut copy of a frame (a prefix), or a copy with one
  * bit flipped (always caught by the checksum). Returns the stream and the good frames in order.
  */
-export function hostileFrameStream(frames: readonly Uint8Array[], random: () => number, count: number): { readonly stream: Uint8Array; readonly goods: Uint8Array[] } {
+export function hostileFrameStream(
+  frames: readonly Uint8Array[],
+  random: () => number,
+  count: number,
+): { readonly stream: Uint8Array; readonly goods: Uint8Array[] } {
   const pick = (): Uint8Array => frames[Math.floor(random() * frames.length)] as Uint8Array;
   const parts: Uint8Array[] = [];
   const goods: Uint8Array[] = [];

@@ -46,7 +46,15 @@ function hex2(n: number): string {
 }
 
 function reserved(table: string, code: number): VifDefinition {
-  return { key: `reserved_${table}_${hex2(code)}`, name: `Reserved VIF ${table === 'vif' ? '' : `${table.toUpperCase()} `}0x${hex2(code).toUpperCase()}`, quantity: 'unknown', enabledByDefault: false, exponent: 0, factor: 1, valueType: 'number' };
+  return {
+    key: `reserved_${table}_${hex2(code)}`,
+    name: `Reserved VIF ${table === 'vif' ? '' : `${table.toUpperCase()} `}0x${hex2(code).toUpperCase()}`,
+    quantity: 'unknown',
+    enabledByDefault: false,
+    exponent: 0,
+    factor: 1,
+    valueType: 'number',
+  };
 }
 
 /** The code's row in a table, resolved; undefined for reserved codes. */
@@ -56,7 +64,10 @@ function lookup(rows: readonly VifRow[], code: number): VifDefinition | undefine
 }
 
 function slug(text: string): string {
-  const s = text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return s === '' ? 'text' : s;
 }
 
@@ -172,10 +183,18 @@ export function parseVib(data: Uint8Array, pos: number, end = data.length): Resu
     qualifiers.push(tail === '' ? { key: 'mfr', name: 'manufacturer specific' } : { key: `mfr_${tail}`, name: `manufacturer ${tail.toUpperCase()}` });
   }
   return ok({
-    vif, vifes, table, code, definition,
+    vif,
+    vifes,
+    table,
+    code,
+    definition,
     ...optional('plainText', plainText),
-    scaleExponent, offsetExponents, qualifiers,
+    scaleExponent,
+    offsetExponents,
+    qualifiers,
     ...optional('valueIs', valueIs),
-    errors, manufacturerVifes, end: i,
+    errors,
+    manufacturerVifes,
+    end: i,
   });
 }

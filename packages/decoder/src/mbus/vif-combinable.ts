@@ -25,21 +25,52 @@ export type VifeEffect =
   | { readonly kind: 'reserved' };
 
 const RECORD_ERRORS: Readonly<Record<number, string>> = {
-  0x00: 'no error', 0x01: 'too many DIFEs', 0x02: 'storage number not implemented', 0x03: 'unit number not implemented',
-  0x04: 'tariff number not implemented', 0x05: 'function not implemented', 0x06: 'data class not implemented',
-  0x07: 'data size not implemented', 0x0b: 'too many VIFEs', 0x0c: 'illegal VIF group', 0x0d: 'illegal VIF exponent',
-  0x0e: 'VIF/DIF mismatch', 0x0f: 'unimplemented action', 0x15: 'no data available', 0x16: 'data overflow',
-  0x17: 'data underflow', 0x18: 'data error', 0x1c: 'premature end of record',
+  0x00: 'no error',
+  0x01: 'too many DIFEs',
+  0x02: 'storage number not implemented',
+  0x03: 'unit number not implemented',
+  0x04: 'tariff number not implemented',
+  0x05: 'function not implemented',
+  0x06: 'data class not implemented',
+  0x07: 'data size not implemented',
+  0x0b: 'too many VIFEs',
+  0x0c: 'illegal VIF group',
+  0x0d: 'illegal VIF exponent',
+  0x0e: 'VIF/DIF mismatch',
+  0x0f: 'unimplemented action',
+  0x15: 'no data available',
+  0x16: 'data overflow',
+  0x17: 'data underflow',
+  0x18: 'data error',
+  0x1c: 'premature end of record',
 };
 
 const PER: readonly (readonly [key: string, name: string])[] = [
-  ['per_second', 'per second'], ['per_minute', 'per minute'], ['per_hour', 'per hour'], ['per_day', 'per day'],
-  ['per_week', 'per week'], ['per_month', 'per month'], ['per_year', 'per year'], ['per_measurement', 'per revolution / measurement'],
-  ['per_input_pulse_0', 'increment per input pulse on channel 0'], ['per_input_pulse_1', 'increment per input pulse on channel 1'],
-  ['per_output_pulse_0', 'increment per output pulse on channel 0'], ['per_output_pulse_1', 'increment per output pulse on channel 1'],
-  ['per_litre', 'per litre'], ['per_m3', 'per m³'], ['per_kg', 'per kg'], ['per_kelvin', 'per K'], ['per_kwh', 'per kWh'],
-  ['per_gj', 'per GJ'], ['per_kw', 'per kW'], ['per_kelvin_litre', 'per K·l'], ['per_volt', 'per V'], ['per_ampere', 'per A'],
-  ['times_second', 'multiplied by s'], ['times_second_per_volt', 'multiplied by s/V'], ['times_second_per_ampere', 'multiplied by s/A'],
+  ['per_second', 'per second'],
+  ['per_minute', 'per minute'],
+  ['per_hour', 'per hour'],
+  ['per_day', 'per day'],
+  ['per_week', 'per week'],
+  ['per_month', 'per month'],
+  ['per_year', 'per year'],
+  ['per_measurement', 'per revolution / measurement'],
+  ['per_input_pulse_0', 'increment per input pulse on channel 0'],
+  ['per_input_pulse_1', 'increment per input pulse on channel 1'],
+  ['per_output_pulse_0', 'increment per output pulse on channel 0'],
+  ['per_output_pulse_1', 'increment per output pulse on channel 1'],
+  ['per_litre', 'per litre'],
+  ['per_m3', 'per m³'],
+  ['per_kg', 'per kg'],
+  ['per_kelvin', 'per K'],
+  ['per_kwh', 'per kWh'],
+  ['per_gj', 'per GJ'],
+  ['per_kw', 'per kW'],
+  ['per_kelvin_litre', 'per K·l'],
+  ['per_volt', 'per V'],
+  ['per_ampere', 'per A'],
+  ['times_second', 'multiplied by s'],
+  ['times_second_per_volt', 'multiplied by s/V'],
+  ['times_second_per_ampere', 'multiplied by s/A'],
 ];
 
 /** Qualifiers 3A–3F and 68–6D (value during limit exceed, leakage, overflow). */
@@ -79,7 +110,7 @@ export function combinableVife(vife: number): VifeEffect {
   if (c === 0x39) return { kind: 'date', key: 'start', name: 'start date of' };
   const named = NAMED[c];
   if (named) return { kind: 'qualifier', key: named[0], name: named[1] };
-  if (c >= 0x42 && c <= 0x4f && (c & 0x02)) {
+  if (c >= 0x42 && c <= 0x4f && c & 0x02) {
     // E100 uf1b: date (/time) of begin/end of first/last lower/upper limit exceed.
     const u = c & 0x08 ? 'upper' : 'lower';
     const [f] = firstLast(c & 0x04);
@@ -113,7 +144,12 @@ export function combinableVife(vife: number): VifeEffect {
 
 /** Extension of the combinable table (after VIFE 7C / FC): phases and absolute count (2013 edition, unverified). */
 export const COMBINABLE_EXTENSION: Readonly<Record<number, readonly [key: string, name: string]>> = {
-  0x01: ['l1', 'phase L1'], 0x02: ['l2', 'phase L2'], 0x03: ['l3', 'phase L3'], 0x04: ['n', 'neutral'],
-  0x05: ['l1_l2', 'between L1 and L2'], 0x06: ['l2_l3', 'between L2 and L3'], 0x07: ['l3_l1', 'between L3 and L1'],
+  0x01: ['l1', 'phase L1'],
+  0x02: ['l2', 'phase L2'],
+  0x03: ['l3', 'phase L3'],
+  0x04: ['n', 'neutral'],
+  0x05: ['l1_l2', 'between L1 and L2'],
+  0x06: ['l2_l3', 'between L2 and L3'],
+  0x07: ['l3_l1', 'between L3 and L1'],
   0x10: ['absolute', 'absolute count'],
 };

@@ -13,13 +13,21 @@ import { encodeModbusRtu, ModbusRtuFramer, MODBUS_RTU_MAX_FRAME } from './rtu';
 function makeDecoder(): StreamDecoder {
   const framer = new ModbusRtuFramer({ kind: 'response', unitId: 1, function: 4 });
   const toEvents = (events: ReturnType<ModbusRtuFramer['push']>): FrameEvent[] =>
-    events.map((e) => (e.ok ? { ok: true, frame: e.frame.bytes, snapshot: { protocol: 'modbus', meter: { id: Buffer.from(e.frame.bytes).toString('hex') }, readings: [] } } : { ok: false, error: e.error }));
+    events.map((e) =>
+      e.ok
+        ? { ok: true, frame: e.frame.bytes, snapshot: { protocol: 'modbus', meter: { id: Buffer.from(e.frame.bytes).toString('hex') }, readings: [] } }
+        : { ok: false, error: e.error },
+    );
   return {
     protocol: 'modbus',
     push: (chunk) => toEvents(framer.push(chunk)),
     flush: () => toEvents(framer.flush()),
-    get discardedBytes() { return framer.discardedBytes; },
-    get pendingBytes() { return framer.pendingBytes; },
+    get discardedBytes() {
+      return framer.discardedBytes;
+    },
+    get pendingBytes() {
+      return framer.pendingBytes;
+    },
   };
 }
 
@@ -28,7 +36,13 @@ const answer = (values: number[]): Uint8Array => {
   const regs = values.flatMap((v) => encodeModbusValue(v, 'float32'));
   return encodeModbusRtu(1, Uint8Array.of(4, regs.length * 2, ...regs.flatMap((r) => [r >> 8, r & 0xff])));
 };
-const FRAMES = [answer([230.2]), answer([230.1, 231.2, 229.8]), answer([1.5, 2.25, 0.5, 345, -100, 115]), answer(Array.from({ length: 40 }, (_, i) => i * 1.5)), encodeModbusRtu(1, Uint8Array.of(0x84, 0x02))];
+const FRAMES = [
+  answer([230.2]),
+  answer([230.1, 231.2, 229.8]),
+  answer([1.5, 2.25, 0.5, 345, -100, 115]),
+  answer(Array.from({ length: 40 }, (_, i) => i * 1.5)),
+  encodeModbusRtu(1, Uint8Array.of(0x84, 0x02)),
+];
 
 describe('Modbus RTU framer in hostile streams', () => {
   it('every frame decodes alone to one frame', () => {
@@ -42,7 +56,11 @@ describe('Modbus RTU framer in hostile streams', () => {
       const rng = seededRandom(seed);
       const stream = buildHostileStream(FRAMES, rng, { markers: [Uint8Array.of(1), Uint8Array.of(1, 4), Uint8Array.of(1, 0x84)] });
       const v = checkHostileStream(stream, runHostileStream(makeDecoder, stream.bytes, rng).events, references, makeDecoder, FRAMES);
-      totals.lost += v.lost; totals.accepted += v.accepted; totals.duplicated += v.duplicated; totals.outOfOrder += v.outOfOrder; totals.undetectable += v.undetectable;
+      totals.lost += v.lost;
+      totals.accepted += v.accepted;
+      totals.duplicated += v.duplicated;
+      totals.outOfOrder += v.outOfOrder;
+      totals.undetectable += v.undetectable;
     }
     expect(totals).toEqual({ lost: 0, accepted: 0, duplicated: 0, outOfOrder: 0, undetectable: 0 });
   });

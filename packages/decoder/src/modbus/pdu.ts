@@ -37,7 +37,8 @@ export function modbusExceptionError(functionCode: number, code: number): Decode
 /** A read request PDU: function, start address, quantity (big-endian). */
 export function buildModbusReadPdu(fn: ModbusReadFunction, address: number, count: number): Result<Uint8Array> {
   if (!Number.isInteger(address) || address < 0 || address > 0xffff) return fail('bad-value', 'modbus', `register address ${address} is outside 0…65535`);
-  if (!Number.isInteger(count) || count < 1 || count > MODBUS_MAX_READ) return fail('bad-value', 'modbus', `register count ${count} is outside 1…${MODBUS_MAX_READ}`);
+  if (!Number.isInteger(count) || count < 1 || count > MODBUS_MAX_READ)
+    return fail('bad-value', 'modbus', `register count ${count} is outside 1…${MODBUS_MAX_READ}`);
   if (address + count > 0x10000) return fail('bad-value', 'modbus', `registers ${address}…${address + count - 1} run past 65535`);
   return ok(Uint8Array.of(fn, address >> 8, address & 0xff, count >> 8, count & 0xff));
 }

@@ -3,12 +3,15 @@ import type { ModbusMeterProfile } from '../common/profile';
 import type { ModbusProfileRegister } from './section';
 
 /** An Eastron float32 input register (big-endian `ABCD`, as all Eastron SDM meters send them). */
-const f = (address: number, obis: string, unit?: Unit): ModbusProfileRegister =>
-  ({ address, type: 'float32', obis: obis as ObisCode, ...(unit === undefined ? {} : { unit }) });
+const f = (address: number, obis: string, unit?: Unit): ModbusProfileRegister => ({
+  address,
+  type: 'float32',
+  obis: obis as ObisCode,
+  ...(unit === undefined ? {} : { unit }),
+});
 
 /** Per phase L1–L3 (OBIS C of L1; L2/L3 add 20/40), at `address`, `address + 2`, `address + 4`. */
-const phases = (address: number, c: number, unit?: Unit): ModbusProfileRegister[] =>
-  [0, 1, 2].map((i) => f(address + 2 * i, `1-0:${c + 20 * i}.7.0`, unit));
+const phases = (address: number, c: number, unit?: Unit): ModbusProfileRegister[] => [0, 1, 2].map((i) => f(address + 2 * i, `1-0:${c + 20 * i}.7.0`, unit));
 
 /**
  * Eastron SDM630 (Modbus, MID, V2) — input registers from "Eastron SDM630 Modbus Protocol V1.5"

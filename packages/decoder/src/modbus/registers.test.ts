@@ -34,12 +34,23 @@ describe('Modbus register values', () => {
   });
 
   it('refuses NaN and infinity (unused registers) and registers that were not read', () => {
-    expect([value([0x7fc0, 0x0000], 'float32'), value([0x7f80, 0x0000], 'float32'), value([0x4366], 'float32')]).toEqual(['bad-value', 'bad-value', 'truncated']);
+    expect([value([0x7fc0, 0x0000], 'float32'), value([0x7f80, 0x0000], 'float32'), value([0x4366], 'float32')]).toEqual([
+      'bad-value',
+      'bad-value',
+      'truncated',
+    ]);
   });
 
   it('encodes every type in every order as the inverse of decoding', () => {
     const samples: Record<(typeof MODBUS_VALUE_TYPES)[number], number> = {
-      int16: -1234, uint16: 54321, int32: -123456789, uint32: 3123456789, int64: -9007199254740991, uint64: 9007199254740991, float32: -0.5, float64: 12345.678901,
+      int16: -1234,
+      uint16: 54321,
+      int32: -123456789,
+      uint32: 3123456789,
+      int64: -9007199254740991,
+      uint64: 9007199254740991,
+      float32: -0.5,
+      float64: 12345.678901,
     };
     const back = MODBUS_VALUE_TYPES.flatMap((t) => MODBUS_ORDERS.map((o) => value(encodeModbusValue(samples[t], t, o), t, o)));
     expect(back).toEqual(MODBUS_VALUE_TYPES.flatMap((t) => MODBUS_ORDERS.map(() => samples[t])));

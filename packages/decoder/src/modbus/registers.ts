@@ -15,7 +15,14 @@ export const MODBUS_ORDERS = ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const;
 export type ModbusOrder = (typeof MODBUS_ORDERS)[number];
 
 export const MODBUS_TYPE_REGISTERS: Readonly<Record<ModbusValueType, number>> = {
-  int16: 1, uint16: 1, int32: 2, uint32: 2, int64: 4, uint64: 4, float32: 2, float64: 4,
+  int16: 1,
+  uint16: 1,
+  int32: 2,
+  uint32: 2,
+  int64: 4,
+  uint64: 4,
+  float32: 2,
+  float64: 4,
 };
 
 /** The value's bytes most significant first, from `n` registers at `offset` in the given order. */
@@ -37,17 +44,30 @@ function bigEndianBytes(regs: ArrayLike<number>, offset: number, n: number, orde
  */
 export function decodeModbusValue(regs: ArrayLike<number>, offset: number, type: ModbusValueType, order: ModbusOrder = 'ABCD'): Result<number> {
   const n = MODBUS_TYPE_REGISTERS[type];
-  if (offset < 0 || offset + n > regs.length) return fail('truncated', 'modbus', `${type} at register offset ${offset} needs ${n} registers, ${Math.max(0, regs.length - offset)} there`);
+  if (offset < 0 || offset + n > regs.length)
+    return fail('truncated', 'modbus', `${type} at register offset ${offset} needs ${n} registers, ${Math.max(0, regs.length - offset)} there`);
   const bytes = bigEndianBytes(regs, offset, n, order);
   const v = new DataView(bytes.buffer);
   let value: number;
   switch (type) {
-    case 'int16': value = v.getInt16(0); break;
-    case 'uint16': value = v.getUint16(0); break;
-    case 'int32': value = v.getInt32(0); break;
-    case 'uint32': value = v.getUint32(0); break;
-    case 'float32': value = v.getFloat32(0); break;
-    case 'float64': value = v.getFloat64(0); break;
+    case 'int16':
+      value = v.getInt16(0);
+      break;
+    case 'uint16':
+      value = v.getUint16(0);
+      break;
+    case 'int32':
+      value = v.getInt32(0);
+      break;
+    case 'uint32':
+      value = v.getUint32(0);
+      break;
+    case 'float32':
+      value = v.getFloat32(0);
+      break;
+    case 'float64':
+      value = v.getFloat64(0);
+      break;
     case 'int64':
     case 'uint64': {
       const big = type === 'int64' ? v.getBigInt64(0) : v.getBigUint64(0);
@@ -66,14 +86,30 @@ export function encodeModbusValue(value: number, type: ModbusValueType, order: M
   const bytes = new Uint8Array(2 * n);
   const v = new DataView(bytes.buffer);
   switch (type) {
-    case 'int16': v.setInt16(0, value); break;
-    case 'uint16': v.setUint16(0, value); break;
-    case 'int32': v.setInt32(0, value); break;
-    case 'uint32': v.setUint32(0, value); break;
-    case 'float32': v.setFloat32(0, value); break;
-    case 'float64': v.setFloat64(0, value); break;
-    case 'int64': v.setBigInt64(0, BigInt(Math.trunc(value))); break;
-    case 'uint64': v.setBigUint64(0, BigInt(Math.trunc(value))); break;
+    case 'int16':
+      v.setInt16(0, value);
+      break;
+    case 'uint16':
+      v.setUint16(0, value);
+      break;
+    case 'int32':
+      v.setInt32(0, value);
+      break;
+    case 'uint32':
+      v.setUint32(0, value);
+      break;
+    case 'float32':
+      v.setFloat32(0, value);
+      break;
+    case 'float64':
+      v.setFloat64(0, value);
+      break;
+    case 'int64':
+      v.setBigInt64(0, BigInt(Math.trunc(value)));
+      break;
+    case 'uint64':
+      v.setBigUint64(0, BigInt(Math.trunc(value)));
+      break;
   }
   const wordSwap = order[0] === 'C' || order[0] === 'D';
   const byteSwap = order[0] === 'B' || order[0] === 'D';

@@ -6,7 +6,9 @@ import { decodeModbusValue } from './registers';
 import { ModbusRtuFramer, decodeModbusRtu, encodeModbusRtu, modbusRtuSilenceMs, type ModbusAdu } from './rtu';
 import type { FramerEvent } from '../common/framer';
 
-const SPEC = JSON.parse(readFileSync(join(__dirname, '../../fixtures/modbus/spec-examples.json'), 'utf8')) as { rtu: Record<string, { hex: string; value?: number }> };
+const SPEC = JSON.parse(readFileSync(join(__dirname, '../../fixtures/modbus/spec-examples.json'), 'utf8')) as {
+  rtu: Record<string, { hex: string; value?: number }>;
+};
 const rtu = (name: string): Uint8Array => hexBytes((SPEC.rtu[name] as { hex: string }).hex);
 const REQUEST = rtu('sdm630VoltageL1Request');
 const RESPONSE = rtu('sdm630VoltageL1Response');

@@ -38,9 +38,7 @@ const hex4 = (n: number): string => n.toString(16).toUpperCase().padStart(4, '0'
 
 /** What an RTU framer waits for: the answer of one unit to one read, or (server side) any read request. */
 export type ModbusRtuExpectation =
-  | { readonly kind: 'response'; readonly unitId: number; readonly function: number }
-  | { readonly kind: 'request' }
-  | { readonly kind: 'nothing' };
+  { readonly kind: 'response'; readonly unitId: number; readonly function: number } | { readonly kind: 'request' } | { readonly kind: 'nothing' };
 
 /**
  * Cuts RTU frames out of a serial byte stream. RTU has no start byte: the framer is told what may
@@ -124,7 +122,11 @@ export class ModbusRtuFramer implements Framer<ModbusAdu> {
         continue;
       }
       if (len > MODBUS_RTU_MAX_FRAME) {
-        events.push({ ok: false, error: fail('too-long', 'modbus-rtu', `byte count ${len - 5} makes a ${len}-byte frame (at most ${MODBUS_RTU_MAX_FRAME})`).error, bytes: b.slice(i, i + 3) });
+        events.push({
+          ok: false,
+          error: fail('too-long', 'modbus-rtu', `byte count ${len - 5} makes a ${len}-byte frame (at most ${MODBUS_RTU_MAX_FRAME})`).error,
+          bytes: b.slice(i, i + 3),
+        });
         this.dropped++;
         i++;
         continue;

@@ -48,11 +48,15 @@ function parseRegister(v: unknown, path: string): Result<ModbusProfileRegister> 
   if (obis === undefined) return problem(`${path}.obis`, 'not an OBIS code (e.g. "1-0:32.7.0")');
   const unit = v.unit === undefined ? undefined : typeof v.unit === 'string' ? normalizeUnit(v.unit) : undefined;
   if (v.unit !== undefined && unit === undefined) return problem(`${path}.unit`, 'not a known unit text');
-  if (v.scale !== undefined && !(typeof v.scale === 'number' && Number.isFinite(v.scale) && v.scale !== 0)) return problem(`${path}.scale`, 'must be a non-zero number');
+  if (v.scale !== undefined && !(typeof v.scale === 'number' && Number.isFinite(v.scale) && v.scale !== 0))
+    return problem(`${path}.scale`, 'must be a non-zero number');
   if (v.scaleRegister !== undefined && !isAddress(v.scaleRegister)) return problem(`${path}.scaleRegister`, 'must be an integer 0…65535');
-  if (v.notImplemented !== undefined && !(typeof v.notImplemented === 'number' && Number.isSafeInteger(v.notImplemented))) return problem(`${path}.notImplemented`, 'must be an integer (the raw value)');
+  if (v.notImplemented !== undefined && !(typeof v.notImplemented === 'number' && Number.isSafeInteger(v.notImplemented)))
+    return problem(`${path}.notImplemented`, 'must be an integer (the raw value)');
   return ok({
-    address: v.address, type, obis,
+    address: v.address,
+    type,
+    obis,
     ...(v.order === undefined ? {} : { order: v.order as ModbusOrder }),
     ...(unit === undefined ? {} : { unit }),
     ...(v.scale === undefined ? {} : { scale: v.scale as number }),
@@ -68,7 +72,8 @@ export function parseModbusSection(v: unknown, path = 'modbus'): Result<ModbusSe
   if (extra !== undefined) return problem(`${path}.${extra}`, 'unknown field');
   if (v.function !== 3 && v.function !== 4) return problem(`${path}.function`, 'must be 3 (holding registers) or 4 (input registers)');
   const max = v.maxRegistersPerRead;
-  if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max >= 4 && max <= 125)) return problem(`${path}.maxRegistersPerRead`, 'must be an integer 4…125');
+  if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max >= 4 && max <= 125))
+    return problem(`${path}.maxRegistersPerRead`, 'must be an integer 4…125');
   if (!Array.isArray(v.registers) || v.registers.length === 0) return problem(`${path}.registers`, 'must be a non-empty array');
   const registers: ModbusProfileRegister[] = [];
   for (const [i, item] of v.registers.entries()) {

@@ -21,7 +21,12 @@ export interface ModbusSnapshotResult {
  * One poll of one unit (the registers `planModbusReads` asked for) as a snapshot of the profile's
  * readings. `meter` adds what the device told about itself (SunSpec model 1: serial as id, manufacturer).
  */
-export function modbusSnapshot(profile: ModbusMeterProfile, unitId: number, blocks: readonly ModbusRegisterBlock[], meter?: Partial<MeterInfo>): ModbusSnapshotResult {
+export function modbusSnapshot(
+  profile: ModbusMeterProfile,
+  unitId: number,
+  blocks: readonly ModbusRegisterBlock[],
+  meter?: Partial<MeterInfo>,
+): ModbusSnapshotResult {
   const { readings, errors } = modbusReadings(profile.modbus, blocks);
   if (readings.length === 0) return { errors };
   const info: MeterInfo = {

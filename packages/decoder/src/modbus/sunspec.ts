@@ -59,7 +59,10 @@ const NOT_IMPLEMENTED: Partial<Record<ModbusValueType, number>> = { int16: -3276
 function reg(address: number, type: ModbusValueType, obis: string, unit: Unit | undefined, scaleRegister: number, scale?: number): ModbusProfileRegister {
   const ni = NOT_IMPLEMENTED[type];
   return {
-    address, type, obis: obis as ObisCode, scaleRegister,
+    address,
+    type,
+    obis: obis as ObisCode,
+    scaleRegister,
     ...(unit === undefined ? {} : { unit }),
     ...(scale === undefined ? {} : { scale }),
     ...(ni === undefined ? {} : { notImplemented: ni }),

@@ -21,7 +21,9 @@ describe('Modbus TCP framing (MBAP header)', () => {
   it('cuts back-to-back frames split at every byte', () => {
     const f = new ModbusTcpFramer();
     const stream = Uint8Array.of(...REQUEST, ...RESPONSE);
-    const ids = Array.from(stream).flatMap((b) => f.push(Uint8Array.of(b))).map((e) => (e.ok ? e.frame.pdu.length : e.error.kind));
+    const ids = Array.from(stream)
+      .flatMap((b) => f.push(Uint8Array.of(b)))
+      .map((e) => (e.ok ? e.frame.pdu.length : e.error.kind));
     expect(ids).toEqual([5, 4]);
     expect(f.pendingBytes).toBe(0);
   });

@@ -26,7 +26,8 @@ export function encodeModbusTcp(transactionId: number, unitId: number, pdu: Uint
 
 /** The MBAP length field at `i`, or why the header is not one (protocol id ≠ 0, length outside 2…254). */
 function mbapLength(b: Uint8Array, i: number): Result<number> {
-  if (b[i + 2] !== 0 || b[i + 3] !== 0) return fail('bad-format', 'modbus-tcp', `protocol id ${((b[i + 2] as number) << 8) | (b[i + 3] as number)} (Modbus is 0)`, 2);
+  if (b[i + 2] !== 0 || b[i + 3] !== 0)
+    return fail('bad-format', 'modbus-tcp', `protocol id ${((b[i + 2] as number) << 8) | (b[i + 3] as number)} (Modbus is 0)`, 2);
   const len = ((b[i + 4] as number) << 8) | (b[i + 5] as number);
   if (len < 2 || len > 254) return fail('bad-length', 'modbus-tcp', `MBAP length ${len} (2…254)`, 4);
   return ok(len);

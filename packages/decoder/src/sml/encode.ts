@@ -86,7 +86,15 @@ export interface SmlMessageSpec {
 
 /** One SML_Message with its CRC (X.25, LSB first) and endOfSmlMsg. */
 export function encodeSmlMessage(spec: SmlMessageSpec): Uint8Array {
-  const head = [0x76, ...smlw.octets(spec.transactionId), ...smlw.uint(spec.groupNo ?? 0), ...smlw.uint(0), 0x72, ...smlw.uint(spec.tag, spec.tagWidth ?? 2), ...spec.body];
+  const head = [
+    0x76,
+    ...smlw.octets(spec.transactionId),
+    ...smlw.uint(spec.groupNo ?? 0),
+    ...smlw.uint(0),
+    0x72,
+    ...smlw.uint(spec.tag, spec.tagWidth ?? 2),
+    ...spec.body,
+  ];
   const bytes = Uint8Array.from(head);
   let crc = swap16(crc16X25(bytes));
   if (spec.corruptCrc === true) crc ^= 0x5a5a;

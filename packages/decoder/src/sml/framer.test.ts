@@ -18,7 +18,10 @@ function escapedFile(): Uint8Array {
   // has doubled it (a run of 12 or more 1B on the wire).
   for (let lead = 0; lead < 4; lead++) {
     const body = smlw.list(smlw.octets(new Array(lead).fill(0x41)), smlw.octets([0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b]));
-    const file = encodeSmlFile([encodeSmlMessage({ transactionId: [1], tag: 0x0201, body: smlw.list(smlw.absent()) }), encodeSmlMessage({ transactionId: [2], tag: 0x0500, body })]);
+    const file = encodeSmlFile([
+      encodeSmlMessage({ transactionId: [1], tag: 0x0201, body: smlw.list(smlw.absent()) }),
+      encodeSmlMessage({ transactionId: [2], tag: 0x0500, body }),
+    ]);
     if (countRuns(file) >= 12) return file;
   }
   throw new Error('no alignment produced an escape');
@@ -79,7 +82,10 @@ describe('SmlFileFramer', () => {
   it('reports a file cut off by a new start as truncated and keeps the new one', () => {
     const f = new SmlFileFramer();
     const events = f.push(cat(EMH.subarray(0, 150), EMH));
-    expect(sizes(events)).toEqual([['truncated', 150], ['file', EMH.length]]);
+    expect(sizes(events)).toEqual([
+      ['truncated', 150],
+      ['file', EMH.length],
+    ]);
     expect(framesOf(events)).toEqual([EMH]);
     expect(f.discardedBytes).toBe(0);
   });
@@ -87,7 +93,10 @@ describe('SmlFileFramer', () => {
   it('resynchronises on a start sequence at an unaligned offset', () => {
     const f = new SmlFileFramer();
     const events = f.push(cat(EMH.subarray(0, 151), EMH));
-    expect(sizes(events)).toEqual([['truncated', 151], ['file', EMH.length]]);
+    expect(sizes(events)).toEqual([
+      ['truncated', 151],
+      ['file', EMH.length],
+    ]);
     expect(framesOf(events)).toEqual([EMH]);
   });
 
@@ -106,7 +115,10 @@ describe('SmlFileFramer', () => {
     const f = new SmlFileFramer();
     const events = f.push(cat(bad, EMH));
     // The rejected candidate runs through the bad escape; the rest of it is garbage.
-    expect(sizes(events)).toEqual([['bad-format', 24], ['file', EMH.length]]);
+    expect(sizes(events)).toEqual([
+      ['bad-format', 24],
+      ['file', EMH.length],
+    ]);
     expect(framesOf(events)).toEqual([EMH]);
     expect(f.discardedBytes).toBe(bad.length - 24);
   });
@@ -129,7 +141,10 @@ describe('SmlFileFramer', () => {
     expect(f.pendingBytes).toBe(7);
     const big = new SmlFileFramer({ maxFileBytes: 1024 });
     const events = big.push(cat(long, EMH));
-    expect(sizes(events)).toEqual([['truncated', 208], ['file', EMH.length]]);
+    expect(sizes(events)).toEqual([
+      ['truncated', 208],
+      ['file', EMH.length],
+    ]);
     expect(framesOf(events)).toEqual([EMH]);
   });
 
@@ -175,7 +190,9 @@ describe('SmlFileFramer (common framer contract)', () => {
 
   it('keeps a file whose escaped payload word is followed by 01010101 when its CRC holds', () => {
     const body = smlw.list(smlw.octets([0x1b, 0x1b, 0x1b, 0x1b, 0x01, 0x01, 0x01, 0x01, 0x1b, 0x1b, 0x1b, 0x1b, 0x01, 0x01, 0x01, 0x01]));
-    const files = [0, 1, 2, 3].map((lead) => encodeSmlFile([encodeSmlMessage({ transactionId: [lead + 1], tag: 0x0500, body: smlw.list(smlw.octets(new Array(lead).fill(0x41)), body) })]));
+    const files = [0, 1, 2, 3].map((lead) =>
+      encodeSmlFile([encodeSmlMessage({ transactionId: [lead + 1], tag: 0x0500, body: smlw.list(smlw.octets(new Array(lead).fill(0x41)), body) })]),
+    );
     // Only where the words fall on a 4-byte boundary does the writer double them (unaligned, the
     // sequence is a start sequence on the wire, and the framer restarts there as before).
     const escaped = files.filter((file) => countRuns(file) >= 8);

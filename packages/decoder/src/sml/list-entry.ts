@@ -43,7 +43,23 @@ export interface SmlEntrySink {
 }
 
 export function newEntryView(bytes: Uint8Array): SmlEntryView {
-  return { bytes, objStart: 0, objLength: 0, status: undefined, valTime: undefined, unit: undefined, scaler: undefined, kind: 'absent', int: 0, width: 0, bool: false, octStart: 0, octLength: 0, list: undefined, valueSignature: undefined };
+  return {
+    bytes,
+    objStart: 0,
+    objLength: 0,
+    status: undefined,
+    valTime: undefined,
+    unit: undefined,
+    scaler: undefined,
+    kind: 'absent',
+    int: 0,
+    width: 0,
+    bool: false,
+    octStart: 0,
+    octLength: 0,
+    list: undefined,
+    valueSignature: undefined,
+  };
 }
 
 export function readListEntryInto(r: SmlReader, v: SmlEntryView): void {
@@ -203,4 +219,3 @@ export function readListEntry(r: SmlReader, v: SmlEntryView): SmlListEntry {
     valueSignature: v.valueSignature,
   };
 }
-

@@ -25,7 +25,15 @@ function getList(entries: number[][], opts: { actSensorTime?: number[]; actGatew
   return encodeSmlMessage({
     transactionId: [0x10, 0x01],
     tag: 0x0701,
-    body: smlw.list(smlw.absent(), smlw.octets(SERVER), smlw.octets([1, 0, 98, 10, 255, 255]), opts.actSensorTime ?? smlw.absent(), smlw.list(...entries), smlw.absent(), opts.actGatewayTime ?? smlw.absent()),
+    body: smlw.list(
+      smlw.absent(),
+      smlw.octets(SERVER),
+      smlw.octets([1, 0, 98, 10, 255, 255]),
+      opts.actSensorTime ?? smlw.absent(),
+      smlw.list(...entries),
+      smlw.absent(),
+      opts.actGatewayTime ?? smlw.absent(),
+    ),
   });
 }
 
@@ -90,9 +98,16 @@ describe('GetList.Res values', () => {
   });
 
   it('keeps status words, widths and the raw list in the parsed messages', () => {
-    const f = parseSmlFile(encodeSmlFile([getList([smlw.entry([1, 0, 16, 7, 0, 255], smlw.int(-2, 3), { unit: 27, scaler: 0, status: smlw.uint(0x0123456789, 5) })])]));
+    const f = parseSmlFile(
+      encodeSmlFile([getList([smlw.entry([1, 0, 16, 7, 0, 255], smlw.int(-2, 3), { unit: 27, scaler: 0, status: smlw.uint(0x0123456789, 5) })])]),
+    );
     const body = f.ok ? f.value.messages[0]?.body : undefined;
-    expect(body?.kind === 'get-list-response' && body.valList[0]).toMatchObject({ status: 0x0123456789, unit: 27, scaler: 0, value: { type: 'integer', value: -2, width: 3 } });
+    expect(body?.kind === 'get-list-response' && body.valList[0]).toMatchObject({
+      status: 0x0123456789,
+      unit: 27,
+      scaler: 0,
+      value: { type: 'integer', value: -2, width: 3 },
+    });
     expect(body?.kind === 'get-list-response' && body.listName).toEqual(Uint8Array.of(1, 0, 98, 10, 255, 255));
   });
 
@@ -146,13 +161,21 @@ describe('other message bodies', () => {
 
   it('GetProfilePack.Res: one reading per header object with its captures as entries', () => {
     const period = (t: number, a: number, b: number): number[] =>
-      smlw.list(smlw.time(2, t), smlw.uint(0, 1), smlw.list(smlw.list(smlw.uint(a, 4), smlw.absent()), smlw.list(smlw.int(b, 2), smlw.absent())), smlw.absent());
+      smlw.list(
+        smlw.time(2, t),
+        smlw.uint(0, 1),
+        smlw.list(smlw.list(smlw.uint(a, 4), smlw.absent()), smlw.list(smlw.int(b, 2), smlw.absent())),
+        smlw.absent(),
+      );
     const body = smlw.list(
       smlw.octets(SERVER),
       smlw.time(2, 1600000000),
       smlw.uint(900, 4),
       smlw.list(smlw.octets([1, 0, 99, 1, 0, 255])),
-      smlw.list(smlw.list(smlw.octets([1, 0, 1, 8, 0, 255]), smlw.uint(30), smlw.int(0)), smlw.list(smlw.octets([1, 0, 16, 7, 0, 255]), smlw.uint(27), smlw.int(0))),
+      smlw.list(
+        smlw.list(smlw.octets([1, 0, 1, 8, 0, 255]), smlw.uint(30), smlw.int(0)),
+        smlw.list(smlw.octets([1, 0, 16, 7, 0, 255]), smlw.uint(27), smlw.int(0)),
+      ),
       smlw.list(period(1599999100, 1000, -20), period(1600000000, 1500, 35)),
       smlw.absent(),
       smlw.absent(),
@@ -168,10 +191,18 @@ describe('other message bodies', () => {
   });
 
   it('Attention.Res: parsed, no readings; the server id still identifies the meter', () => {
-    const body = smlw.list(smlw.octets(SERVER), smlw.octets([0x81, 0x81, 0xc7, 0xc7, 0xfe, 0x00]), smlw.octets('error'), smlw.list(smlw.octets([1]), smlw.absent(), smlw.absent()));
+    const body = smlw.list(
+      smlw.octets(SERVER),
+      smlw.octets([0x81, 0x81, 0xc7, 0xc7, 0xfe, 0x00]),
+      smlw.octets('error'),
+      smlw.list(smlw.octets([1]), smlw.absent(), smlw.absent()),
+    );
     const f = parseSmlFile(encodeSmlFile([encodeSmlMessage({ transactionId: [1], tag: 0xff01, body })]));
     const b = f.ok ? f.value.messages[0]?.body : undefined;
-    expect(b?.kind === 'attention-response' && [Buffer.from(b.attentionNo).toString('hex'), b.attentionMsg && Buffer.from(b.attentionMsg).toString()]).toEqual(['8181c7c7fe00', 'error']);
+    expect(b?.kind === 'attention-response' && [Buffer.from(b.attentionNo).toString('hex'), b.attentionMsg && Buffer.from(b.attentionMsg).toString()]).toEqual([
+      '8181c7c7fe00',
+      'error',
+    ]);
     expect(decode(encodeSmlMessage({ transactionId: [1], tag: 0xff01, body }))).toMatchObject({ meter: { id: '0A0149534B000516465C' }, readings: [] });
   });
 
@@ -181,8 +212,16 @@ describe('other message bodies', () => {
       tag: 0x0101,
       body: smlw.list(smlw.octets('ISO 8859-15'), smlw.octets([1, 2]), smlw.octets([7]), smlw.octets(SERVER), smlw.time(2, 1600000000), smlw.uint(1)),
     });
-    const procParam = encodeSmlMessage({ transactionId: [2], tag: 0x0501, body: smlw.list(smlw.octets(SERVER), smlw.list(smlw.octets([1])), smlw.list(smlw.octets([1]), smlw.list(smlw.uint(1), smlw.uint(5, 2)), smlw.absent())) });
-    const getListReq = encodeSmlMessage({ transactionId: [3], tag: 0x0700, body: smlw.list(smlw.absent(), smlw.octets(SERVER), smlw.absent(), smlw.absent(), smlw.absent()) });
+    const procParam = encodeSmlMessage({
+      transactionId: [2],
+      tag: 0x0501,
+      body: smlw.list(smlw.octets(SERVER), smlw.list(smlw.octets([1])), smlw.list(smlw.octets([1]), smlw.list(smlw.uint(1), smlw.uint(5, 2)), smlw.absent())),
+    });
+    const getListReq = encodeSmlMessage({
+      transactionId: [3],
+      tag: 0x0700,
+      body: smlw.list(smlw.absent(), smlw.octets(SERVER), smlw.absent(), smlw.absent(), smlw.absent()),
+    });
     const f = parseSmlFile(encodeSmlFile([open, procParam, getListReq]));
     expect(f.ok && f.value.messages.map((m) => m.body.kind)).toEqual(['open-response', 'other', 'other']);
     const s = decode(open, procParam, getListReq);
@@ -191,7 +230,15 @@ describe('other message bodies', () => {
   });
 
   it('accepts a tag sent as Unsigned32 (65 00 00 07 01) and 00 fill between messages', () => {
-    const body = smlw.list(smlw.absent(), smlw.octets(SERVER), smlw.absent(), smlw.absent(), smlw.list(smlw.entry([1, 0, 16, 7, 0, 255], smlw.int(7, 1), { unit: 27 })), smlw.absent(), smlw.absent());
+    const body = smlw.list(
+      smlw.absent(),
+      smlw.octets(SERVER),
+      smlw.absent(),
+      smlw.absent(),
+      smlw.list(smlw.entry([1, 0, 16, 7, 0, 255], smlw.int(7, 1), { unit: 27 })),
+      smlw.absent(),
+      smlw.absent(),
+    );
     const msg = encodeSmlMessage({ transactionId: [1], tag: 0x0701, tagWidth: 4, body });
     expect(Buffer.from(msg).toString('hex')).toContain('726500000701');
     expect(decode(msg, Uint8Array.of(0, 0, 0, 0)).readings[0]?.value).toBe(7);

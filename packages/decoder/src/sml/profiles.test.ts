@@ -21,8 +21,16 @@ function dzgFile(serverId: readonly number[], power: number[]): Uint8Array {
     smlw.entry([1, 0, 16, 7, 0, 255], power, { unit: 27, scaler: -2 }),
   ];
   return encodeSmlFile([
-    encodeSmlMessage({ transactionId: [1], tag: 0x0101, body: smlw.list(smlw.absent(), smlw.absent(), smlw.octets([7]), smlw.octets(serverId), smlw.absent(), smlw.absent()) }),
-    encodeSmlMessage({ transactionId: [2], tag: 0x0701, body: smlw.list(smlw.absent(), smlw.octets(serverId), smlw.absent(), smlw.time(1, 12345), smlw.list(...entries), smlw.absent(), smlw.absent()) }),
+    encodeSmlMessage({
+      transactionId: [1],
+      tag: 0x0101,
+      body: smlw.list(smlw.absent(), smlw.absent(), smlw.octets([7]), smlw.octets(serverId), smlw.absent(), smlw.absent()),
+    }),
+    encodeSmlMessage({
+      transactionId: [2],
+      tag: 0x0701,
+      body: smlw.list(smlw.absent(), smlw.octets(serverId), smlw.absent(), smlw.time(1, 12345), smlw.list(...entries), smlw.absent(), smlw.absent()),
+    }),
     encodeSmlMessage({ transactionId: [3], tag: 0x0201, body: smlw.list(smlw.absent()) }),
   ]);
 }
@@ -106,7 +114,19 @@ describe('Holley CRC profile', () => {
   /** Rewrites every message CRC and the file CRC as CRC-16/KERMIT. */
   function kermitFile(serverId: readonly number[]): Uint8Array {
     const msgs = [
-      encodeSmlMessage({ transactionId: [1], tag: 0x0701, body: smlw.list(smlw.absent(), smlw.octets(serverId), smlw.absent(), smlw.absent(), smlw.list(smlw.entry([1, 0, 1, 8, 0, 255], smlw.uint(77, 2), { unit: 30, scaler: 0 })), smlw.absent(), smlw.absent()) }),
+      encodeSmlMessage({
+        transactionId: [1],
+        tag: 0x0701,
+        body: smlw.list(
+          smlw.absent(),
+          smlw.octets(serverId),
+          smlw.absent(),
+          smlw.absent(),
+          smlw.list(smlw.entry([1, 0, 1, 8, 0, 255], smlw.uint(77, 2), { unit: 30, scaler: 0 })),
+          smlw.absent(),
+          smlw.absent(),
+        ),
+      }),
     ].map((m) => {
       const o = m.slice();
       const k = crc16Kermit(o, 0, o.length - 4);
@@ -177,8 +197,23 @@ describe('server id', () => {
 describe('SML profiles in the one profile shape', () => {
   it('gives the decoder exactly the views it read before the one shape (ids, match, quirks, model)', () => {
     expect(BUILTIN_SML_PROFILES.map(({ description: _d, ...rest }) => rest)).toEqual([
-      { id: 'dzg-dvs74-sign', match: { manufacturer: 'DZG', serialRanges: [[42_000_000, 48_999_999], [55_000_000, 58_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' }, model: 'DVS74' },
-      { id: 'dzg-dvs74-sign-configured', match: { manufacturer: 'DZG', model: 'DVS74', serialRanges: [[0, 59_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' } },
+      {
+        id: 'dzg-dvs74-sign',
+        match: {
+          manufacturer: 'DZG',
+          serialRanges: [
+            [42_000_000, 48_999_999],
+            [55_000_000, 58_999_999],
+          ],
+        },
+        quirks: { powerSignFix: 'dzg-int16-unsigned' },
+        model: 'DVS74',
+      },
+      {
+        id: 'dzg-dvs74-sign-configured',
+        match: { manufacturer: 'DZG', model: 'DVS74', serialRanges: [[0, 59_999_999]] },
+        quirks: { powerSignFix: 'dzg-int16-unsigned' },
+      },
       { id: 'holley-kermit-crc', match: { manufacturer: 'HLY' }, quirks: { alternativeCrc: 'kermit' } },
     ]);
     expect(BUILTIN_SML_PROFILES.map((p) => p.description?.slice(0, 20))).toEqual(['DZG DVS74 before fir', 'A meter configured a', 'Holley DTZ541 comput']);
@@ -193,13 +228,20 @@ describe('SML profiles in the one profile shape', () => {
 
   it('a user file in the one shape switches the sign fix on for a DZG meter outside the built-in ranges', () => {
     const r = parseMeterProfile({
-      id: 'my-dvbs', protocol: 'sml', match: { manufacturerId: 'DZG' }, meter: { model: 'DVBS12.2H' },
-      provenance: ['own capture 2026-12-07'], sml: { match: { serverIdPrefix: '0A 01 44 5A 47 00', serialRanges: [[40_000_000, 40_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' } },
+      id: 'my-dvbs',
+      protocol: 'sml',
+      match: { manufacturerId: 'DZG' },
+      meter: { model: 'DVBS12.2H' },
+      provenance: ['own capture 2026-12-07'],
+      sml: { match: { serverIdPrefix: '0A 01 44 5A 47 00', serialRanges: [[40_000_000, 40_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' } },
     });
     if (!r.ok || r.value.protocol !== 'sml') throw new Error(r.ok ? r.value.protocol : r.error.message);
     const view = toSmlProfile(r.value);
     expect(view).toEqual({
-      id: 'my-dvbs', match: { manufacturer: 'DZG', serverIdPrefix: '0A 01 44 5A 47 00', serialRanges: [[40_000_000, 40_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' }, model: 'DVBS12.2H',
+      id: 'my-dvbs',
+      match: { manufacturer: 'DZG', serverIdPrefix: '0A 01 44 5A 47 00', serialRanges: [[40_000_000, 40_999_999]] },
+      quirks: { powerSignFix: 'dzg-int16-unsigned' },
+      model: 'DVBS12.2H',
     });
     expect(power(dzgFile(DVBS, SENT_AS_INT16), { profiles: [view] })).toBe(356.24);
     const f = parseSmlFile(dzgFile(DVBS, SENT_AS_INT16), { profiles: [view] });

@@ -73,7 +73,15 @@ export const BUILTIN_SML_METER_PROFILES: readonly SmlMeterProfileData[] = [
     match: { manufacturerId: 'DZG' },
     meter: { model: 'DVS74' },
     provenance: [LIBSML_DZG, 'volkszaehler/libsml PR #106, #136 (DVS74 serial ranges)', 'volkszaehler/vzlogger PR #606 (DVS7412.2, serial 42082910)'],
-    sml: { match: { serialRanges: [[42_000_000, 48_999_999], [55_000_000, 58_999_999]] }, quirks: { powerSignFix: 'dzg-int16-unsigned' } },
+    sml: {
+      match: {
+        serialRanges: [
+          [42_000_000, 48_999_999],
+          [55_000_000, 58_999_999],
+        ],
+      },
+      quirks: { powerSignFix: 'dzg-int16-unsigned' },
+    },
   },
   {
     id: 'dzg-dvs74-sign-configured',

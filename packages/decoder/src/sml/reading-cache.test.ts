@@ -2,7 +2,21 @@ import { buildReading, normalizeUnit, type Unit } from '@smi/model';
 import { SmlReadingCache } from './reading-cache';
 import { scaleDecimal } from '../common/decimal';
 
-const CODES = ['1-0:1.8.0', '1-0:2.8.1', '1-0:16.7.0', '1-0:32.7.0', '1-0:31.7.0', '1-0:14.7.0', '1-0:13.7.0', '1-0:3.8.0', '1-0:96.50.1*1', '129-129:199.130.3', '0-0:96.1.0', '7-0:99.2.0', '1-0:1.8.0*1'];
+const CODES = [
+  '1-0:1.8.0',
+  '1-0:2.8.1',
+  '1-0:16.7.0',
+  '1-0:32.7.0',
+  '1-0:31.7.0',
+  '1-0:14.7.0',
+  '1-0:13.7.0',
+  '1-0:3.8.0',
+  '1-0:96.50.1*1',
+  '129-129:199.130.3',
+  '0-0:96.1.0',
+  '7-0:99.2.0',
+  '1-0:1.8.0*1',
+];
 const UNITS: (Unit | undefined)[] = [undefined, 'Wh', 'W', 'V', 'A', 'Hz', 'varh', 'VAh', 'MJ', 'm³', 'K', '°C', '%', 's'];
 
 describe('memoised buildReading', () => {
@@ -21,7 +35,13 @@ describe('memoised buildReading', () => {
             // Twice: the second call comes from the cache.
             for (let k = 0; k < 2; k++) {
               const mine = numericReading(obis, raw, scaler, unit, '2024-01-01T00:00:00Z');
-              const model = buildReading({ obis, value: scaleDecimal(raw, scaler), ...(unit !== undefined && { unit }), time: '2024-01-01T00:00:00Z', raw: String(raw) });
+              const model = buildReading({
+                obis,
+                value: scaleDecimal(raw, scaler),
+                ...(unit !== undefined && { unit }),
+                time: '2024-01-01T00:00:00Z',
+                raw: String(raw),
+              });
               expect(mine).toEqual(model);
             }
           }

@@ -138,7 +138,15 @@ function numericTemplate(code: SmlCode, unit: Unit | undefined): Template {
   return t;
 }
 
-function finish(obis: string, base: Reading, value: ReadingValue, unit: Unit | undefined, time: string | undefined, raw: string | undefined, entries: readonly LogEntry[] | undefined): Reading {
+function finish(
+  obis: string,
+  base: Reading,
+  value: ReadingValue,
+  unit: Unit | undefined,
+  time: string | undefined,
+  raw: string | undefined,
+  entries: readonly LogEntry[] | undefined,
+): Reading {
   const r: MutableReading = { obis, key: base.key, name: base.name, quantity: base.quantity, value };
   if (unit !== undefined) r.unit = unit;
   if (time !== undefined) r.time = time;
@@ -149,7 +157,14 @@ function finish(obis: string, base: Reading, value: ReadingValue, unit: Unit | u
 }
 
 /** A number reading of a code: raw × 10^exp10 in `unit`, as buildReading would type and convert it. */
-export function numericReadingOf(code: SmlCode, raw: SmlInt, exp10: number, unit: Unit | undefined, time: string | undefined, entries?: readonly LogEntry[]): Reading {
+export function numericReadingOf(
+  code: SmlCode,
+  raw: SmlInt,
+  exp10: number,
+  unit: Unit | undefined,
+  time: string | undefined,
+  entries?: readonly LogEntry[],
+): Reading {
   const t = numericTemplate(code, unit);
   let v = scaleDecimal(raw, exp10 + t.exp10);
   if (t.from !== undefined && t.to !== undefined) v = convertValue(v, t.from, t.to) ?? v;

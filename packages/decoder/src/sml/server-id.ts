@@ -23,7 +23,13 @@ export interface SmlServerIdInfo {
 
 /** DIN 43863-5 / OBIS "A" medium digit at byte 1 of the 10-byte layout. */
 const MEDIA: Readonly<Record<number, Medium>> = {
-  1: 'electricity', 4: 'heat_cost_allocator', 5: 'cooling', 6: 'heat', 7: 'gas', 8: 'cold_water', 9: 'hot_water',
+  1: 'electricity',
+  4: 'heat_cost_allocator',
+  5: 'cooling',
+  6: 'heat',
+  7: 'gas',
+  8: 'cold_water',
+  9: 'hot_water',
 };
 
 function isLetter(b: number | undefined): boolean {

@@ -1,12 +1,4 @@
-import {
-  convertValue,
-  manufacturerName,
-  type LogEntry,
-  type MeterInfo,
-  type MeterSnapshot,
-  type Reading,
-  type ReadingValue,
-} from '@smi/model';
+import { convertValue, manufacturerName, type LogEntry, type MeterInfo, type MeterSnapshot, type Reading, type ReadingValue } from '@smi/model';
 import { dlmsUnit } from '../common';
 import { POWER_SIGN_FIXES, type SmlQuirks } from './profiles';
 import type { SmlServerIdInfo } from './server-id';
@@ -68,7 +60,15 @@ function otherValue(value: SmlValue | undefined, cache: SmlReadingCache): string
 }
 
 /** One value (×10^scaler, DLMS unit, sign fix) as a typed reading. */
-function reading(cache: SmlReadingCache, obis: string, value: SmlValue | undefined, unitCode: number | undefined, scaler: number | undefined, time: string | undefined, fix: SignFix | undefined): Reading {
+function reading(
+  cache: SmlReadingCache,
+  obis: string,
+  value: SmlValue | undefined,
+  unitCode: number | undefined,
+  scaler: number | undefined,
+  time: string | undefined,
+  fix: SignFix | undefined,
+): Reading {
   if (value !== undefined && (value.type === 'integer' || value.type === 'unsigned')) {
     const u = unitCode === undefined ? undefined : dlmsUnit(unitCode);
     return cache.numericReading(obis, fixedInt(obis, value, fix), (scaler ?? 0) + (u?.exponent ?? 0), u?.unit, time);
@@ -77,7 +77,14 @@ function reading(cache: SmlReadingCache, obis: string, value: SmlValue | undefin
 }
 
 /** GetProfilePack.Res: one reading per header object, the last capture as value, all as entries. */
-function profileReading(cache: SmlReadingCache, obis: string, values: readonly { time: string | undefined; value: SmlValue | undefined }[], unitCode: number | undefined, scaler: number | undefined, fix: SignFix | undefined): Reading | undefined {
+function profileReading(
+  cache: SmlReadingCache,
+  obis: string,
+  values: readonly { time: string | undefined; value: SmlValue | undefined }[],
+  unitCode: number | undefined,
+  scaler: number | undefined,
+  fix: SignFix | undefined,
+): Reading | undefined {
   const last = values[values.length - 1];
   if (last === undefined) return undefined;
   const u = unitCode === undefined ? undefined : dlmsUnit(unitCode);
@@ -220,7 +227,8 @@ export class SmlSnapshotBuilder {
       case 'get-list-response':
         for (const e of b.valList) {
           const obis = cache.obisText(e.objName);
-          if (obis !== undefined) this.add(obis, reading(cache, obis, e.value, e.unit, e.scaler, e.valTime === undefined ? undefined : smlTimeToIso(e.valTime), fix));
+          if (obis !== undefined)
+            this.add(obis, reading(cache, obis, e.value, e.unit, e.scaler, e.valTime === undefined ? undefined : smlTimeToIso(e.valTime), fix));
         }
         break;
       case 'get-profile-list-response': {
@@ -236,7 +244,14 @@ export class SmlSnapshotBuilder {
         b.headerList.forEach((h, i) => {
           const obis = cache.obisText(h.objName);
           if (obis === undefined) return;
-          const r = profileReading(cache, obis, b.periodList.map((p, k) => ({ time: times[k], value: p.values[i] })), h.unit, h.scaler, fix);
+          const r = profileReading(
+            cache,
+            obis,
+            b.periodList.map((p, k) => ({ time: times[k], value: p.values[i] })),
+            h.unit,
+            h.scaler,
+            fix,
+          );
           if (r !== undefined) this.add(obis, r);
         });
         break;
@@ -263,7 +278,12 @@ export function buildSmlSnapshot(messages: readonly SmlMessage[], ctx: SmlSnapsh
   return b.finish(messages, ctx);
 }
 
-function meterInfo(ctx: Omit<SmlSnapshotContext, 'quirks'>, readings: readonly Reading[], version: string | undefined, textManufacturer: string | undefined): MeterInfo {
+function meterInfo(
+  ctx: Omit<SmlSnapshotContext, 'quirks'>,
+  readings: readonly Reading[],
+  version: string | undefined,
+  textManufacturer: string | undefined,
+): MeterInfo {
   const sid = ctx.serverId;
   const flag = sid?.manufacturerId ?? (textManufacturer !== undefined && /^[A-Za-z]{3}$/.test(textManufacturer) ? textManufacturer : undefined);
   const manufacturer = sid?.manufacturer ?? (flag === undefined ? undefined : manufacturerName(flag));

@@ -54,7 +54,6 @@ describe('mutated files', () => {
   });
 });
 
-
 describe('SML broken inputs → error kinds', () => {
   const flipped = (f: Uint8Array, at: number): Uint8Array => {
     const o = f.slice();
@@ -69,17 +68,31 @@ describe('SML broken inputs → error kinds', () => {
     ['file CRC flipped', flipped(GOOD, GOOD.length - 1), 'bad-crc'],
     ['payload bit flipped', flipped(GOOD, 30), 'bad-crc'],
     ['padding count 5', withFileCrc(replaced(GOOD, [0x1b, 0x1a, GOOD[GOOD.length - 3] as number], [0x1b, 0x1a, 5])), 'bad-format'],
-    ['message CRC wrong, file CRC right', encodeSmlFile([encodeSmlMessage({ transactionId: [1], tag: 0x0201, body: smlw.list(smlw.absent()), corruptCrc: true })]), 'bad-crc'],
+    [
+      'message CRC wrong, file CRC right',
+      encodeSmlFile([encodeSmlMessage({ transactionId: [1], tag: 0x0201, body: smlw.list(smlw.absent()), corruptCrc: true })]),
+      'bad-crc',
+    ],
     ['undefined TL type', withFileCrc(replaced(GOOD, [0x62, 0x1e], [0x12, 0x1e])), 'bad-format'],
     ['integer of 9 bytes', withFileCrc(replaced(GOOD, [0x65, 0x00, 0xbc], [0x6a, 0x00, 0xbc])), 'bad-length'],
     ['string running past the payload', withFileCrc(replaced(GOOD, [0x07, 0x01, 0x00, 0x01, 0x08], [0x0f, 0x01, 0x00, 0x01, 0x08])), 'bad-format'],
     ['GetList.Res as a list of 6', withFileCrc(replaced(GOOD, [0x77, 0x01, 0x0b], [0x76, 0x01, 0x0b])), 'bad-format'],
     [
       'SML_Time choice 7',
-      encodeSmlFile([encodeSmlMessage({ transactionId: [1], tag: 0x0101, body: smlw.list(smlw.absent(), smlw.absent(), smlw.octets([7]), smlw.octets([1]), smlw.list(smlw.uint(7), smlw.uint(5, 4)), smlw.absent()) })]),
+      encodeSmlFile([
+        encodeSmlMessage({
+          transactionId: [1],
+          tag: 0x0101,
+          body: smlw.list(smlw.absent(), smlw.absent(), smlw.octets([7]), smlw.octets([1]), smlw.list(smlw.uint(7), smlw.uint(5, 4)), smlw.absent()),
+        }),
+      ]),
       'bad-value',
     ],
-    ['stray escape inside the payload', withFileCrc(cat(GOOD.subarray(0, 8), [0x1b, 0x1b, 0x1b, 0x1b, 0x02, 0x02, 0x02, 0x02], GOOD.subarray(8))), 'bad-format'],
+    [
+      'stray escape inside the payload',
+      withFileCrc(cat(GOOD.subarray(0, 8), [0x1b, 0x1b, 0x1b, 0x1b, 0x02, 0x02, 0x02, 0x02], GOOD.subarray(8))),
+      'bad-format',
+    ],
   ];
   it.each(cases)('%s → %s', (_name, bytes, kind) => {
     expect(decodeSmlFile(bytes)).toMatchObject({ ok: false, error: { kind } });
@@ -131,7 +144,12 @@ describe('SML CRC policy', () => {
   it('accepts wrong message CRCs under an intact file CRC only for a meter with that quirk', () => {
     const wrongMsgCrc = (serverId: readonly number[]): Uint8Array =>
       encodeSmlFile([
-        encodeSmlMessage({ transactionId: [2], tag: 0x0701, body: smlw.list(smlw.absent(), smlw.octets(serverId), smlw.absent(), smlw.absent(), smlw.list(ENERGY), smlw.absent(), smlw.absent()), corruptCrc: true }),
+        encodeSmlMessage({
+          transactionId: [2],
+          tag: 0x0701,
+          body: smlw.list(smlw.absent(), smlw.octets(serverId), smlw.absent(), smlw.absent(), smlw.list(ENERGY), smlw.absent(), smlw.absent()),
+          corruptCrc: true,
+        }),
       ]);
     const emh = wrongMsgCrc([0x09, 0x01, 0x45, 0x4d, 0x48, 0x00, 0x00, 0x41, 0xf0, 0x45]);
     const isk = wrongMsgCrc([0x09, 0x01, 0x49, 0x53, 0x4b, 0x00, 0x04, 0x03, 0xdf, 0x63]);

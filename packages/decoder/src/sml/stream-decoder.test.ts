@@ -125,9 +125,7 @@ describe('SML fixtures', () => {
     expect(handWalk(OPENEMS, [1, 0, 1, 8, 0, 255])).toEqual({ status: 0x0182, unit: 30, scaler: -1, raw: 224624136 });
     expect(byObis(s, '1-0:1.8.0')).toMatchObject({ value: 22462.4136, unit: 'kWh' });
     expect(handWalk(OPENEMS, [1, 0, 16, 7, 0, 255])).toEqual({ unit: 27, scaler: 0, raw: 168 });
-    expect(
-      ['1-0:16.7.0', '1-0:36.7.0', '1-0:56.7.0', '1-0:76.7.0'].map((o) => [byObis(s, o)?.key, byObis(s, o)?.value, byObis(s, o)?.unit]),
-    ).toEqual([
+    expect(['1-0:16.7.0', '1-0:36.7.0', '1-0:56.7.0', '1-0:76.7.0'].map((o) => [byObis(s, o)?.key, byObis(s, o)?.value, byObis(s, o)?.unit])).toEqual([
       ['power', 168, 'W'],
       ['power_l1', 117, 'W'],
       ['power_l2', 22, 'W'],

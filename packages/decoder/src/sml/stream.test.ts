@@ -10,11 +10,10 @@ const FIXTURES = join(__dirname, '../../fixtures/sml');
 const fixture = (name: string): Uint8Array => hexToBytes(readFileSync(join(FIXTURES, name), 'utf8')) ?? new Uint8Array(0);
 const EMH = fixture('smartmeter-obis-emh-ehz.hex');
 const ISKRA = fixture('sml-openems-iskra.hex');
-const DNT = new SmlFileFramer()
-  .push(fixture('smartmeter-obis-ttyUSB0-2-dump.hex'))
-  .flatMap((e) => (e.ok ? [e.frame.slice()] : []));
+const DNT = new SmlFileFramer().push(fixture('smartmeter-obis-ttyUSB0-2-dump.hex')).flatMap((e) => (e.ok ? [e.frame.slice()] : []));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const summary = (events: readonly FrameEvent[]): string[] => events.map((e) => (e.ok ? `${e.snapshot.meter.id} ${e.snapshot.readings.map((r) => `${r.key}=${String(r.value)}`).join(',')}` : e.error.kind));
+const summary = (events: readonly FrameEvent[]): string[] =>
+  events.map((e) => (e.ok ? `${e.snapshot.meter.id} ${e.snapshot.readings.map((r) => `${r.key}=${String(r.value)}`).join(',')}` : e.error.kind));
 
 describe('SML stream decoder under hostile input', () => {
   it('decodes every good file exactly once, in order, among cut, bit-flipped and garbage copies', () => {

@@ -42,8 +42,16 @@ export const summary = (events: readonly FrameEvent[]): unknown[] => events.map(
 /** Builds a valid file around the given GetList.Res entries. */
 export function file(entries: number[][], serverId: readonly number[] = [0x09, 0x01, 0x45, 0x4d, 0x48, 0x00, 0x00, 0x41, 0xf0, 0x45]): Uint8Array {
   return encodeSmlFile([
-    encodeSmlMessage({ transactionId: [1], tag: 0x0101, body: smlw.list(smlw.absent(), smlw.absent(), smlw.octets([7]), smlw.octets(serverId), smlw.absent(), smlw.absent()) }),
-    encodeSmlMessage({ transactionId: [2], tag: 0x0701, body: smlw.list(smlw.absent(), smlw.octets(serverId), smlw.absent(), smlw.absent(), smlw.list(...entries), smlw.absent(), smlw.absent()) }),
+    encodeSmlMessage({
+      transactionId: [1],
+      tag: 0x0101,
+      body: smlw.list(smlw.absent(), smlw.absent(), smlw.octets([7]), smlw.octets(serverId), smlw.absent(), smlw.absent()),
+    }),
+    encodeSmlMessage({
+      transactionId: [2],
+      tag: 0x0701,
+      body: smlw.list(smlw.absent(), smlw.octets(serverId), smlw.absent(), smlw.absent(), smlw.list(...entries), smlw.absent(), smlw.absent()),
+    }),
     encodeSmlMessage({ transactionId: [3], tag: 0x0201, body: smlw.list(smlw.absent()) }),
   ]);
 }

@@ -41,7 +41,9 @@ export function isStartMarkAt(b: Uint8Array, i: number): boolean {
 export function unwrapSmlTransport(frame: Uint8Array): Result<SmlTransportFile> {
   const n = frame.length;
   if (n < 8 || !isEscapeAt(frame, 0) || !isStartMarkAt(frame, 4)) {
-    return n < 8 && isPrefixOfStart(frame) ? fail('truncated', 'sml-file', 'file shorter than its start sequence', 0) : fail('bad-format', 'sml-file', 'no SML start sequence 1B1B1B1B 01010101', 0);
+    return n < 8 && isPrefixOfStart(frame)
+      ? fail('truncated', 'sml-file', 'file shorter than its start sequence', 0)
+      : fail('bad-format', 'sml-file', 'no SML start sequence 1B1B1B1B 01010101', 0);
   }
   const endAt = n - 8;
   if (n < SML_MIN_FILE || !isEscapeAt(frame, endAt) || frame[endAt + 4] !== 0x1a) {

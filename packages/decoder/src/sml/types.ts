@@ -138,13 +138,7 @@ export interface SmlOtherBody {
 }
 
 export type SmlMessageBody =
-  | SmlOpenResponse
-  | SmlCloseResponse
-  | SmlGetListResponse
-  | SmlGetProfileListResponse
-  | SmlGetProfilePackResponse
-  | SmlAttentionResponse
-  | SmlOtherBody;
+  SmlOpenResponse | SmlCloseResponse | SmlGetListResponse | SmlGetProfileListResponse | SmlGetProfilePackResponse | SmlAttentionResponse | SmlOtherBody;
 
 export interface SmlMessage {
   readonly transactionId: Uint8Array;

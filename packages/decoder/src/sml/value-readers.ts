@@ -64,7 +64,7 @@ export function readTime(r: SmlReader, what: string): SmlTime | undefined {
     return undefined;
   }
   const choice = r.smallUnsigned(`${what} choice`);
-  if (r.peek() >= 0 && ((r.peek() & 0x70) === SML_TYPE.list)) {
+  if (r.peek() >= 0 && (r.peek() & 0x70) === SML_TYPE.list) {
     if (r.list(`${what} local timestamp`, 3) < 0) return undefined;
     const unix = r.smallUnsigned(`${what} timestamp`);
     const localOffset = toSmallNumber(r, r.integer(`${what} localOffset`), what);
@@ -89,4 +89,3 @@ function toSmallNumber(r: SmlReader, v: number | bigint, what: string): number {
   r.fail('bad-value', `${what}: value too large`);
   return 0;
 }
-

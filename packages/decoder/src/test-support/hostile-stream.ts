@@ -126,7 +126,7 @@ export function runHostileStream(makeDecoder: () => StreamDecoder, stream: Uint8
   const decoder = makeDecoder();
   const events: FrameEvent[] = [];
   let peak: number | undefined;
-  for (let i = 0; i < stream.length; ) {
+  for (let i = 0; i < stream.length;) {
     const n = 1 + int(rng, maxChunk);
     for (const e of decoder.push(stream.subarray(i, i + n))) events.push(e);
     i += n;

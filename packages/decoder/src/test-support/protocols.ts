@@ -171,13 +171,21 @@ export const HOSTILE_PROTOCOLS: readonly HostileProtocol[] = [
   {
     id: 'mbus',
     frames: (read) => MBUS_FIXTURES.map((n) => hex(read, `mbus/${n}.hex`)),
-    markers: [Uint8Array.of(0x68), Uint8Array.of(0x16), Uint8Array.of(0xe5), Uint8Array.of(0x10), Uint8Array.of(0x68, 0x40, 0x40, 0x68), Uint8Array.of(0x68, 0x03, 0x03, 0x68)],
+    markers: [
+      Uint8Array.of(0x68),
+      Uint8Array.of(0x16),
+      Uint8Array.of(0xe5),
+      Uint8Array.of(0x10),
+      Uint8Array.of(0x68, 0x40, 0x40, 0x68),
+      Uint8Array.of(0x68, 0x03, 0x03, 0x68),
+    ],
     maxFlips: 1,
     maxFrameBytes: 261,
   },
   {
     id: 'dlms',
-    frames: (read) => DLMS_HAN_FIXTURES.map((n) => buildHdlcFrame(hex(read, `dlms-hdlc-han/${n}.hex`), { destination: [0x41], source: [0x08, 0x83], control: 0x13 })),
+    frames: (read) =>
+      DLMS_HAN_FIXTURES.map((n) => buildHdlcFrame(hex(read, `dlms-hdlc-han/${n}.hex`), { destination: [0x41], source: [0x08, 0x83], control: 0x13 })),
     markers: [Uint8Array.of(0x7e), Uint8Array.of(0x7e, 0xa0), Uint8Array.of(0x7e, 0xa1), Uint8Array.of(0xe6, 0xe7, 0x00, 0x0f)],
     maxFlips: 3,
     maxFrameBytes: 2049,

@@ -63,7 +63,10 @@ describe('haDeviceDiscovery', () => {
 
   it('builds the migration handshake message', () => {
     expect(haMigrationMessage('homeassistant/sensor/smi_1/power/config')).toEqual({
-      topic: 'homeassistant/sensor/smi_1/power/config', payload: '{"migrate_discovery":true}', retain: true, qos: 1,
+      topic: 'homeassistant/sensor/smi_1/power/config',
+      payload: '{"migrate_discovery":true}',
+      retain: true,
+      qos: 1,
     });
   });
 });

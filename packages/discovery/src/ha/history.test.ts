@@ -7,8 +7,14 @@ import { haMeterDiscovery } from './sensor';
 import { validateHaDeviceConfig } from './validate-device';
 import { validateHaSensorConfig } from './validate';
 
-const r = (obis: string | undefined, key: string, name: string, value: number | string = 1): Reading =>
-  ({ ...(obis === undefined ? {} : { obis }), key, name, quantity: typeof value === 'number' ? 'energy' : 'unknown', value, ...(typeof value === 'number' ? { unit: 'kWh' } : {}) });
+const r = (obis: string | undefined, key: string, name: string, value: number | string = 1): Reading => ({
+  ...(obis === undefined ? {} : { obis }),
+  key,
+  name,
+  quantity: typeof value === 'number' ? 'energy' : 'unknown',
+  value,
+  ...(typeof value === 'number' ? { unit: 'kWh' } : {}),
+});
 
 const HISTORY: Reading[] = [
   r('1-0:1.8.0*1', 'obis_1_0_1_8_0_1', 'OBIS 1-0:1.8.0*1', 8000.5),
@@ -46,7 +52,8 @@ describe('billing history in discovery', () => {
       state_topic: 'smi/12345678/state',
       value_template: '{{ 3 }}',
       json_attributes_topic: 'smi/12345678/state',
-      json_attributes_template: '{{ {"obis_1_0_1_8_0_1": value_json.obis_1_0_1_8_0_1, "obis_1_0_1_8_0_2": value_json.obis_1_0_1_8_0_2, "d0_0_0_c_51_2_1": value_json.d0_0_0_c_51_2_1} | tojson }}',
+      json_attributes_template:
+        '{{ {"obis_1_0_1_8_0_1": value_json.obis_1_0_1_8_0_1, "obis_1_0_1_8_0_2": value_json.obis_1_0_1_8_0_2, "d0_0_0_c_51_2_1": value_json.d0_0_0_c_51_2_1} | tojson }}',
       entity_category: 'diagnostic',
     });
     expect(c).not.toHaveProperty('state_class');
@@ -57,7 +64,12 @@ describe('billing history in discovery', () => {
   });
 
   it('omits them when the values are not in one JSON payload (per-value topics)', () => {
-    const perValue = { ...HA_OPTS, history: 'attributes' as const, stateTopic: (_m: unknown, x: Reading) => `smi/12345678/${x.key}`, valueTemplate: () => '{{ value }}' };
+    const perValue = {
+      ...HA_OPTS,
+      history: 'attributes' as const,
+      stateTopic: (_m: unknown, x: Reading) => `smi/12345678/${x.key}`,
+      valueTemplate: () => '{{ value }}',
+    };
     expect(topics(perValue)).toEqual(HEAT_SNAPSHOT.readings.map((x) => x.key));
   });
 });

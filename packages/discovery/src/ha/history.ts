@@ -40,7 +40,11 @@ export function splitHistory(readings: readonly Reading[]): { current: Reading[]
  * of hundreds. Only possible when every history value comes in one JSON state payload read with
  * `value_json.<key>` (the `json-state` preset); otherwise undefined (the values are omitted).
  */
-export function haHistoryConfig(snapshot: MeterSnapshot, history: readonly Reading[], opts: HaDiscoveryOptions): { topic: string; config: HaSensorConfig } | undefined {
+export function haHistoryConfig(
+  snapshot: MeterSnapshot,
+  history: readonly Reading[],
+  opts: HaDiscoveryOptions,
+): { topic: string; config: HaSensorConfig } | undefined {
   const first = history[0];
   if (first === undefined) return undefined;
   const { meter } = snapshot;

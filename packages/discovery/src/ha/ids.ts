@@ -38,7 +38,10 @@ export function haUniqueId(meter: MeterInfo, key: string, instance: string): str
 
 /** Entity id part: lower-case `[a-z0-9_]`, what HA's `slugify` keeps. */
 export function entitySlug(text: string): string {
-  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const slug = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return slug === '' ? 'unknown' : slug;
 }
 

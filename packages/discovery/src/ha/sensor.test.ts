@@ -57,10 +57,17 @@ describe('haMeterDiscovery (DSMR meter with gas channel)', () => {
 
   it('announces power, voltage and current as measurements', () => {
     expect(byTopic.get(`${P}/power_import/config`)).toMatchObject({
-      device_class: 'power', state_class: 'measurement', unit_of_measurement: 'W', suggested_display_precision: 0,
+      device_class: 'power',
+      state_class: 'measurement',
+      unit_of_measurement: 'W',
+      suggested_display_precision: 0,
     });
     expect(byTopic.get(`${P}/voltage_l1/config`)).toMatchObject({
-      name: 'Voltage L1', device_class: 'voltage', state_class: 'measurement', unit_of_measurement: 'V', suggested_display_precision: 1,
+      name: 'Voltage L1',
+      device_class: 'voltage',
+      state_class: 'measurement',
+      unit_of_measurement: 'V',
+      suggested_display_precision: 1,
     });
     expect(byTopic.get(`${P}/current_l1/config`)).toMatchObject({ device_class: 'current', unit_of_measurement: 'A' });
   });
@@ -68,8 +75,13 @@ describe('haMeterDiscovery (DSMR meter with gas channel)', () => {
   it('announces the gas register in m³ (U+00B3) under the meter device', () => {
     const gas = byTopic.get(`${P}/gas_volume/config`);
     expect(gas).toMatchObject({
-      name: 'Gas volume', unique_id: 'smi_E0025000012345678_gas_volume_smi', device_class: 'gas',
-      state_class: 'total', unit_of_measurement: 'm\u00b3', suggested_display_precision: 3, device: DSMR_DEVICE,
+      name: 'Gas volume',
+      unique_id: 'smi_E0025000012345678_gas_volume_smi',
+      device_class: 'gas',
+      state_class: 'total',
+      unit_of_measurement: 'm\u00b3',
+      suggested_display_precision: 3,
+      device: DSMR_DEVICE,
     });
   });
 
@@ -196,11 +208,27 @@ describe('classifyReading', () => {
   const base = { key: 'x', name: 'X', value: 1 } as const;
   it.each<[string, Reading, object]>([
     ['power without unit drops the class, keeps the state class', { ...base, quantity: 'power' }, { stateClass: 'measurement', precision: 0 }],
-    ['energy in a unit HA refuses for energy drops the class', { ...base, quantity: 'energy', unit: 'varh' }, { stateClass: 'total', unit: 'varh', precision: 3 }],
-    ['power factor has no unit and keeps its class', { ...base, quantity: 'power_factor' }, { deviceClass: 'power_factor', stateClass: 'measurement', precision: 3 }],
-    ['reactive power keeps lower-case var', { ...base, quantity: 'reactive_power', unit: 'var' }, { deviceClass: 'reactive_power', stateClass: 'measurement', unit: 'var', precision: 0 }],
+    [
+      'energy in a unit HA refuses for energy drops the class',
+      { ...base, quantity: 'energy', unit: 'varh' },
+      { stateClass: 'total', unit: 'varh', precision: 3 },
+    ],
+    [
+      'power factor has no unit and keeps its class',
+      { ...base, quantity: 'power_factor' },
+      { deviceClass: 'power_factor', stateClass: 'measurement', precision: 3 },
+    ],
+    [
+      'reactive power keeps lower-case var',
+      { ...base, quantity: 'reactive_power', unit: 'var' },
+      { deviceClass: 'reactive_power', stateClass: 'measurement', unit: 'var', precision: 0 },
+    ],
     ['reactive energy has no class (older HA)', { ...base, quantity: 'reactive_energy', unit: 'varh' }, { stateClass: 'total', unit: 'varh', precision: 0 }],
-    ['a timestamp with a stray unit keeps the class and drops the unit', { ...base, quantity: 'timestamp', unit: 's' }, { deviceClass: 'timestamp', diagnostic: true }],
+    [
+      'a timestamp with a stray unit keeps the class and drops the unit',
+      { ...base, quantity: 'timestamp', unit: 's' },
+      { deviceClass: 'timestamp', diagnostic: true },
+    ],
     ['unknown OBIS is diagnostic text', { ...base, quantity: 'unknown' }, { diagnostic: true }],
   ])('%s', (_label, reading, expected) => {
     expect(classifyReading(reading)).toEqual({ diagnostic: false, ...expected });

@@ -16,7 +16,10 @@ function without(key: string): Config {
 }
 
 const ENUM: Config = {
-  ...without('unit_of_measurement'), device_class: 'enum', options: ['1', '2'], state_class: undefined,
+  ...without('unit_of_measurement'),
+  device_class: 'enum',
+  options: ['1', '2'],
+  state_class: undefined,
   suggested_display_precision: undefined,
 };
 
@@ -31,7 +34,12 @@ describe('validateHaSensorConfig', () => {
   it.each<[string, unknown, string, string]>([
     ['ASCII m3 on gas', { ...GOOD, device_class: 'gas', unit_of_measurement: 'm3' }, GOOD_TOPIC, 'unit_of_measurement'],
     ['m3 even without a device class', { ...without('device_class'), unit_of_measurement: 'm3' }, GOOD_TOPIC, 'unit_of_measurement'],
-    ['VAr instead of var', { ...GOOD, device_class: 'reactive_power', state_class: 'measurement', unit_of_measurement: 'VAr' }, GOOD_TOPIC, 'unit_of_measurement'],
+    [
+      'VAr instead of var',
+      { ...GOOD, device_class: 'reactive_power', state_class: 'measurement', unit_of_measurement: 'VAr' },
+      GOOD_TOPIC,
+      'unit_of_measurement',
+    ],
     ['kW on energy', { ...GOOD, unit_of_measurement: 'kW' }, GOOD_TOPIC, 'unit_of_measurement'],
     ['A on power', { ...GOOD, device_class: 'power', state_class: 'measurement', unit_of_measurement: 'A' }, GOOD_TOPIC, 'unit_of_measurement'],
     ['lower-case kwh', { ...GOOD, unit_of_measurement: 'kwh' }, GOOD_TOPIC, 'unit_of_measurement'],
@@ -39,9 +47,19 @@ describe('validateHaSensorConfig', () => {
     ['blank unit', { ...without('device_class'), unit_of_measurement: ' ' }, GOOD_TOPIC, 'unit_of_measurement'],
     ['measurement on energy', { ...GOOD, state_class: 'measurement' }, GOOD_TOPIC, 'state_class'],
     ['unknown state class', { ...GOOD, state_class: 'totally' }, GOOD_TOPIC, 'state_class'],
-    ['state class on a timestamp', { ...without('unit_of_measurement'), device_class: 'timestamp', state_class: 'measurement', suggested_display_precision: undefined }, GOOD_TOPIC, 'state_class'],
+    [
+      'state class on a timestamp',
+      { ...without('unit_of_measurement'), device_class: 'timestamp', state_class: 'measurement', suggested_display_precision: undefined },
+      GOOD_TOPIC,
+      'state_class',
+    ],
     ['unknown device class', { ...GOOD, device_class: 'electricity' }, GOOD_TOPIC, 'device_class'],
-    ['last_reset with total_increasing', { ...GOOD, state_class: 'total_increasing', last_reset_value_template: '{{ 0 }}' }, GOOD_TOPIC, 'last_reset_value_template'],
+    [
+      'last_reset with total_increasing',
+      { ...GOOD, state_class: 'total_increasing', last_reset_value_template: '{{ 0 }}' },
+      GOOD_TOPIC,
+      'last_reset_value_template',
+    ],
     ['entity_category config', { ...GOOD, entity_category: 'config' }, GOOD_TOPIC, 'entity_category'],
     ['options without enum', { ...GOOD, options: ['a'] }, GOOD_TOPIC, 'options'],
     ['enum without options', { ...ENUM, options: undefined }, GOOD_TOPIC, 'options'],
@@ -68,7 +86,12 @@ describe('validateHaSensorConfig', () => {
     ['typo in a key', { ...GOOD, unit_of_measure: 'kWh' }, GOOD_TOPIC, 'unit_of_measure'],
     ['object_id (removed in HA 2026.4)', { ...GOOD, object_id: 'meter_1' }, GOOD_TOPIC, 'object_id'],
     ['default_entity_id with capitals', { ...GOOD, default_entity_id: 'sensor.Meter_1' }, GOOD_TOPIC, 'default_entity_id'],
-    ['default_entity_id of another domain', { ...GOOD, default_entity_id: 'binary_sensor.meter_e0025000012345678_energy_import_tariff_1' }, GOOD_TOPIC, 'default_entity_id'],
+    [
+      'default_entity_id of another domain',
+      { ...GOOD, default_entity_id: 'binary_sensor.meter_e0025000012345678_energy_import_tariff_1' },
+      GOOD_TOPIC,
+      'default_entity_id',
+    ],
     ['enabled_by_default as text', { ...GOOD, enabled_by_default: 'false' }, GOOD_TOPIC, 'enabled_by_default'],
     ['unit on a binary sensor', { ...GOOD }, 'homeassistant/binary_sensor/smi_1/x/config', 'state_class'],
     ['not an object', [GOOD], GOOD_TOPIC, 'config'],

@@ -1,10 +1,4 @@
-import {
-  deviceClassRule,
-  HA_BINARY_SENSOR_DEVICE_CLASSES,
-  HA_KNOWN_UNITS,
-  HA_SENSOR_DEVICE_CLASSES,
-  HA_STATE_CLASSES,
-} from './device-classes';
+import { deviceClassRule, HA_BINARY_SENSOR_DEVICE_CLASSES, HA_KNOWN_UNITS, HA_SENSOR_DEVICE_CLASSES, HA_STATE_CLASSES } from './device-classes';
 
 /**
  * The platform-conventions §5 checklist for one per-entity discovery config, plus the key rules
@@ -27,15 +21,32 @@ const TEMPLATE_KEY = /value_json\.([^\s}|)]+)/g;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const COMMON_KEYS = [
-  'name', 'unique_id', 'default_entity_id', 'state_topic', 'value_template', 'device_class',
-  'entity_category', 'enabled_by_default', 'expire_after', 'force_update', 'availability_mode', 'availability',
-  'availability_topic', 'availability_template', 'payload_available', 'payload_not_available', 'device', 'origin',
-  'json_attributes_topic', 'json_attributes_template', 'icon', 'qos', 'encoding',
+  'name',
+  'unique_id',
+  'default_entity_id',
+  'state_topic',
+  'value_template',
+  'device_class',
+  'entity_category',
+  'enabled_by_default',
+  'expire_after',
+  'force_update',
+  'availability_mode',
+  'availability',
+  'availability_topic',
+  'availability_template',
+  'payload_available',
+  'payload_not_available',
+  'device',
+  'origin',
+  'json_attributes_topic',
+  'json_attributes_template',
+  'icon',
+  'qos',
+  'encoding',
 ];
 const KEYS: Readonly<Record<Component, ReadonlySet<string>>> = {
-  sensor: new Set([
-    ...COMMON_KEYS, 'state_class', 'unit_of_measurement', 'suggested_display_precision', 'options', 'last_reset_value_template',
-  ]),
+  sensor: new Set([...COMMON_KEYS, 'state_class', 'unit_of_measurement', 'suggested_display_precision', 'options', 'last_reset_value_template']),
   binary_sensor: new Set([...COMMON_KEYS, 'payload_on', 'payload_off', 'off_delay']),
 };
 
@@ -64,8 +75,10 @@ function checkIds(c: Json, component: Component, errors: string[]): void {
   if (!isNonEmptyString(c.unique_id) || !ID.test(c.unique_id)) errors.push('unique_id: required, [a-zA-Z0-9_-] only');
   if (c.object_id !== undefined) errors.push('object_id: removed from Home Assistant in 2026.4; send default_entity_id only');
   if (c.default_entity_id !== undefined) {
-    const ok = typeof c.default_entity_id === 'string' && c.default_entity_id.startsWith(`${component}.`)
-      && ENTITY_OBJECT_ID.test(c.default_entity_id.slice(component.length + 1));
+    const ok =
+      typeof c.default_entity_id === 'string' &&
+      c.default_entity_id.startsWith(`${component}.`) &&
+      ENTITY_OBJECT_ID.test(c.default_entity_id.slice(component.length + 1));
     if (!ok) errors.push(`default_entity_id: must be ${component}.<[a-z0-9_]>`);
   }
 }
@@ -110,9 +123,11 @@ function checkSensorClasses(c: Json, errors: string[]): void {
     else if (!HA_KNOWN_UNITS.has(unit)) errors.push(`unit_of_measurement: '${unit}' is not an HA unit string`);
   }
   if (rule !== undefined && !rule.units.includes(typeof unit === 'string' ? unit : null)) {
-    errors.push(unit === undefined
-      ? `unit_of_measurement: device_class '${String(dc)}' needs one of ${rule.units.join(', ')}`
-      : `unit_of_measurement: '${String(unit)}' is not valid together with device class '${String(dc)}'`);
+    errors.push(
+      unit === undefined
+        ? `unit_of_measurement: device_class '${String(dc)}' needs one of ${rule.units.join(', ')}`
+        : `unit_of_measurement: '${String(unit)}' is not valid together with device class '${String(dc)}'`,
+    );
   }
   if (sc !== undefined) {
     if (typeof sc !== 'string' || !(HA_STATE_CLASSES as readonly string[]).includes(sc)) {

@@ -62,7 +62,10 @@ describe('homieDevice', () => {
     for (const snapshot of [DSMR_SNAPSHOT, HEAT_SNAPSHOT]) {
       const out = homieDevice(snapshot);
       for (const m of out) {
-        const levels = m.topic.split('/').slice(1).filter((l) => !l.startsWith('$'));
+        const levels = m.topic
+          .split('/')
+          .slice(1)
+          .filter((l) => !l.startsWith('$'));
         for (const level of levels) expect([m.topic, HOMIE_ID.test(level)]).toEqual([m.topic, true]);
       }
       const nodes = out.find((m) => m.topic.endsWith('/$nodes'))?.payload.split(',') ?? [];
@@ -91,7 +94,11 @@ describe('Homie 4 details', () => {
     const out = homieDevice(HEAT_SNAPSHOT, { host: { localIp: '192.168.1.20', mac: 'de:ad:be:ef:fe:ed' }, firmwareVersion: '0.4.0' });
     const attr = (name: string): string | undefined => out.find((m) => m.topic === `homie/12345678/${name}`)?.payload;
     expect([attr('$extensions'), attr('$localip'), attr('$mac'), attr('$fw/name'), attr('$fw/version')]).toEqual([
-      'org.homie.legacy-firmware:0.1.1:[4.x]', '192.168.1.20', 'DE:AD:BE:EF:FE:ED', 'smart-meter-interop', '0.4.0',
+      'org.homie.legacy-firmware:0.1.1:[4.x]',
+      '192.168.1.20',
+      'DE:AD:BE:EF:FE:ED',
+      'smart-meter-interop',
+      '0.4.0',
     ]);
   });
 
@@ -131,7 +138,10 @@ describe('Homie lifecycle', () => {
   it('uses $state lost as last will and disconnected on clean shutdown', () => {
     expect(homieLastWill('e0025000012345678')).toEqual({ topic: 'homie/e0025000012345678/$state', payload: 'lost', retain: true, qos: 1 });
     expect(homieDisconnect('E0025000012345678', 'devices')).toEqual({
-      topic: 'devices/e0025000012345678/$state', payload: 'disconnected', retain: true, qos: 1,
+      topic: 'devices/e0025000012345678/$state',
+      payload: 'disconnected',
+      retain: true,
+      qos: 1,
     });
   });
 });

@@ -44,11 +44,7 @@ export function homieDevice(snapshot: MeterSnapshot, opts: HomieOptions = {}): M
   ];
   for (const node of layout.nodes) {
     const n = `${b}/${node.id}`;
-    out.push(
-      retained(`${n}/$name`, node.name),
-      retained(`${n}/$type`, node.type),
-      retained(`${n}/$properties`, node.properties.map((p) => p.id).join(',')),
-    );
+    out.push(retained(`${n}/$name`, node.name), retained(`${n}/$type`, node.type), retained(`${n}/$properties`, node.properties.map((p) => p.id).join(',')));
     for (const { id, reading } of node.properties) {
       const p = `${n}/${id}`;
       const unit = homieUnit(reading);

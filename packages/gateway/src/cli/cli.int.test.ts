@@ -17,7 +17,12 @@ describe('smi decode', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const frame = JSON.parse(lines[0] as string) as { protocol: string; meter: { id: string }; time: string; readings: { obis?: string; key: string; value: unknown; unit?: string }[] };
+    const frame = JSON.parse(lines[0] as string) as {
+      protocol: string;
+      meter: { id: string };
+      time: string;
+      readings: { obis?: string; key: string; value: unknown; unit?: string }[];
+    };
     expect(frame.protocol).toBe('dsmr');
     expect(frame.meter.id).toBe('K8EG004046395507');
     expect(frame.time).toBe('2017-01-02T19:20:02+01:00');
@@ -28,7 +33,9 @@ describe('smi decode', () => {
   });
 
   it('reads hex text from standard input with --hex, ignoring white space', () => {
-    const hex = readFileSync(V5).toString('hex').replace(/(.{64})/g, '$1\n ');
+    const hex = readFileSync(V5)
+      .toString('hex')
+      .replace(/(.{64})/g, '$1\n ');
     const r = runCli(['decode', '--hex', '--protocol', 'dsmr', '-'], Buffer.from(hex));
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ meter: { id: 'K8EG004046395507' } });
@@ -97,7 +104,11 @@ function repeatedCapture(mb: number): { file: string; count: number } {
 function runMeasured(args: string[]): { status: number | null; stdout: string; peakMb: number } {
   const preload = join(tmp, 'peak-rss.js');
   writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(3, String(process.resourceUsage().maxRSS / 1024)));\n");
-  const r = spawnSync(process.execPath, ['--require', preload, buildGateway(), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--require', preload, buildGateway(), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    maxBuffer: 1 << 26,
+  });
   return { status: r.status, stdout: r.stdout, peakMb: Number(r.output[3]) };
 }
 
@@ -131,9 +142,17 @@ describe('smi decode streams', () => {
 
   it('reports a telegram cut off at the end of the input (flush) and keeps the good one', () => {
     const good = readFileSync(V5, 'latin1');
-    const r = spawnSync(process.execPath, [buildGateway(), 'decode', '--protocol', 'dsmr', '-'], { input: Buffer.from(good + good.slice(0, 200), 'latin1'), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [buildGateway(), 'decode', '--protocol', 'dsmr', '-'], {
+      input: Buffer.from(good + good.slice(0, 200), 'latin1'),
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { meter: { id: string } }).meter.id)).toEqual(['K8EG004046395507']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { meter: { id: string } }).meter.id),
+    ).toEqual(['K8EG004046395507']);
     expect(JSON.parse(r.stderr.trim())).toMatchObject({ error: 'truncated', layer: 'dsmr' });
   });
 
@@ -148,20 +167,27 @@ describe('smi decode streams', () => {
     expect(r.peakMb).toBeLessThan(100);
   }, 600000);
 
-  it.each(['dsmr', 'iec62056-21', 'sml', 'mbus', 'auto'])('--protocol %s finds no frame in 5 MB of random bytes', (protocol) => {
-    const file = join(tmp, 'random.bin');
-    writeFileSync(file, randomBytes(5 * 1048576, 0x5eed1234));
-    const r = runMeasured(['decode', '--summary', '--protocol', protocol, file]);
-    expect(JSON.parse(r.stdout)).toMatchObject({ frames: 0, readings: 0 });
-    expect(r.status).toBe(1);
-  }, 120000);
+  it.each(['dsmr', 'iec62056-21', 'sml', 'mbus', 'auto'])(
+    '--protocol %s finds no frame in 5 MB of random bytes',
+    (protocol) => {
+      const file = join(tmp, 'random.bin');
+      writeFileSync(file, randomBytes(5 * 1048576, 0x5eed1234));
+      const r = runMeasured(['decode', '--summary', '--protocol', protocol, file]);
+      expect(JSON.parse(r.stdout)).toMatchObject({ frames: 0, readings: 0 });
+      expect(r.status).toBe(1);
+    },
+    120000,
+  );
 });
 
 describe('smi discovery', () => {
   it('prints every message the gateway would publish, valid for Home Assistant', () => {
     const r = runCli(['discovery', '--platform', 'homeassistant', V5]);
     expect(r.status).toBe(0);
-    const msgs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { topic: string; payload: string; retain: boolean });
+    const msgs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { topic: string; payload: string; retain: boolean });
     expect(msgs[0]).toEqual({ topic: 'smi/gateway/availability', payload: 'online', retain: true });
     const configs = msgs.filter((m) => m.topic.endsWith('/config'));
     expect(configs.length).toBeGreaterThan(30);

@@ -50,7 +50,11 @@ export async function runDetect(o: DetectCliOptions, out: (text: string) => void
     });
     steps = lines.length > 0 ? stepsFor(lines) : [...DETECT_STEPS];
   }
-  const log = createLogger(o.verbose ? 'debug' : 'info', [o.key, o.authKey].filter((k): k is string => !!k), err);
+  const log = createLogger(
+    o.verbose ? 'debug' : 'info',
+    [o.key, o.authKey].filter((k): k is string => !!k),
+    err,
+  );
   let result;
   try {
     result = await detectMeter(

@@ -9,7 +9,12 @@ export function registerDetect(program: Command, out: (line: string) => void, er
     .option('--port <path>', 'serial port (optical head, P1 cable, RS-485 adapter)')
     .option('--tcp <host:port>', 'TCP serial bridge instead of a serial port')
     .option('--listen <seconds>', 'how long to listen at each line setting', '12')
-    .option('--line <setting>', "try only this line setting, e.g. '9600 8N1' (repeatable; default: the built-in order)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--line <setting>',
+      "try only this line setting, e.g. '9600 8N1' (repeatable; default: the built-in order)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--no-ask', 'never send the IEC 62056-21 request /?!')
     .option('--address <address>', 'IEC 62056-21 device address for /?address!', '')
     .option('--wake-up', 'send the NUL wake-up train before /?! (battery meters)', false)

@@ -27,12 +27,23 @@ function config(raw: object = {}): Config {
   return r.config;
 }
 
-interface Line { topic: string; payload: string; retain: boolean }
+interface Line {
+  topic: string;
+  payload: string;
+  retain: boolean;
+}
 
 async function run(command: typeof discoveryCommand, c: Config): Promise<{ code: number; out: Line[]; err: string[] }> {
   const out: Line[] = [];
   const err: string[] = [];
-  const code = await command(c, dsmr(), twice(), (l) => out.push(JSON.parse(l) as Line), (l) => err.push(l), () => undefined);
+  const code = await command(
+    c,
+    dsmr(),
+    twice(),
+    (l) => out.push(JSON.parse(l) as Line),
+    (l) => err.push(l),
+    () => undefined,
+  );
   return { code, out, err };
 }
 
@@ -78,7 +89,8 @@ describe('smi discovery (Home Assistant)', () => {
   });
 
   it('warns on standard error, by entity, for a custom output that leaves values out', async () => {
-    const payload = '{{ {"energy_import_total": values.energy_import_total, "power_import": values.power_import, "energy_import_tariff_1": values.energy_import_tariff_1} | json }}';
+    const payload =
+      '{{ {"energy_import_total": values.energy_import_total, "power_import": values.power_import, "energy_import_tariff_1": values.energy_import_tariff_1} | json }}';
     const { code, err } = await run(discoveryCommand, config({ output: { topic: 'home/{{ meter_topic_id }}', payload } }));
     expect(code).toBe(0);
     expect(err[0]).toMatch(/^smi: output: Home Assistant entities without a value: energy_export_total \(Energy export\)/);

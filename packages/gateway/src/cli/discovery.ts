@@ -15,7 +15,14 @@ import { openInput, readChunks } from './input';
  * With a custom output, the value-template check of the gateway goes to standard error (a
  * configuration whose value templates cannot resolve at all is refused, exit code 2).
  */
-export async function discoveryCommand(config: Config, decoder: StreamDecoder, chunks: AsyncIterable<Uint8Array>, out: LineWriter, err: LineWriter, drain: Drain = stdoutDrain): Promise<number> {
+export async function discoveryCommand(
+  config: Config,
+  decoder: StreamDecoder,
+  chunks: AsyncIterable<Uint8Array>,
+  out: LineWriter,
+  err: LineWriter,
+  drain: Drain = stdoutDrain,
+): Promise<number> {
   let messages: MessageFactory;
   try {
     messages = new MessageFactory(config, VERSION);
@@ -44,7 +51,10 @@ export async function discoveryCommand(config: Config, decoder: StreamDecoder, c
     if (messages.customOutput && !checked.has(id)) {
       checked.add(id);
       const problems = messages.valueTemplateProblems(ev.snapshot);
-      if (problems.length > 0) err(`smi: output: ${problems.length} Home Assistant ${problems.length === 1 ? 'entity' : 'entities'} of meter ${id} will show no value: ${describeProblems(problems)}`);
+      if (problems.length > 0)
+        err(
+          `smi: output: ${problems.length} Home Assistant ${problems.length === 1 ? 'entity' : 'entities'} of meter ${id} will show no value: ${describeProblems(problems)}`,
+        );
     }
     const configs = messages.discoveryMessages(ev.snapshot, components.get(id));
     if (messages.discoveryStyle === 'device') components.set(id, new Set(configs.flatMap((m) => haDeviceComponentIds(m.payload))));
@@ -67,7 +77,14 @@ export async function discoveryCommand(config: Config, decoder: StreamDecoder, c
  * when its set of values changes), only the values for the others. The last will (`$state` =
  * `lost`) is armed on the connection, not published, so it is not printed.
  */
-export async function homieDiscoveryCommand(config: Config, decoder: StreamDecoder, chunks: AsyncIterable<Uint8Array>, out: LineWriter, err: LineWriter, drain: Drain = stdoutDrain): Promise<number> {
+export async function homieDiscoveryCommand(
+  config: Config,
+  decoder: StreamDecoder,
+  chunks: AsyncIterable<Uint8Array>,
+  out: LineWriter,
+  err: LineWriter,
+  drain: Drain = stdoutDrain,
+): Promise<number> {
   const layout = homieLayoutOptions(config.homie.root);
   const signatures = new Map<string, string>();
   let frames = 0;
@@ -91,7 +108,13 @@ export async function homieDiscoveryCommand(config: Config, decoder: StreamDecod
 export type DiscoveryPlatform = 'homeassistant' | 'homie';
 
 /** Entry point for `smi discovery`: resolves with the exit code at end of input. */
-export async function runDiscovery(file: string | undefined, o: InputOptions & { platform?: DiscoveryPlatform }, config: Config, out: LineWriter, err: LineWriter): Promise<number> {
+export async function runDiscovery(
+  file: string | undefined,
+  o: InputOptions & { platform?: DiscoveryPlatform },
+  config: Config,
+  out: LineWriter,
+  err: LineWriter,
+): Promise<number> {
   const decoder = openDecoder(o);
   const chunks = readChunks(file, o.hex, openInput(file));
   return o.platform === 'homie' ? homieDiscoveryCommand(config, decoder, chunks, out, err) : discoveryCommand(config, decoder, chunks, out, err);

@@ -32,7 +32,12 @@ describe('HexStream', () => {
   it('decodes hex text like hexToBytes wherever the text is split (mid-byte, inside 0x, in white space)', () => {
     expect(whole).toBe('2f49534b350d0a00ff0010' + '00');
     for (let cut = 0; cut <= TEXT.length + 1; cut++) expect(streamed(TEXT + '0', [cut])).toBe(whole);
-    expect(streamed(TEXT + '0', Array.from({ length: TEXT.length }, (_, i) => i + 1))).toBe(whole);
+    expect(
+      streamed(
+        TEXT + '0',
+        Array.from({ length: TEXT.length }, (_, i) => i + 1),
+      ),
+    ).toBe(whole);
   });
 
   it('rejects non-hex characters and an odd number of digits as usage errors', () => {

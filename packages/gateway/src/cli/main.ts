@@ -75,7 +75,9 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'YAML configuration file')
     .option('--addon [options-file]', 'Home Assistant add-on mode: options from the Supervisor (default /data/options.json)')
     .action(async (opts: { config?: string; addon?: string | boolean }) => {
-      const { config } = opts.addon ? await addonConfigOrExit(typeof opts.addon === 'string' ? opts.addon : '/data/options.json') : await configOrExit(opts.config);
+      const { config } = opts.addon
+        ? await addonConfigOrExit(typeof opts.addon === 'string' ? opts.addon : '/data/options.json')
+        : await configOrExit(opts.config);
       const { startGateway } = await import('../gateway');
       const { ConfigMistake } = await import('../config/load');
       const { OutputConfigError } = await import('../mqtt/messages');
@@ -89,7 +91,9 @@ export function buildProgram(): Command {
         ...config.http.push.flatMap((t) => Object.values(t.headers)),
       ].filter((s): s is string => !!s);
       const log = createLogger(config.logLevel, secrets);
-      log.info(`Smart Meter Interop ${VERSION} starting${opts.config ? ` with ${opts.config}` : ` with the embedded defaults (simulated meter, ${config.mqtt.url === undefined ? 'embedded broker' : 'broker from SMI_MQTT_URL'})`}`);
+      log.info(
+        `Smart Meter Interop ${VERSION} starting${opts.config ? ` with ${opts.config}` : ` with the embedded defaults (simulated meter, ${config.mqtt.url === undefined ? 'embedded broker' : 'broker from SMI_MQTT_URL'})`}`,
+      );
       let gw: RunningGateway | undefined;
       let stopping = false;
       const shutdown = (signal: string): void => {
@@ -136,7 +140,9 @@ export function buildProgram(): Command {
 
   program
     .command('discovery')
-    .description('print every MQTT message the gateway would publish for the frames in FILE (Home Assistant discovery and states, or the Homie devices), as NDJSON {topic, payload, retain}')
+    .description(
+      'print every MQTT message the gateway would publish for the frames in FILE (Home Assistant discovery and states, or the Homie devices), as NDJSON {topic, payload, retain}',
+    )
     .argument('[file]', 'capture file, or - for standard input')
     .addOption(new Option('--platform <platform>', 'discovery convention').choices(['homeassistant', 'homie']).default('homeassistant'))
     .addOption(protocolOption())
@@ -144,11 +150,16 @@ export function buildProgram(): Command {
     .option('--auth-key <hex>', 'authentication key')
     .option('--hex', 'input is hex text', false)
     .option('-c, --config <file>', 'configuration whose MQTT and Home Assistant settings to use')
-    .action(async (file: string | undefined, o: { platform: 'homeassistant' | 'homie'; protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; config?: string }) => {
-      const { config } = await configOrExit(o.config);
-      const { runDiscovery } = await import('./discovery');
-      process.exitCode = await runDiscovery(file, o, config, out, err);
-    });
+    .action(
+      async (
+        file: string | undefined,
+        o: { platform: 'homeassistant' | 'homie'; protocol: ProtocolChoice; key?: string; authKey?: string; hex: boolean; config?: string },
+      ) => {
+        const { config } = await configOrExit(o.config);
+        const { runDiscovery } = await import('./discovery');
+        process.exitCode = await runDiscovery(file, o, config, out, err);
+      },
+    );
 
   program
     .command('simulate')

@@ -48,17 +48,30 @@ describe('configuration', () => {
   const tcp = (port: number): { type: 'tcp'; host: string; port: number } => ({ type: 'tcp', host: 'bridge', port });
 
   it('refuses two meters with one name, naming the field path of the second', () => {
-    const r = validateConfig({ meters: [{ name: 'p1', transport: tcp(1) }, { name: 'p2', transport: tcp(2) }, { name: 'p1', transport: tcp(3) }] });
+    const r = validateConfig({
+      meters: [
+        { name: 'p1', transport: tcp(1) },
+        { name: 'p2', transport: tcp(2) },
+        { name: 'p1', transport: tcp(3) },
+      ],
+    });
     expect(r).toEqual({ ok: false, problems: ["meters.2.name: duplicate name 'p1' (also meters.0.name); every meter needs its own"] });
   });
 
   it('refuses two meters with one id (they would publish to the same topics)', () => {
-    const r = validateConfig({ meters: [{ id: 'house', transport: tcp(1) }, { name: 'b', id: 'house', transport: tcp(2) }] });
+    const r = validateConfig({
+      meters: [
+        { id: 'house', transport: tcp(1) },
+        { name: 'b', id: 'house', transport: tcp(2) },
+      ],
+    });
     expect(r).toEqual({ ok: false, problems: ["meters.1.id: duplicate id 'house' (also meters.0.id); every meter needs its own"] });
   });
 
   it('accepts distinct names and ids, and meters without either', () => {
-    const r = validateConfig({ meters: [{ name: 'a', id: 'x', transport: tcp(1) }, { name: 'b', id: 'y', transport: tcp(2) }, { transport: tcp(3) }, { transport: tcp(4) }] });
+    const r = validateConfig({
+      meters: [{ name: 'a', id: 'x', transport: tcp(1) }, { name: 'b', id: 'y', transport: tcp(2) }, { transport: tcp(3) }, { transport: tcp(4) }],
+    });
     expect(r.ok && r.config.meters.map((m) => m.id)).toEqual(['x', 'y', undefined, undefined]);
   });
 

@@ -18,8 +18,12 @@ export class ConfigMistake extends Error {
 export function listenProblem(setting: string, host: string, port: number, err: unknown): Error {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const where = `${host}:${port}`;
-  if (code === 'EADDRINUSE') return new ConfigMistake(`${setting}: port ${port} is already in use on ${host} (another program, or another smi, listens there); choose another ${setting} or stop that program`);
-  if (code === 'EACCES') return new ConfigMistake(`${setting}: not allowed to listen on ${where} (ports below 1024 need privileges); choose a port of 1024 or more`);
+  if (code === 'EADDRINUSE')
+    return new ConfigMistake(
+      `${setting}: port ${port} is already in use on ${host} (another program, or another smi, listens there); choose another ${setting} or stop that program`,
+    );
+  if (code === 'EACCES')
+    return new ConfigMistake(`${setting}: not allowed to listen on ${where} (ports below 1024 need privileges); choose a port of 1024 or more`);
   if (code === 'EADDRNOTAVAIL') return new ConfigMistake(`${setting}: ${host} is not an address of this machine; use 0.0.0.0 or one of its addresses`);
   return new Error(`${setting}: cannot listen on ${where}: ${err instanceof Error ? err.message : String(err)}`);
 }

@@ -43,7 +43,11 @@ export { PROTOCOL_CHOICES };
 
 const iec62056Schema = z.strictObject({
   mode: z.enum(['request', 'push']).default('request').describe('request: the gateway asks (modes A, B, C); push: the meter sends on its own (mode D)'),
-  address: z.string().regex(/^[0-9A-Za-z ]{0,32}$/, 'up to 32 letters, digits or spaces').default('').describe('Device address for /?<address>! (empty: any meter)'),
+  address: z
+    .string()
+    .regex(/^[0-9A-Za-z ]{0,32}$/, 'up to 32 letters, digits or spaces')
+    .default('')
+    .describe('Device address for /?<address>! (empty: any meter)'),
   wakeUp: z.boolean().default(false).describe('Send a wake-up train of NUL bytes first (battery meters)'),
   readoutIntervalSeconds: z.number().int().min(5).default(60),
   maxBaudRate: z.number().int().positive().default(9600).describe('Highest baud rate to switch to after the identification'),
@@ -66,7 +70,10 @@ const modbusSchema = z
     pollIntervalSeconds: z.number().int().min(1).max(86400).default(10),
     timeoutMs: z.number().int().min(20).max(60000).default(1000).describe('Silence after a request that counts as no answer'),
     retries: z.number().int().min(0).max(10).default(2).describe('Requests repeated after a timeout or a garbled answer'),
-    framing: z.enum(['rtu', 'tcp']).optional().describe('rtu (CRC, serial lines) or tcp (MBAP header); default: rtu on serial, tcp on TCP (rtu over TCP for transparent RS-485 bridges)'),
+    framing: z
+      .enum(['rtu', 'tcp'])
+      .optional()
+      .describe('rtu (CRC, serial lines) or tcp (MBAP header); default: rtu on serial, tcp on TCP (rtu over TCP for transparent RS-485 bridges)'),
   })
   .superRefine((t, ctx) => {
     if ((t.unitId === undefined) === (t.unitIds === undefined)) ctx.addIssue({ code: 'custom', path: ['unitId'], message: 'give either unitId or unitIds' });
@@ -78,7 +85,10 @@ const smlSchema = z.strictObject({
   acceptBadFileCrc: z.boolean().default(false).describe('Decode files whose file CRC fails when every message CRC holds'),
   quirks: z
     .strictObject({
-      powerSignFix: z.enum(['dzg-int16-unsigned', 'none']).optional().describe('Reinterpret mis-signed power (DZG DVS74 firmware); none switches a profile\'s fix off'),
+      powerSignFix: z
+        .enum(['dzg-int16-unsigned', 'none'])
+        .optional()
+        .describe("Reinterpret mis-signed power (DZG DVS74 firmware); none switches a profile's fix off"),
       ignoreMessageCrc: z.boolean().optional().describe('Accept wrong message CRCs when the file CRC holds'),
       alternativeCrc: z.enum(['kermit', 'none']).optional().describe('Also accept this CRC variant (Holley meters)'),
     })
@@ -90,7 +100,9 @@ const dsmrSchema = z.strictObject({
   crc: z
     .enum(['auto', 'required', 'optional'])
     .default('auto')
-    .describe('auto: a telegram without CRC is refused (missing-crc) unless it identifies itself as DSMR 2.2/3 or EasyMeter; required: always refuse; optional: accept telegrams without CRC (a wrong CRC is always refused)'),
+    .describe(
+      'auto: a telegram without CRC is refused (missing-crc) unless it identifies itself as DSMR 2.2/3 or EasyMeter; required: always refuse; optional: accept telegrams without CRC (a wrong CRC is always refused)',
+    ),
   maxLength: z.number().int().min(256).max(65536).default(8192).describe('Longest telegram accepted, in bytes'),
 });
 
@@ -109,7 +121,13 @@ const plausibilityOverrideSchema = z.strictObject({
     })
     .optional(),
   toleranceSeconds: z.number().min(0).max(86400).optional().describe('Time added to the elapsed time before the rate check'),
-  recoveryFrames: z.number().int().min(1).max(1000).optional().describe('Consecutive agreeing frames after which a new baseline (meter exchange, reset) is accepted'),
+  recoveryFrames: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe('Consecutive agreeing frames after which a new baseline (meter exchange, reset) is accepted'),
 });
 
 const plausibilitySchema = z
@@ -140,7 +158,12 @@ const meterSchema = z.strictObject({
   transport: transportSchema,
   key: hexKey.optional().describe('Decryption key (secret)'),
   authKey: hexKey.optional().describe('Authentication key (secret)'),
-  profiles: z.array(z.string().min(1)).optional().describe('Meter profiles tried before the built-in ones: built-in ids (lg-e570-cii) or paths to JSON profile files in the one profile shape (docs/adding-a-meter.md), for DLMS, SML and IEC 62056-21 meters'),
+  profiles: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'Meter profiles tried before the built-in ones: built-in ids (lg-e570-cii) or paths to JSON profile files in the one profile shape (docs/adding-a-meter.md), for DLMS, SML and IEC 62056-21 meters',
+    ),
   staleAfterSeconds: z.number().int().positive().default(120).describe('Meter is reported offline when silent this long'),
   iec62056: iec62056Schema.optional().describe('IEC 62056-21 (D0) settings; protocol iec62056-21 only'),
   mbus: mbusSchema.optional().describe('Wired M-Bus polling; protocol mbus only'),
@@ -157,12 +180,17 @@ const brokerUserSchema = z.strictObject({
 
 const brokerSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).default(1883),
-  host: z.string().default('0.0.0.0').describe('Interface to listen on (0.0.0.0: every interface, so Home Assistant on another machine can connect; 127.0.0.1: this machine only)'),
+  host: z
+    .string()
+    .default('0.0.0.0')
+    .describe('Interface to listen on (0.0.0.0: every interface, so Home Assistant on another machine can connect; 127.0.0.1: this machine only)'),
   users: z
     .array(brokerUserSchema)
     .min(1)
     .optional()
-    .describe('Who may publish; the gateway itself uses the first. Absent: one user is generated at first start and stored in stateDir. Without credentials clients may only subscribe and publish the Home Assistant status topic'),
+    .describe(
+      'Who may publish; the gateway itself uses the first. Absent: one user is generated at first start and stored in stateDir. Without credentials clients may only subscribe and publish the Home Assistant status topic',
+    ),
 });
 
 /** `mqtt.tls`: files are read (and checked) at start by `loadMqttTls` (mqtt/connect-options.ts). */
@@ -173,25 +201,42 @@ const mqttTlsSchema = z
     key: z.string().min(1).optional().describe("PEM file with the client certificate's private key (its content is never logged)"),
     passphrase: z.string().min(1).optional().describe('Passphrase of an encrypted key (secret)'),
     rejectUnauthorized: z.boolean().default(true).describe("false: do not check the broker's certificate at all (unsafe; warned at every start)"),
-    servername: z.string().min(1).optional().describe("Host name expected in the broker's certificate (and sent as SNI) when mqtt.url names the broker otherwise"),
+    servername: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Host name expected in the broker's certificate (and sent as SNI) when mqtt.url names the broker otherwise"),
   })
   .superRefine((t, ctx) => {
-    if ((t.cert === undefined) !== (t.key === undefined)) ctx.addIssue({ code: 'custom', path: [t.cert === undefined ? 'cert' : 'key'], message: 'a client certificate needs both cert and key' });
-    if (t.passphrase !== undefined && t.key === undefined) ctx.addIssue({ code: 'custom', path: ['passphrase'], message: 'is the passphrase of key, which is not set' });
+    if ((t.cert === undefined) !== (t.key === undefined))
+      ctx.addIssue({ code: 'custom', path: [t.cert === undefined ? 'cert' : 'key'], message: 'a client certificate needs both cert and key' });
+    if (t.passphrase !== undefined && t.key === undefined)
+      ctx.addIssue({ code: 'custom', path: ['passphrase'], message: 'is the passphrase of key, which is not set' });
   });
 
 /** TLS settings without a TLS URL would be silently ignored: refuse them. */
 function tlsNeedsSecureUrl(m: { url?: string | undefined; tls?: unknown }, ctx: z.RefinementCtx): void {
   if (m.tls === undefined || (m.url !== undefined && /^(mqtts|wss):/i.test(m.url))) return;
-  ctx.addIssue({ code: 'custom', path: ['tls'], message: `applies to an external broker with an mqtts:// or wss:// url only (mqtt.url is ${m.url === undefined ? 'not set' : m.url.split(':')[0] + '://…'})` });
+  ctx.addIssue({
+    code: 'custom',
+    path: ['tls'],
+    message: `applies to an external broker with an mqtts:// or wss:// url only (mqtt.url is ${m.url === undefined ? 'not set' : m.url.split(':')[0] + '://…'})`,
+  });
 }
 
 const mqttSchema = z.strictObject({
-  url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be a URL like mqtt://host:1883').optional().describe('External broker; when absent an embedded broker is started'),
+  url: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp):\/\//, 'must be a URL like mqtt://host:1883')
+    .optional()
+    .describe('External broker; when absent an embedded broker is started'),
   username: z.string().optional(),
   password: z.string().optional(),
   clientId: z.string().optional(),
-  baseTopic: z.string().regex(/^[^#+]+$/, 'must not contain MQTT wildcards').default('smi'),
+  baseTopic: z
+    .string()
+    .regex(/^[^#+]+$/, 'must not contain MQTT wildcards')
+    .default('smi'),
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
   retain: z.boolean().default(true),
   reconnectMs: z.number().int().min(100).default(5000),
@@ -201,20 +246,30 @@ const mqttSchema = z.strictObject({
 
 const homeAssistantSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  discoveryPrefix: z.string().regex(/^[a-zA-Z0-9_/-]+$/, 'must be a plain topic prefix').default('homeassistant'),
+  discoveryPrefix: z
+    .string()
+    .regex(/^[a-zA-Z0-9_/-]+$/, 'must be a plain topic prefix')
+    .default('homeassistant'),
   statusTopic: z.string().default('homeassistant/status'),
   birthPayload: z.string().default('online'),
   reannounceDelayMs: z.number().int().min(0).default(5000),
   expireAfterSeconds: z.number().int().positive().optional(),
-  discovery: z.enum(['entity', 'device']).default('entity')
+  discovery: z
+    .enum(['entity', 'device'])
+    .default('entity')
     .describe('entity: one config per sensor (every HA, older openHAB); device: one config per meter (HA 2024.12+, openHAB after Feb 2026)'),
-  history: z.enum(['omit', 'attributes', 'entities']).default('omit')
+  history: z
+    .enum(['omit', 'attributes', 'entities'])
+    .default('omit')
     .describe('values of earlier billing periods (OBIS *F): omit from discovery, group as attributes of one entity, or one entity each'),
 });
 
 const homieSchema = z.strictObject({
   enabled: z.boolean().default(false).describe('Publish Homie 4.0.0 devices (openHAB Homie binding)'),
-  root: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and hyphens').default('homie'),
+  root: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and hyphens')
+    .default('homie'),
 });
 
 const outputSchema = z.strictObject({
@@ -233,31 +288,61 @@ const webSchema = z.strictObject({
     .string()
     .min(10, 'at least 10 characters')
     .optional()
-    .describe('Administrator password of the web UI (secret; also SMI_WEB_ADMIN_PASSWORD); absent: set in the browser at first start. Only its scrypt hash is stored, in stateDir'),
-  readOnlyOpen: z.boolean().default(true).describe('true: values, status and metrics can be read without a login (changes always need one); false: everything but the login page needs the administrator login'),
+    .describe(
+      'Administrator password of the web UI (secret; also SMI_WEB_ADMIN_PASSWORD); absent: set in the browser at first start. Only its scrypt hash is stored, in stateDir',
+    ),
+  readOnlyOpen: z
+    .boolean()
+    .default(true)
+    .describe(
+      'true: values, status and metrics can be read without a login (changes always need one); false: everything but the login page needs the administrator login',
+    ),
 });
 
 /** `http.push`: one entry per receiver; see docs/http.md. Header values are secrets (never logged or shown). */
 const httpPushTargetSchema = z
   .strictObject({
-    name: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'only letters, digits, _ and -').optional().describe('Label in logs, /api/status and /metrics (default push1, push2, …)'),
+    name: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]+$/, 'only letters, digits, _ and -')
+      .optional()
+      .describe('Label in logs, /api/status and /metrics (default push1, push2, …)'),
     url: z
       .string()
       .regex(/^https?:\/\/[^\s]+$/i, 'must be an http:// or https:// URL')
       .describe('Receiver URL; {meter} and {key} are replaced by the meter id and reading key (URL-encoded)'),
     method: z.enum(['POST', 'PUT']).default('POST'),
-    headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'), z.string()).default({}).describe('Extra request headers; values are secrets: never logged, shown as *** in /api/status'),
-    format: z.enum(['json', 'influx', 'value']).default('json').describe('json: the json-state object per meter; influx: InfluxDB line protocol; value: one request per reading with the bare value'),
+    headers: z
+      .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'), z.string())
+      .default({})
+      .describe('Extra request headers; values are secrets: never logged, shown as *** in /api/status'),
+    format: z
+      .enum(['json', 'influx', 'value'])
+      .default('json')
+      .describe('json: the json-state object per meter; influx: InfluxDB line protocol; value: one request per reading with the bare value'),
     body: z.string().min(1).optional().describe('nunjucks template of the request body per meter snapshot; replaces format'),
     contentType: z.string().min(1).optional().describe('Content-Type of the requests (default: by format; text/plain for body templates)'),
-    mode: z.enum(['change', 'interval']).default('change').describe('change: send a meter when a value changed (beyond its deadband); interval: at most every intervalSeconds, the latest'),
+    mode: z
+      .enum(['change', 'interval'])
+      .default('change')
+      .describe('change: send a meter when a value changed (beyond its deadband); interval: at most every intervalSeconds, the latest'),
     intervalSeconds: z.number().int().min(1).max(86400).default(60).describe('Spacing per meter in mode interval'),
-    deadband: z.record(z.string().min(1), z.number().min(0)).default({}).describe('Absolute deadband per reading key (* for every numeric value) in mode change'),
+    deadband: z
+      .record(z.string().min(1), z.number().min(0))
+      .default({})
+      .describe('Absolute deadband per reading key (* for every numeric value) in mode change'),
     timeoutMs: z.number().int().min(100).max(120000).default(5000),
-    queueSize: z.number().int().min(1).max(100000).default(100).describe('Requests held while the receiver is unreachable; when full the oldest is dropped and counted'),
+    queueSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(100000)
+      .default(100)
+      .describe('Requests held while the receiver is unreachable; when full the oldest is dropped and counted'),
   })
   .superRefine((t, ctx) => {
-    if (t.body !== undefined && t.format !== 'json') ctx.addIssue({ code: 'custom', path: ['body'], message: `a body template replaces format; remove format: ${t.format}` });
+    if (t.body !== undefined && t.format !== 'json')
+      ctx.addIssue({ code: 'custom', path: ['body'], message: `a body template replaces format; remove format: ${t.format}` });
   });
 
 const httpSchema = z.strictObject({
@@ -276,7 +361,12 @@ function refuseDuplicates(meters: readonly { name?: string | undefined; id?: str
       if (value === undefined) return;
       const earlier = first.get(value);
       if (earlier === undefined) first.set(value, i);
-      else ctx.addIssue({ code: 'custom', path: [i, field], message: `duplicate ${field} '${value}' (also meters.${earlier}.${field}); every meter needs its own` });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, field],
+          message: `duplicate ${field} '${value}' (also meters.${earlier}.${field}); every meter needs its own`,
+        });
     });
   }
 }
@@ -306,13 +396,19 @@ export const configSchema = z.strictObject({
       }
     }, 'must be an IANA time zone such as Europe/Zurich')
     .optional()
-    .describe('Time zone of meter clocks that send no offset; default: the gateway machine\'s (TZ)'),
-  installId: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'only letters, digits, _ and -').optional().describe('Distinguishes several gateways on one broker'),
+    .describe("Time zone of meter clocks that send no offset; default: the gateway machine's (TZ)"),
+  installId: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'only letters, digits, _ and -')
+    .optional()
+    .describe('Distinguishes several gateways on one broker'),
   stateDir: z
     .string()
     .min(1)
     .optional()
-    .describe('Folder for state kept between starts (generated broker credentials); default: SMI_STATE_DIR, else $XDG_STATE_HOME/smart-meter-interop, else ~/.local/state/smart-meter-interop'),
+    .describe(
+      'Folder for state kept between starts (generated broker credentials); default: SMI_STATE_DIR, else $XDG_STATE_HOME/smart-meter-interop, else ~/.local/state/smart-meter-interop',
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -15,7 +15,13 @@ const DOC = {
     { name: 'lg', protocol: 'dlms', key: KEY, authKey: 'A0A1A2A3A4A5A6A7A8A9AAABACADAEAF', transport: { type: 'serial', port: '/dev/ttyUSB0' } },
     { name: 'p1', transport: { type: 'tcp', host: 'bridge', port: 8088 } },
   ],
-  mqtt: { url: 'mqtts://broker:8883', username: 'smi', password: 'broker secret', tls: { ca: '/ca.pem', passphrase: 'tls secret' }, embeddedBroker: { users: [{ username: 'ha', password: 'ha secret 123' }] } },
+  mqtt: {
+    url: 'mqtts://broker:8883',
+    username: 'smi',
+    password: 'broker secret',
+    tls: { ca: '/ca.pem', passphrase: 'tls secret' },
+    embeddedBroker: { users: [{ username: 'ha', password: 'ha secret 123' }] },
+  },
   http: { push: [{ url: 'http://influx/write', headers: { Authorization: 'Token abc' } }] },
   web: { adminPassword: 'admin secret 123' },
 };
@@ -28,7 +34,15 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('configuration store', () => {
   it('finds every secret and replaces each by a reference to its path', () => {
-    expect(secretPaths(DOC)).toEqual(['meters.0.key', 'meters.0.authKey', 'mqtt.password', 'mqtt.tls.passphrase', 'mqtt.embeddedBroker.users.0.password', 'http.push.0.headers.Authorization', 'web.adminPassword']);
+    expect(secretPaths(DOC)).toEqual([
+      'meters.0.key',
+      'meters.0.authKey',
+      'mqtt.password',
+      'mqtt.tls.passphrase',
+      'mqtt.embeddedBroker.users.0.password',
+      'http.push.0.headers.Authorization',
+      'web.adminPassword',
+    ]);
     const shown = redactSecrets(DOC);
     const text = JSON.stringify(shown);
     for (const secret of [KEY, 'broker secret', 'tls secret', 'ha secret 123', 'Token abc', 'admin secret 123']) expect(text).not.toContain(secret);
@@ -46,7 +60,9 @@ describe('configuration store', () => {
     const dangling = restoreSecrets({ meters: [{ key: { $secret: 'meters.5.key' } }] }, DOC);
     expect(dangling.problems).toEqual(['meters.0.key: refers to the secret meters.5.key, which is not set; enter the value']);
     // a reference may only name a secret, not any setting of the file
-    expect(restoreSecrets({ mqtt: { password: { $secret: 'mqtt.url' } } }, DOC).problems).toEqual(['mqtt.password: refers to the secret mqtt.url, which is not set; enter the value']);
+    expect(restoreSecrets({ mqtt: { password: { $secret: 'mqtt.url' } } }, DOC).problems).toEqual([
+      'mqtt.password: refers to the secret mqtt.url, which is not set; enter the value',
+    ]);
   });
 
   it('writes atomically, keeps the previous file as .bak and the mode of the old file', () => {

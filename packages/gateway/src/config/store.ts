@@ -73,7 +73,8 @@ export function restoreSecrets(doc: unknown, current: Doc): { doc: unknown; prob
   const walk = (v: unknown, path: string): unknown => {
     if (isSecretRef(v)) {
       const real = get(current, v.$secret);
-      if (typeof real !== 'string' || !secretPaths(current).includes(v.$secret)) problems.push(`${path || '(root)'}: refers to the secret ${v.$secret}, which is not set; enter the value`);
+      if (typeof real !== 'string' || !secretPaths(current).includes(v.$secret))
+        problems.push(`${path || '(root)'}: refers to the secret ${v.$secret}, which is not set; enter the value`);
       return real;
     }
     if (Array.isArray(v)) return v.map((x, i) => walk(x, path ? `${path}.${i}` : String(i)));

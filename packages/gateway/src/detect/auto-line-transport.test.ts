@@ -73,7 +73,12 @@ const CONFIGURED: SerialOptions = { port: '/dev/ttyX', baudRate: 115200, dataBit
 
 function setup(meter: FakeMeterLine) {
   const logs: string[] = [];
-  const t = new AutoLineTransport(CONFIGURED, createLogger('debug', [], (l) => logs.push(l.replace(/^\S+ /, ''))), 'm1', { listenMs: 1000, open: meter.open });
+  const t = new AutoLineTransport(
+    CONFIGURED,
+    createLogger('debug', [], (l) => logs.push(l.replace(/^\S+ /, ''))),
+    'm1',
+    { listenMs: 1000, open: meter.open },
+  );
   const data: Buffer[] = [];
   t.on('data', (c) => data.push(c));
   const decoded = (): string[] => {
@@ -121,7 +126,9 @@ describe('AutoLineTransport (protocol auto on a serial port)', () => {
     expect(steps.some((l) => l.startsWith('INFO  m1: auto-detect: 115200 8N1: nothing decoded (0 bytes received); trying 300 7E1'))).toBe(true);
     expect(steps.some((l) => l.startsWith('INFO  m1: auto-detect: 300 7E1: no answer to /?!; nothing decoded'))).toBe(true);
     expect(steps.some((l) => l.startsWith('INFO  m1: auto-detect: 9600 8N1: sml: meter 0901454D48000041F045'))).toBe(true);
-    expect(s.logs).toContain('WARN  m1: the meter speaks at 9600 8N1, not at the configured setting; put baudRate: 9600, dataBits: 8, parity: none, stopBits: 1 into the transport');
+    expect(s.logs).toContain(
+      'WARN  m1: the meter speaks at 9600 8N1, not at the configured setting; put baudRate: 9600, dataBits: 8, parity: none, stopBits: 1 into the transport',
+    );
     await s.t.stop();
   });
 

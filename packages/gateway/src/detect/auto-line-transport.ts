@@ -113,7 +113,14 @@ export class AutoLineTransport extends Transport {
     this.log[level](`${this.name}: auto-detect: listening at ${formatLine(step.line)} (${step.typical}) for ${this.listenMs / 1000} s`);
     if (step.ask && inner.write) {
       const write = inner.write.bind(inner);
-      this.session = new D0RequestSession({ label: this.name, address: '', wakeUp: false, readoutIntervalMs: 24 * 3600 * 1000, maxBaudRate: 9600, lineBaud: step.line?.baudRate ?? 300 });
+      this.session = new D0RequestSession({
+        label: this.name,
+        address: '',
+        wakeUp: false,
+        readoutIntervalMs: 24 * 3600 * 1000,
+        maxBaudRate: 9600,
+        lineBaud: step.line?.baudRate ?? 300,
+      });
       this.session.start({ write, setBaudRate: inner.setBaudRate?.bind(inner), log: this.log, emit: (ev) => this.onD0(ev) });
     }
     if (this.timer) clearTimeout(this.timer);
@@ -173,9 +180,14 @@ export class AutoLineTransport extends Transport {
     this.log.info(`${this.name}: auto-detect: ${formatLine(step.line)}: ${summary}`);
     if (this.index > 0) {
       const l = step.line as LineSetting;
-      this.log.warn(`${this.name}: the meter speaks at ${formatLine(l)}, not at the configured setting; put baudRate: ${l.baudRate}, dataBits: ${l.dataBits}, parity: ${l.parity}, stopBits: ${l.stopBits} into the transport`);
+      this.log.warn(
+        `${this.name}: the meter speaks at ${formatLine(l)}, not at the configured setting; put baudRate: ${l.baudRate}, dataBits: ${l.dataBits}, parity: ${l.parity}, stopBits: ${l.stopBits} into the transport`,
+      );
     }
-    if (asked) this.log.warn(`${this.name}: an IEC 62056-21 meter answered; protocol auto reads it once only: set protocol: iec62056-21 so that it is asked every readout interval (smi detect prints the configuration)`);
+    if (asked)
+      this.log.warn(
+        `${this.name}: an IEC 62056-21 meter answered; protocol auto reads it once only: set protocol: iec62056-21 so that it is asked every readout interval (smi detect prints the configuration)`,
+      );
     const bytes = Buffer.concat(this.replay);
     this.replay = [];
     if (bytes.length > 0) this.emit('data', bytes);
@@ -189,7 +201,10 @@ export class AutoLineTransport extends Transport {
     const level = this.round === 0 ? 'info' : 'debug';
     this.log[level](`${this.name}: auto-detect: ${formatLine(step.line)}: ${summary}; trying ${formatLine(this.steps[this.index]?.line)}`);
     if (this.index === 0) {
-      if (this.round === 0) this.log.warn(`${this.name}: auto-detect: no meter recognised at any line setting; starting over (is the meter connected? smi detect explains each step)`);
+      if (this.round === 0)
+        this.log.warn(
+          `${this.name}: auto-detect: no meter recognised at any line setting; starting over (is the meter connected? smi detect explains each step)`,
+        );
       this.round++;
     }
     this.inner = undefined;

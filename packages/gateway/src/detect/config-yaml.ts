@@ -49,14 +49,19 @@ export function detectionYaml(result: DetectResult, target: DetectTarget, o: Yam
     lines.push(`# smi detect: ${d.protocol}${d.encrypted ? ' (encrypted)' : ''} on ${targetText(target)}${d.line ? ` at ${formatLine(d.line)}` : ''}`);
     if (s) {
       const who = [s.meter.manufacturer ?? s.meter.manufacturerId, s.meter.model].filter(Boolean).join(' ');
-      lines.push(`# meter ${s.meter.id}${who ? ` (${who})` : ''}: ${d.report.frames} frame${d.report.frames === 1 ? '' : 's'} decoded, ${d.report.rejected} rejected, ${s.readings.length} values in the last one`);
+      lines.push(
+        `# meter ${s.meter.id}${who ? ` (${who})` : ''}: ${d.report.frames} frame${d.report.frames === 1 ? '' : 's'} decoded, ${d.report.rejected} rejected, ${s.readings.length} values in the last one`,
+      );
     }
     if (d.d0) {
       const how = d.d0.asked ? `answered /?! in mode ${d.d0.mode ?? '?'}` : 'pushes on its own (mode D)';
       lines.push(`# IEC 62056-21: identification ${d.d0.identification}, ${how}${d.d0.offeredBaud ? `, offers ${d.d0.offeredBaud} Bd` : ''}`);
     }
     if (d.encrypted) lines.push('# encrypted: add key: (and authKey: if your grid operator issued one) to the meter below');
-    if (!d.plausible) lines.push(`# note: decoded at ${formatLine(d.line)}, which meters do not use for ${d.protocol}; this line ignores its settings (pty or bridge), check the meter's documentation`);
+    if (!d.plausible)
+      lines.push(
+        `# note: decoded at ${formatLine(d.line)}, which meters do not use for ${d.protocol}; this line ignores its settings (pty or bridge), check the meter's documentation`,
+      );
   } else {
     lines.push(`# smi detect: no meter recognised on ${targetText(target)}`);
   }

@@ -29,7 +29,14 @@ describe('line settings', () => {
   });
 
   it('searches in the documented order, asking only at 300 7E1', () => {
-    expect(DETECT_STEPS.map((s) => `${formatLine(s.line)}${s.ask ? ' ask' : ''}`)).toEqual(['300 7E1 ask', '115200 8N1', '9600 8N1', '9600 7E1', '2400 8E1', '2400 7E1']);
+    expect(DETECT_STEPS.map((s) => `${formatLine(s.line)}${s.ask ? ' ask' : ''}`)).toEqual([
+      '300 7E1 ask',
+      '115200 8N1',
+      '9600 8N1',
+      '9600 7E1',
+      '2400 8E1',
+      '2400 7E1',
+    ]);
     const custom = stepsFor([L('9600 8N1'), L('19200 8N1')]);
     expect(custom[0]).toBe(DETECT_STEPS[2]);
     expect(custom[1]).toMatchObject({ ask: false, protocols: [] });
@@ -63,7 +70,9 @@ describe('ProtocolProbe', () => {
   });
 
   it('finds nothing in line noise', () => {
-    const noise = Uint8Array.from({ length: 3000 }, (_, i) => (i * 37 + 11) & 0x7f).map((b) => (b === 0x2f || b === 0x7e || b === 0x1b || b === 0x68 ? 0x20 : b));
+    const noise = Uint8Array.from({ length: 3000 }, (_, i) => (i * 37 + 11) & 0x7f).map((b) =>
+      b === 0x2f || b === 0x7e || b === 0x1b || b === 0x68 ? 0x20 : b,
+    );
     const p = feed(noise, 100);
     expect(p.confirmed).toBe(false);
     expect(p.finish()).toMatchObject({ protocol: undefined, frames: 0, bytes: 3000 });
@@ -145,7 +154,11 @@ describe('detectMeter', () => {
     const line = fakeLine({ line: L('300 7E1'), d0 });
     const r = await settle(detectMeter(line.open, options, silentLogger));
     expect(line.opened).toEqual(['300 7E1']);
-    expect(r.found).toMatchObject({ protocol: 'iec62056-21', plausible: true, d0: { asked: true, identification: '/ISk5MT174-0001', mode: 'C', offeredBaud: 9600 } });
+    expect(r.found).toMatchObject({
+      protocol: 'iec62056-21',
+      plausible: true,
+      d0: { asked: true, identification: '/ISk5MT174-0001', mode: 'C', offeredBaud: 9600 },
+    });
     expect(r.found?.report.snapshot?.readings.find((x) => x.key === 'energy_import_total')?.value).toBe(8048.375);
   });
 
@@ -186,7 +199,9 @@ describe('detectionYaml', () => {
     expect(text).toMatch(/^# smi detect: sml on \/dev\/ttyUSB0 at 9600 8N1$/m);
     expect(text).toMatch(/^# meter 0901454D48000041F045 \(EMH Metering\): 1 frame decoded, 0 rejected, 7 values in the last one$/m);
     const doc = parse(text) as unknown;
-    expect(doc).toEqual({ meters: [{ name: 'eHZ', protocol: 'sml', transport: { type: 'serial', port: '/dev/ttyUSB0', baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 } }] });
+    expect(doc).toEqual({
+      meters: [{ name: 'eHZ', protocol: 'sml', transport: { type: 'serial', port: '/dev/ttyUSB0', baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 } }],
+    });
     expect(validateConfig(doc).ok).toBe(true);
 
     const d0 = new D0MeterSimulator({ manufacturerId: 'ISk', ident: MT174.ident, mode: 'C', data: MT174.data, reactionMs: 20, maxBaud: 19200 });
@@ -202,7 +217,14 @@ describe('detectionYaml', () => {
   });
 
   it('prints only comments when nothing was found', () => {
-    const text = detectionYaml({ found: undefined, steps: [{ step: DETECT_STEPS[1] as (typeof DETECT_STEPS)[number], summary: 'nothing decoded (0 bytes received)', detection: undefined }] }, { type: 'tcp', host: 'bridge', port: 23 }, { name: 'm' });
+    const text = detectionYaml(
+      {
+        found: undefined,
+        steps: [{ step: DETECT_STEPS[1] as (typeof DETECT_STEPS)[number], summary: 'nothing decoded (0 bytes received)', detection: undefined }],
+      },
+      { type: 'tcp', host: 'bridge', port: 23 },
+      { name: 'm' },
+    );
     expect(text).toBe('# smi detect: no meter recognised on bridge:23\n# steps:\n#   115200 8N1: nothing decoded (0 bytes received)\n');
     expect(parse(text)).toBeNull();
   });

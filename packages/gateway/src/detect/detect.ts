@@ -131,12 +131,25 @@ async function runStep(open: LineOpener, step: DetectStep, o: DetectOptions, log
  * What one step found: an IEC 62056-21 meter that answered our request (its bytes read as
  * IEC 62056-21, not a push meter's telegram), or a frame the probe decoded, or nothing.
  */
-export function judgeStep(step: DetectStep, report: ProbeReport, d0Events: readonly FrameEvent[], asked: boolean, id: D0RequestSession['identification']): StepOutcome {
+export function judgeStep(
+  step: DetectStep,
+  report: ProbeReport,
+  d0Events: readonly FrameEvent[],
+  asked: boolean,
+  id: D0RequestSession['identification'],
+): StepOutcome {
   const answered = d0Events.find((e): e is Extract<FrameEvent, { ok: true }> => e.ok);
   if (answered && report.protocol === 'iec62056-21') {
     const d0: D0Details = { asked: true, identification: id?.line ?? answered.snapshot.meter.identification ?? '', mode: id?.mode, offeredBaud: id?.baud };
     const merged: ProbeReport = { ...report, frames: Math.max(report.frames, 1), snapshot: answered.snapshot };
-    const detection: Detection = { protocol: 'iec62056-21', encrypted: false, line: step.line, plausible: plausibleAt(step, 'iec62056-21'), report: merged, d0 };
+    const detection: Detection = {
+      protocol: 'iec62056-21',
+      encrypted: false,
+      line: step.line,
+      plausible: plausibleAt(step, 'iec62056-21'),
+      report: merged,
+      d0,
+    };
     return { step, detection, summary: `IEC 62056-21 meter answered /?! (${d0.identification}, mode ${d0.mode ?? '?'}); readout decoded: ${valuesOf(merged)}` };
   }
   const prefix = asked && !answered ? 'no answer to /?!; ' : '';

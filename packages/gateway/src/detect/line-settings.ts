@@ -38,7 +38,7 @@ export const DETECT_STEPS: readonly DetectStep[] = [
 
 /** `9600 8N1` style label. */
 export function formatLine(l: LineSetting | undefined): string {
-  if (l === undefined) return 'the bridge\'s line setting';
+  if (l === undefined) return "the bridge's line setting";
   return `${l.baudRate} ${l.dataBits}${l.parity.charAt(0).toUpperCase()}${l.stopBits}`;
 }
 
@@ -56,7 +56,9 @@ export function sameLine(a: LineSetting, b: LineSetting): boolean {
 
 /** The steps for a custom list of settings: 300 7E1 asks, everything else listens. */
 export function stepsFor(lines: readonly LineSetting[]): DetectStep[] {
-  return lines.map((l) => DETECT_STEPS.find((s) => s.line !== undefined && sameLine(s.line, l)) ?? { line: l, ask: false, protocols: [], typical: 'custom setting' });
+  return lines.map(
+    (l) => DETECT_STEPS.find((s) => s.line !== undefined && sameLine(s.line, l)) ?? { line: l, ask: false, protocols: [], typical: 'custom setting' },
+  );
 }
 
 /** The one step on a TCP bridge: ask and listen at whatever the bridge is set to. */

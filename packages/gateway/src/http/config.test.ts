@@ -11,7 +11,17 @@ describe('http configuration', () => {
     expect(expectValid(validateConfig({})).http).toEqual({ push: [] });
     const config = expectValid(validateConfig({ http: { push: [{ url: 'http://192.168.1.5:1880/smi', headers: { Authorization: 'Token abc123' } }] } }));
     expect(config.http.push).toEqual([
-      { url: 'http://192.168.1.5:1880/smi', method: 'POST', headers: { Authorization: 'Token abc123' }, format: 'json', mode: 'change', intervalSeconds: 60, deadband: {}, timeoutMs: 5000, queueSize: 100 },
+      {
+        url: 'http://192.168.1.5:1880/smi',
+        method: 'POST',
+        headers: { Authorization: 'Token abc123' },
+        format: 'json',
+        mode: 'change',
+        intervalSeconds: 60,
+        deadband: {},
+        timeoutMs: 5000,
+        queueSize: 100,
+      },
     ]);
     expect(pushSecrets(config)).toEqual(['Token abc123']);
   });
@@ -43,10 +53,29 @@ describe('http configuration', () => {
   });
 
   it('is part of the JSON Schema that smi config-schema prints', () => {
-    const schema = configJsonSchema() as { properties: { http: { properties: { push: { items: { properties: Record<string, { default?: unknown }>; required: string[] } } } } } };
+    const schema = configJsonSchema() as {
+      properties: { http: { properties: { push: { items: { properties: Record<string, { default?: unknown }>; required: string[] } } } } };
+    };
     const target = schema.properties.http.properties.push.items;
-    expect(Object.keys(target.properties)).toEqual(['name', 'url', 'method', 'headers', 'format', 'body', 'contentType', 'mode', 'intervalSeconds', 'deadband', 'timeoutMs', 'queueSize']);
+    expect(Object.keys(target.properties)).toEqual([
+      'name',
+      'url',
+      'method',
+      'headers',
+      'format',
+      'body',
+      'contentType',
+      'mode',
+      'intervalSeconds',
+      'deadband',
+      'timeoutMs',
+      'queueSize',
+    ]);
     expect(target.required).toEqual(['url']);
-    expect([target.properties['method']?.default, target.properties['queueSize']?.default, target.properties['timeoutMs']?.default]).toEqual(['POST', 100, 5000]);
+    expect([target.properties['method']?.default, target.properties['queueSize']?.default, target.properties['timeoutMs']?.default]).toEqual([
+      'POST',
+      100,
+      5000,
+    ]);
   });
 });

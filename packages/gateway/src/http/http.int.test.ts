@@ -89,7 +89,10 @@ describe('HTTP push, REST and /metrics from a gateway reading a real telegram', 
       },
       logLevel: 'trace',
     });
-    gw = await startGateway(config, createLogger('trace', [], (l) => lines.push(l)));
+    gw = await startGateway(
+      config,
+      createLogger('trace', [], (l) => lines.push(l)),
+    );
     web = `http://127.0.0.1:${webPort}`;
     snapshot = await waitFor('the telegram', () => gw.latest()[0], 10000);
   });
@@ -101,7 +104,11 @@ describe('HTTP push, REST and /metrics from a gateway reading a real telegram', 
   });
 
   it('retries a failing receiver after 1 s and 2 s, then delivers the json-state object', async () => {
-    const json = await waitFor('three attempts', () => (rx.received.filter((r) => r.url.startsWith('/json/')).length >= 3 ? rx.received.filter((r) => r.url.startsWith('/json/')) : undefined), 10000);
+    const json = await waitFor(
+      'three attempts',
+      () => (rx.received.filter((r) => r.url.startsWith('/json/')).length >= 3 ? rx.received.filter((r) => r.url.startsWith('/json/')) : undefined),
+      10000,
+    );
     expect(json.map((r) => [r.method, r.url, r.status, r.headers['content-type']])).toEqual([
       ['POST', `/json/${METER}`, 500, 'application/json'],
       ['POST', `/json/${METER}`, 500, 'application/json'],
@@ -109,7 +116,15 @@ describe('HTTP push, REST and /metrics from a gateway reading a real telegram', 
     ]);
     expect(new Set(json.map((r) => r.body)).size).toBe(1);
     const body = JSON.parse(json[0]?.body ?? '') as Record<string, unknown>;
-    expect(body).toMatchObject({ energy_import_tariff_1: 4.426, energy_import_tariff_2: 2.399, energy_export_tariff_1: 2.444, power_import: 244, voltage_l3: 229, time: '2017-01-02T19:20:02+01:00', received_at: snapshot.receivedAt });
+    expect(body).toMatchObject({
+      energy_import_tariff_1: 4.426,
+      energy_import_tariff_2: 2.399,
+      energy_export_tariff_1: 2.444,
+      power_import: 244,
+      voltage_l3: 229,
+      time: '2017-01-02T19:20:02+01:00',
+      received_at: snapshot.receivedAt,
+    });
     const [a, b, c] = json.map((r) => r.at) as [number, number, number];
     expect(b - a).toBeGreaterThanOrEqual(950);
     expect(b - a).toBeLessThan(1800);
@@ -118,7 +133,12 @@ describe('HTTP push, REST and /metrics from a gateway reading a real telegram', 
   });
 
   it('writes InfluxDB line protocol with the token header, one line per numeric reading', async () => {
-    const influx = await waitFor('the retried write', () => (rx.received.filter((r) => r.url.startsWith('/api/v2/write')).length >= 2 ? rx.received.filter((r) => r.url.startsWith('/api/v2/write')) : undefined), 10000);
+    const influx = await waitFor(
+      'the retried write',
+      () =>
+        rx.received.filter((r) => r.url.startsWith('/api/v2/write')).length >= 2 ? rx.received.filter((r) => r.url.startsWith('/api/v2/write')) : undefined,
+      10000,
+    );
     expect(influx.map((r) => [r.status, r.url, r.headers['authorization'], r.headers['content-type']])).toEqual([
       [500, '/api/v2/write?org=home&bucket=smi&precision=ns', `Token ${TOKEN}`, 'text/plain; charset=utf-8'],
       [204, '/api/v2/write?org=home&bucket=smi&precision=ns', `Token ${TOKEN}`, 'text/plain; charset=utf-8'],
@@ -138,13 +158,22 @@ describe('HTTP push, REST and /metrics from a gateway reading a real telegram', 
   it('keeps the newest requests when the queue overflows and counts every dropped one', async () => {
     const withValue = snapshot.readings.filter((r) => r.value !== null);
     const last5 = withValue.slice(-5);
-    const sent = await waitFor('five values', () => (rx.received.filter((r) => r.url.startsWith('/v/') && r.status === 204).length >= 5 ? rx.received.filter((r) => r.url.startsWith('/v/') && r.status === 204) : undefined), 10000);
+    const sent = await waitFor(
+      'five values',
+      () =>
+        rx.received.filter((r) => r.url.startsWith('/v/') && r.status === 204).length >= 5
+          ? rx.received.filter((r) => r.url.startsWith('/v/') && r.status === 204)
+          : undefined,
+      10000,
+    );
     expect(sent.map((r) => [r.method, r.url, r.body])).toEqual(last5.map((r) => ['PUT', `/v/${METER}/${r.key}`, String(r.value)]));
     // one request per reading, queued at once: the oldest were dropped, the first kept one was retried twice
     const failed = rx.received.filter((r) => r.url.startsWith('/v/') && r.status === 500).map((r) => r.url);
     expect(failed).toEqual([`/v/${METER}/${last5[0]?.key}`, `/v/${METER}/${last5[0]?.key}`]);
     expect(withValue.length).toBeGreaterThan(20);
-    const status = (await (await fetch(`${web}/api/v1/status`)).json()) as { push: { name: string; sent: number; failed: number; dropped: number; queued: number }[] };
+    const status = (await (await fetch(`${web}/api/v1/status`)).json()) as {
+      push: { name: string; sent: number; failed: number; dropped: number; queued: number }[];
+    };
     expect(status.push.find((p) => p.name === 'values')).toMatchObject({ sent: 5, failed: 2, dropped: withValue.length - 5, queued: 0 });
   });
 
@@ -154,7 +183,10 @@ describe('HTTP push, REST and /metrics from a gateway reading a real telegram', 
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const families = parsePrometheus(await res.text());
     const family = (name: string): ParsedFamily | undefined => families.find((f) => f.name === name);
-    expect(family('smi_energy_kwh')?.metrics.find((m) => m.labels?.['key'] === 'energy_import_tariff_1')).toEqual({ labels: { meter: METER, key: 'energy_import_tariff_1', obis: '1-0:1.8.1', unit: 'kWh' }, value: '4.426' });
+    expect(family('smi_energy_kwh')?.metrics.find((m) => m.labels?.['key'] === 'energy_import_tariff_1')).toEqual({
+      labels: { meter: METER, key: 'energy_import_tariff_1', obis: '1-0:1.8.1', unit: 'kWh' },
+      value: '4.426',
+    });
     expect(family('smi_power_watts')?.metrics.find((m) => m.labels?.['key'] === 'power_import')?.value).toBe('244');
     expect(family('smi_count_total')?.type).toBe('COUNTER');
     expect(family('smi_frames_total')?.metrics).toEqual([{ labels: { source: 'p1' }, value: expect.stringMatching(/^[1-9]\d*$/) }]);
@@ -168,7 +200,12 @@ describe('HTTP push, REST and /metrics from a gateway reading a real telegram', 
   it('sent each target one snapshot although the telegram repeated (mode change, nothing changed)', async () => {
     await waitFor('more frames', () => (gw.latest()[0]?.receivedAt ?? '') > (snapshot.receivedAt ?? ''), 5000);
     await new Promise((r) => setTimeout(r, 600));
-    expect(rx.received.filter((r) => r.status === 204).map((r) => r.url.split('/')[1]).sort()).toEqual(['api', 'json', 'v', 'v', 'v', 'v', 'v']);
+    expect(
+      rx.received
+        .filter((r) => r.status === 204)
+        .map((r) => r.url.split('/')[1])
+        .sort(),
+    ).toEqual(['api', 'json', 'v', 'v', 'v', 'v', 'v']);
   });
 
   it('serves the REST API v1 with the latest snapshot and a JSON 404, and streams each frame as an event', async () => {
@@ -194,7 +231,9 @@ describe('HTTP push, REST and /metrics from a gateway reading a real telegram', 
   it('never shows a header value: status redacts it, the log masks it, and stops within 5 s with retries pending', async () => {
     const status = await (await fetch(`${web}/api/status`)).text();
     expect(status).not.toContain(TOKEN);
-    const influx = (JSON.parse(status) as { push: { name: string; url: string; headers: Record<string, string>; lastError: string | null }[] }).push.find((p) => p.name === 'influx');
+    const influx = (JSON.parse(status) as { push: { name: string; url: string; headers: Record<string, string>; lastError: string | null }[] }).push.find(
+      (p) => p.name === 'influx',
+    );
     expect(influx).toMatchObject({ url: `${rx.base}/api/v2/write`, headers: { Authorization: '***' }, lastError: 'HTTP 500' });
     await waitFor('a retry of the failing receiver', () => rx.received.filter((r) => r.url === '/down').length >= 2, 10000);
     const stream = await fetch(`${web}/api/v1/events`);

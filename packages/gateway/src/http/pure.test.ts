@@ -54,7 +54,14 @@ describe('InfluxDB line protocol', () => {
     expect(lines).toContain('smi,key=power_import,meter=K8EG004046395507 value=244 1796637600250000000');
     expect(lines.some((l) => l.includes('key=meter_time') || l.includes('key=p1_version') || l.includes('key=text_message'))).toBe(false);
     expect(lines).toHaveLength(SNAPSHOT.readings.filter((r) => typeof r.value === 'number').length);
-    const odd: MeterSnapshot = { ...SNAPSHOT, meter: { id: 'house meter,1' }, readings: [{ key: 'x', name: 'x', quantity: 'power', value: Infinity, unit: 'W' }, { key: 'y', name: 'y', quantity: 'power', value: -1.5e-7, unit: 'W' }] };
+    const odd: MeterSnapshot = {
+      ...SNAPSHOT,
+      meter: { id: 'house meter,1' },
+      readings: [
+        { key: 'x', name: 'x', quantity: 'power', value: Infinity, unit: 'W' },
+        { key: 'y', name: 'y', quantity: 'power', value: -1.5e-7, unit: 'W' },
+      ],
+    };
     expect(influxLines(odd)).toEqual(['smi,key=y,meter=house\\ meter\\,1 value=-1.5e-7 1796637600250000000']);
   });
 });
@@ -74,7 +81,14 @@ describe('request bodies', () => {
     const [req, ...more] = build({});
     expect(more).toEqual([]);
     expect(req?.contentType).toBe('application/json');
-    expect(JSON.parse(req?.body ?? '')).toMatchObject({ energy_import_tariff_1: 4.426, power_import: 244, tariff: '2', text_message: null, time: '2017-01-02T19:20:02+01:00', received_at: '2026-12-07T10:00:00.250Z' });
+    expect(JSON.parse(req?.body ?? '')).toMatchObject({
+      energy_import_tariff_1: 4.426,
+      power_import: 244,
+      tariff: '2',
+      text_message: null,
+      time: '2017-01-02T19:20:02+01:00',
+      received_at: '2026-12-07T10:00:00.250Z',
+    });
   });
 
   it('value: one request per reading with a value, {meter} and {key} in the URL', () => {
@@ -98,8 +112,14 @@ describe('request bodies', () => {
   });
 
   it('refuses a broken template and {key} outside format value at compile time', () => {
-    expect(compileBodies(engine, settings({ body: '{{ values | nosuchfilter }}' }), 'http.push.1')).toMatchObject({ ok: false, error: expect.stringContaining('http.push.1.body') });
-    expect(compileBodies(engine, settings({ url: 'http://h/{key}' }), 'http.push.2')).toEqual({ ok: false, error: 'http.push.2.url: {key} is only available with format: value' });
+    expect(compileBodies(engine, settings({ body: '{{ values | nosuchfilter }}' }), 'http.push.1')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('http.push.1.body'),
+    });
+    expect(compileBodies(engine, settings({ url: 'http://h/{key}' }), 'http.push.2')).toEqual({
+      ok: false,
+      error: 'http.push.2.url: {key} is only available with format: value',
+    });
   });
 });
 

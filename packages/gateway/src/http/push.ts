@@ -30,7 +30,11 @@ export function createPushTargets(config: Config, log: Logger, gatewayId: string
   const engine = createTemplateEngine();
   const targets = config.http.push.map((t, i) => {
     const name = t.name ?? `push${i + 1}`;
-    const compiled = compileBodies(engine, { url: t.url, format: t.format, body: t.body, contentType: t.contentType, baseTopic: config.mqtt.baseTopic, gatewayId }, `http.push.${i}`);
+    const compiled = compileBodies(
+      engine,
+      { url: t.url, format: t.format, body: t.body, contentType: t.contentType, baseTopic: config.mqtt.baseTopic, gatewayId },
+      `http.push.${i}`,
+    );
     if (!compiled.ok) throw new OutputConfigError(compiled.error);
     masked.info(`push ${name}: ${t.method} ${describeUrl(t.url)} (${t.body === undefined ? t.format : 'body template'}, mode ${t.mode})`);
     return new PushTarget({

@@ -45,9 +45,16 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-const snap = (power: number): MeterSnapshot => ({ protocol: 'dsmr', meter: { id: 'm1' }, receivedAt: '2026-12-07T10:00:00Z', readings: [{ key: 'power_import', name: 'Power import', quantity: 'power', value: power, unit: 'W' }] });
+const snap = (power: number): MeterSnapshot => ({
+  protocol: 'dsmr',
+  meter: { id: 'm1' },
+  receivedAt: '2026-12-07T10:00:00Z',
+  readings: [{ key: 'power_import', name: 'Power import', quantity: 'power', value: power, unit: 'W' }],
+});
 /** The power value as the body, to the target's URL. */
-const bodyTo = (path: string): BodyBuilder => (s) => ({ ok: true, requests: [{ url: `${base}${path}`, body: String(s.readings[0]?.value), contentType: 'text/plain' }] });
+const bodyTo =
+  (path: string): BodyBuilder =>
+  (s) => ({ ok: true, requests: [{ url: `${base}${path}`, body: String(s.readings[0]?.value), contentType: 'text/plain' }] });
 
 function target(path: string, o: Partial<PushTargetOptions> = {}, lines: string[] = []): PushTarget {
   const t = new PushTarget({

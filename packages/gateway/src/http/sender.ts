@@ -126,7 +126,8 @@ export class PushTarget {
     const before = this.queue.dropped;
     for (const r of built.requests) this.queue.push(r);
     const dropped = this.queue.dropped - before;
-    if (dropped > 0) this.o.log.debug(`push ${this.o.name}: queue full, ${dropped} oldest request${dropped === 1 ? '' : 's'} dropped (${this.queue.dropped} in total)`);
+    if (dropped > 0)
+      this.o.log.debug(`push ${this.o.name}: queue full, ${dropped} oldest request${dropped === 1 ? '' : 's'} dropped (${this.queue.dropped} in total)`);
     this.pump();
   }
 
@@ -135,13 +136,16 @@ export class PushTarget {
     if (due === undefined || due >= this.dueAt) return;
     clearTimeout(this.dueTimer);
     this.dueAt = due;
-    this.dueTimer = setTimeout(() => {
-      this.dueTimer = undefined;
-      this.dueAt = Infinity;
-      if (this.stopped) return;
-      for (const s of this.shaper.due(this.clock())) this.enqueue(s);
-      this.armDue();
-    }, Math.max(0, due - this.clock()));
+    this.dueTimer = setTimeout(
+      () => {
+        this.dueTimer = undefined;
+        this.dueAt = Infinity;
+        if (this.stopped) return;
+        for (const s of this.shaper.due(this.clock())) this.enqueue(s);
+        this.armDue();
+      },
+      Math.max(0, due - this.clock()),
+    );
   }
 
   private pump(): void {
@@ -168,7 +172,8 @@ export class PushTarget {
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) {
         this.sent++;
-        if (this.failuresInRow > 0) this.o.log.info(`push ${this.o.name}: sent again after ${this.failuresInRow} failed attempt${this.failuresInRow === 1 ? '' : 's'}`);
+        if (this.failuresInRow > 0)
+          this.o.log.info(`push ${this.o.name}: sent again after ${this.failuresInRow} failed attempt${this.failuresInRow === 1 ? '' : 's'}`);
         this.failuresInRow = 0;
         return;
       }

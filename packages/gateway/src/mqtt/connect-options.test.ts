@@ -71,7 +71,9 @@ describe('loadMqttTls', () => {
     expect(mistake({ ...checked, ca: pki.clientKey })).toBe(`mqtt.tls.ca: ${pki.clientKey} holds no valid PEM certificate (-----BEGIN CERTIFICATE-----)`);
     const broken = join(pki.dir, 'broken.pem');
     writeFileSync(broken, '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
-    expect(mistake({ ...checked, cert: broken, key: pki.clientKey })).toBe(`mqtt.tls.cert: ${broken} holds no valid PEM certificate (-----BEGIN CERTIFICATE-----)`);
+    expect(mistake({ ...checked, cert: broken, key: pki.clientKey })).toBe(
+      `mqtt.tls.cert: ${broken} holds no valid PEM certificate (-----BEGIN CERTIFICATE-----)`,
+    );
   });
 
   it('refuses a key that is not the certificate’s, without showing the key', () => {
@@ -101,10 +103,26 @@ describe('mqttErrorText', () => {
   const err = (code: string | number, message: string): Error => Object.assign(new Error(message), { code });
 
   it.each([
-    ['SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain', "TLS: the broker's certificate is not trusted (self-signed certificate in certificate chain): mqtt.tls.ca must name the CA that signed it"],
-    ['ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames: IP: 10.0.0.9 is not in the cert's list: 127.0.0.1", "TLS: the broker's certificate is not for this host (Hostname/IP does not match certificate's altnames: IP: 10.0.0.9 is not in the cert's list: 127.0.0.1): use a host name of the certificate in mqtt.url, or set mqtt.tls.servername"],
-    ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', '80:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/ssl/rec_layer_s3.c:1601:SSL alert number 116\n', 'TLS: the broker requires a client certificate: set mqtt.tls.cert and mqtt.tls.key'],
-    ['ERR_SSL_WRONG_VERSION_NUMBER', '80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number', 'TLS: the broker does not speak TLS on this port (mqtts:// to a plain MQTT port?)'],
+    [
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'self-signed certificate in certificate chain',
+      "TLS: the broker's certificate is not trusted (self-signed certificate in certificate chain): mqtt.tls.ca must name the CA that signed it",
+    ],
+    [
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      "Hostname/IP does not match certificate's altnames: IP: 10.0.0.9 is not in the cert's list: 127.0.0.1",
+      "TLS: the broker's certificate is not for this host (Hostname/IP does not match certificate's altnames: IP: 10.0.0.9 is not in the cert's list: 127.0.0.1): use a host name of the certificate in mqtt.url, or set mqtt.tls.servername",
+    ],
+    [
+      'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+      '80:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/ssl/rec_layer_s3.c:1601:SSL alert number 116\n',
+      'TLS: the broker requires a client certificate: set mqtt.tls.cert and mqtt.tls.key',
+    ],
+    [
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+      '80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number',
+      'TLS: the broker does not speak TLS on this port (mqtts:// to a plain MQTT port?)',
+    ],
     ['CERT_HAS_EXPIRED', 'certificate has expired', "TLS: the broker's certificate has expired (check the broker's certificate and both clocks)"],
     ['ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1883', 'connect ECONNREFUSED 127.0.0.1:1883'],
     [5, 'Connection refused: Not authorized', 'Connection refused: Not authorized'], // mqtt.js: a CONNACK refusal has a numeric code

@@ -89,13 +89,18 @@ export function loadMqttTls(tls: MqttTlsConfig | undefined, log: Logger): MqttTl
     try {
       createSecureContext({ cert: out.cert, key: out.key, passphrase: tls.passphrase });
     } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code === 'ERR_OSSL_BAD_DECRYPT' ? 'is encrypted and mqtt.tls.passphrase is missing or wrong' : `is not the private key of ${tls.cert} (${reason(e)})`;
+      const why =
+        (e as NodeJS.ErrnoException).code === 'ERR_OSSL_BAD_DECRYPT'
+          ? 'is encrypted and mqtt.tls.passphrase is missing or wrong'
+          : `is not the private key of ${tls.cert} (${reason(e)})`;
       throw new ConfigMistake(`mqtt.tls.key: ${tls.key} ${why}`);
     }
   }
   if (tls.servername !== undefined) out.servername = tls.servername;
   if (!tls.rejectUnauthorized) {
-    log.warn("MQTT: mqtt.tls.rejectUnauthorized is false: the broker's certificate is NOT checked, so anyone on the network path can pose as the broker and read the readings and the credentials; give the broker's CA in mqtt.tls.ca instead");
+    log.warn(
+      "MQTT: mqtt.tls.rejectUnauthorized is false: the broker's certificate is NOT checked, so anyone on the network path can pose as the broker and read the readings and the credentials; give the broker's CA in mqtt.tls.ca instead",
+    );
   }
   return out;
 }
@@ -144,11 +149,15 @@ export function mqttErrorText(err: Error): string {
   const code = typeof raw === 'string' ? raw : '';
   const first = reason(err);
   if (UNTRUSTED.has(code)) return `TLS: the broker's certificate is not trusted (${first}): mqtt.tls.ca must name the CA that signed it`;
-  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return `TLS: the broker's certificate ${code === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not valid yet'} (check the broker's certificate and both clocks)`;
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `TLS: the broker's certificate is not for this host (${first}): use a host name of the certificate in mqtt.url, or set mqtt.tls.servername`;
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+    return `TLS: the broker's certificate ${code === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not valid yet'} (check the broker's certificate and both clocks)`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `TLS: the broker's certificate is not for this host (${first}): use a host name of the certificate in mqtt.url, or set mqtt.tls.servername`;
   if (code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED') return 'TLS: the broker requires a client certificate: set mqtt.tls.cert and mqtt.tls.key';
-  if (code === 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' || code === 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE') return `TLS: the broker refused the client certificate (${code}): it must be signed by a CA the broker trusts (its cafile)`;
-  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') return 'TLS: the broker does not speak TLS on this port (mqtts:// to a plain MQTT port?)';
+  if (code === 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' || code === 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE')
+    return `TLS: the broker refused the client certificate (${code}): it must be signed by a CA the broker trusts (its cafile)`;
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG')
+    return 'TLS: the broker does not speak TLS on this port (mqtts:// to a plain MQTT port?)';
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return `TLS: ${code}`;
   return first;
 }

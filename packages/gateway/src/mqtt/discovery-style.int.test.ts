@@ -48,8 +48,7 @@ function publisherFor(url: string, discovery: 'entity' | 'device', log: string[]
 const meterDiscovery = (messages: readonly Received[], since: number): Received[] =>
   messages.filter((m) => m.at >= since && (m.topic.startsWith(`${NODE}/`) || m.topic === DEVICE));
 
-const components = (m: Received | undefined): Record<string, unknown> =>
-  (JSON.parse(m?.payload ?? '{}') as { components: Record<string, unknown> }).components;
+const components = (m: Received | undefined): Record<string, unknown> => (JSON.parse(m?.payload ?? '{}') as { components: Record<string, unknown> }).components;
 
 describe('discovery styles on a real Mosquitto', () => {
   let broker: Mosquitto;
@@ -96,7 +95,10 @@ describe('discovery styles on a real Mosquitto', () => {
     expect(seen.every((m) => m.retain === false)).toBe(true); // live delivery to a subscriber
     expect(Object.keys(components(seen[35]))).toEqual(keys);
     expect(components(seen[35]).energy_import_tariff_1).toMatchObject({
-      platform: 'sensor', unique_id: `smi_${METER}_energy_import_tariff_1_smi`, device_class: 'energy', unit_of_measurement: 'kWh',
+      platform: 'sensor',
+      unique_id: `smi_${METER}_energy_import_tariff_1_smi`,
+      device_class: 'energy',
+      unit_of_measurement: 'kWh',
     });
     expect(log.filter((l) => l.includes('to device-based discovery'))).toHaveLength(35);
 

@@ -1,6 +1,14 @@
 import { networkInterfaces } from 'node:os';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { homieDevice, homieDeviceId, homieDisconnect, homieLastWill, homieValues, type HomieOptions as HomieLayoutOptions, type MqttMessage } from '@smi/discovery';
+import {
+  homieDevice,
+  homieDeviceId,
+  homieDisconnect,
+  homieLastWill,
+  homieValues,
+  type HomieOptions as HomieLayoutOptions,
+  type MqttMessage,
+} from '@smi/discovery';
 import type { MeterSnapshot } from '@smi/model';
 import { redactUrl, type Logger } from '../log';
 import { withDeadline } from './publisher';

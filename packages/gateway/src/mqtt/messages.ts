@@ -37,9 +37,10 @@ function outputPreset(config: Config): { definition: PresetDefinition; name: str
   const o = config.output;
   if (o.topic !== undefined || o.payload !== undefined) {
     if (o.topic === undefined || o.payload === undefined) throw new OutputConfigError('output: a custom output needs both `topic` and `payload` templates');
-    const definition: PresetDefinition = o.valueTemplate === undefined
-      ? { description: 'custom', messages: [{ topic: o.topic, payload: o.payload }] }
-      : { description: 'custom', messages: [{ topic: o.topic, payload: o.payload }], valueTemplate: o.valueTemplate };
+    const definition: PresetDefinition =
+      o.valueTemplate === undefined
+        ? { description: 'custom', messages: [{ topic: o.topic, payload: o.payload }] }
+        : { description: 'custom', messages: [{ topic: o.topic, payload: o.payload }], valueTemplate: o.valueTemplate };
     return { definition, name: 'output' };
   }
   const definition = (BUILT_IN_PRESETS as Readonly<Record<string, PresetDefinition>>)[o.preset];
@@ -103,7 +104,9 @@ export class MessageFactory {
     }
     if (problems.length === 0) return [];
     if (problems.length === snapshot.readings.length) {
-      throw new OutputConfigError(`output: no Home Assistant value_template resolves against output.payload, every entity would stay empty (set output.valueTemplate to read your payload, or homeassistant.enabled: false when Home Assistant does not use this output): ${describeProblems(problems)}`);
+      throw new OutputConfigError(
+        `output: no Home Assistant value_template resolves against output.payload, every entity would stay empty (set output.valueTemplate to read your payload, or homeassistant.enabled: false when Home Assistant does not use this output): ${describeProblems(problems)}`,
+      );
     }
     return [`output: Home Assistant entities without a value: ${describeProblems(problems)}`];
   }

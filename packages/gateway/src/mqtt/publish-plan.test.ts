@@ -75,7 +75,12 @@ describe('planAnnouncement (what MqttPublisher.announce sends)', () => {
     expect(configTopics).toHaveLength(35);
     expect(topicsOf(plan.messages)).toEqual([...configTopics, AVAILABILITY, STATE]);
     expect(plan.messages.slice(0, 35).every((m) => m.retain && m.qos === 1 && m.payload.startsWith('{'))).toBe(true);
-    expect(JSON.parse(plan.messages[3]?.payload ?? '')).toMatchObject({ unique_id: `smi_${METER}_energy_import_tariff_1_smi`, unit_of_measurement: 'kWh', device_class: 'energy', state_topic: STATE });
+    expect(JSON.parse(plan.messages[3]?.payload ?? '')).toMatchObject({
+      unique_id: `smi_${METER}_energy_import_tariff_1_smi`,
+      unit_of_measurement: 'kWh',
+      device_class: 'energy',
+      state_topic: STATE,
+    });
     expect(plan.messages[35]).toEqual({ topic: AVAILABILITY, payload: 'online', retain: true, qos: 1 });
     expect(energy(plan.messages[36])).toBe(4.426);
     expect(plan.removed).toEqual([]);
@@ -89,7 +94,11 @@ describe('planAnnouncement (what MqttPublisher.announce sends)', () => {
   it('an unchanged retained config or availability is not sent again; the state always is', () => {
     const memory = fresh();
     announce(memory, snapshot, QUIET);
-    const plan = announce(memory, withReadings(snapshot, () => true, 4.5), QUIET);
+    const plan = announce(
+      memory,
+      withReadings(snapshot, () => true, 4.5),
+      QUIET,
+    );
     expect(topicsOf(plan.messages)).toEqual([STATE]);
     expect(energy(plan.messages[0])).toBe(4.5);
     expect(plan.nextState.lastSent.size).toBe(1);
@@ -102,7 +111,11 @@ describe('planAnnouncement (what MqttPublisher.announce sends)', () => {
     const memory = fresh();
     announce(memory, snapshot, QUIET);
     const gone = ['voltage_l3', 'current_l3'];
-    const plan = announce(memory, withReadings(snapshot, (k) => !gone.includes(k)), QUIET);
+    const plan = announce(
+      memory,
+      withReadings(snapshot, (k) => !gone.includes(k)),
+      QUIET,
+    );
     expect(plan.messages).toEqual([
       { topic: CONFIG('voltage_l3'), payload: '', retain: true, qos: 1 },
       { topic: CONFIG('current_l3'), payload: '', retain: true, qos: 1 },
@@ -113,7 +126,15 @@ describe('planAnnouncement (what MqttPublisher.announce sends)', () => {
     expect(memory.announced.has(CONFIG('voltage_l3'))).toBe(false);
     expect(memory.lastSent.has(CONFIG('voltage_l3'))).toBe(false);
     // removed once: the next announce sends only the state
-    expect(topicsOf(announce(memory, withReadings(snapshot, (k) => !gone.includes(k)), QUIET).messages)).toEqual([STATE]);
+    expect(
+      topicsOf(
+        announce(
+          memory,
+          withReadings(snapshot, (k) => !gone.includes(k)),
+          QUIET,
+        ).messages,
+      ),
+    ).toEqual([STATE]);
   });
 
   it('a config left retained on the broker by an earlier run is removed; current ones seen there are kept', () => {

@@ -113,7 +113,9 @@ export class MqttPublisher {
       this.online = false;
       if (wasOnline && !this.stopping) {
         this.lostAt = Date.now();
-        this.log.warn(`MQTT: connection to ${redactUrl(o.url)} lost; retrying every ${o.reconnectMs / 1000} s (keeping the latest message per topic meanwhile)`);
+        this.log.warn(
+          `MQTT: connection to ${redactUrl(o.url)} lost; retrying every ${o.reconnectMs / 1000} s (keeping the latest message per topic meanwhile)`,
+        );
       }
     });
     client.on('error', (err) => this.log.warn(`MQTT: ${mqttErrorText(err)}`));
@@ -228,7 +230,9 @@ export class MqttPublisher {
       throw e;
     }
     if (problems.length === 0) return;
-    this.log.warn(`output: ${problems.length} Home Assistant ${problems.length === 1 ? 'entity' : 'entities'} of meter ${meterId} will show no value: ${describeProblems(problems)}`);
+    this.log.warn(
+      `output: ${problems.length} Home Assistant ${problems.length === 1 ? 'entity' : 'entities'} of meter ${meterId} will show no value: ${describeProblems(problems)}`,
+    );
   }
 
   /** A template that compiles but cannot render a meter's values: said once, nothing sent, the gateway keeps running. */
@@ -280,7 +284,8 @@ export class MqttPublisher {
       onBroker?.delete(topic);
     }
     state.configTopics = plan.nextState.announced;
-    if (configs !== undefined) state.components = new Set(configs.flatMap((m) => (this.messages.isDeviceConfigTopic(m.topic) ? haDeviceComponentIds(m.payload) : [])));
+    if (configs !== undefined)
+      state.components = new Set(configs.flatMap((m) => (this.messages.isDeviceConfigTopic(m.topic) ? haDeviceComponentIds(m.payload) : [])));
     if (!this.client) return; // not started or stopped: nothing is sent, so nothing counts as sent
     applyLastSent(this.retained, plan.nextState.lastSent);
     for (const m of plan.messages) this.transmit(m);
@@ -344,7 +349,13 @@ export async function withDeadline(p: Promise<unknown>, ms: number): Promise<boo
     timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([p.then(() => true, () => false), deadline]);
+    return await Promise.race([
+      p.then(
+        () => true,
+        () => false,
+      ),
+      deadline,
+    ]);
   } finally {
     clearTimeout(timer);
   }

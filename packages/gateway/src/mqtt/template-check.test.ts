@@ -48,20 +48,27 @@ describe('value templates of a custom output', () => {
   it('refuses an output where no entity resolves (a bare payload read as JSON)', () => {
     const make = (): MessageFactory => factory({ topic: TOPIC, payload: '{{ values.energy_import_total }}', valueTemplate: '{{ value_json.{key} }}' });
     expect(make).toThrow(OutputConfigError);
-    expect(make).toThrow(/no Home Assistant value_template resolves.*energy_import_total \(Energy import\): value_template \{\{ value_json\.energy_import_total \}\} resolves to nothing on home\/SMI0000000001/);
+    expect(make).toThrow(
+      /no Home Assistant value_template resolves.*energy_import_total \(Energy import\): value_template \{\{ value_json\.energy_import_total \}\} resolves to nothing on home\/SMI0000000001/,
+    );
   });
 
   it('warns by name for the entities that would stay empty', () => {
     const f = factory({ topic: TOPIC, payload: TWO_KEYS, valueTemplate: '{{ value_json.{key} }}' });
     expect(f.startupTemplateWarnings).toHaveLength(1);
-    expect(f.startupTemplateWarnings[0]).toMatch(/^output: Home Assistant entities without a value: energy_export_total \(Energy export\): .*; voltage_l1 \(Voltage L1\): .*; equipment_id \(Equipment identifier\): /);
+    expect(f.startupTemplateWarnings[0]).toMatch(
+      /^output: Home Assistant entities without a value: energy_export_total \(Energy export\): .*; voltage_l1 \(Voltage L1\): .*; equipment_id \(Equipment identifier\): /,
+    );
     expect(f.startupTemplateWarnings[0]).not.toMatch(/power_import|energy_import_total \(/);
   });
 
   it('says nothing for a matching custom output, the built-in presets or with discovery off', () => {
     expect(factory({ topic: TOPIC, payload: '{{ values | json }}', valueTemplate: '{{ value_json.{key} }}' }).startupTemplateWarnings).toEqual([]);
     expect(factory({}).startupTemplateWarnings).toEqual([]);
-    expect(factory({ topic: TOPIC, payload: '{{ values.energy_import_total }}', valueTemplate: '{{ value_json.{key} }}' }, { enabled: false }).startupTemplateWarnings).toEqual([]);
+    expect(
+      factory({ topic: TOPIC, payload: '{{ values.energy_import_total }}', valueTemplate: '{{ value_json.{key} }}' }, { enabled: false })
+        .startupTemplateWarnings,
+    ).toEqual([]);
   });
 
   it('checks each meter once against its first snapshot and logs the entities by name', () => {
@@ -71,7 +78,9 @@ describe('value templates of a custom output', () => {
     if (!r.ok) throw new Error(r.problems.join('; '));
     const publisher = new MqttPublisher(
       { url: 'mqtt://127.0.0.1:1', clientId: 'x', qos: 1, retain: true, reconnectMs: 1000, homeAssistant: r.config.homeassistant },
-      f.topics, f, createLogger('info', [], (l) => lines.push(l)),
+      f.topics,
+      f,
+      createLogger('info', [], (l) => lines.push(l)),
     );
     const snapshot = v5Snapshot();
     const problems = f.valueTemplateProblems(snapshot);

@@ -10,7 +10,7 @@ const read = (f: string): Buffer => readFileSync(join(FIXTURES, f));
 function chunks(bytes: Uint8Array, seed: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   let x = seed;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     x = (x * 1103515245 + 12345) % 2147483648;
     const n = 1 + (x % 40);
     out.push(bytes.subarray(i, i + n));
@@ -55,7 +55,14 @@ describe('D0PushSession (mode D)', () => {
     const ehz = read('smartmeter-obis-emh-ehz-d0.txt');
     const bytes = Buffer.concat([wr5.subarray(0, 200), ehz, wr5.subarray(0, 40), wr5, wr5]);
     const r = run(bytes, 13);
-    expect(r.pushed.map((e) => (e.ok ? e.snapshot.meter.id : e.error.kind))).toEqual(['truncated', '0000680476', '0000680476', 'truncated', '00010213', '00010213']);
+    expect(r.pushed.map((e) => (e.ok ? e.snapshot.meter.id : e.error.kind))).toEqual([
+      'truncated',
+      '0000680476',
+      '0000680476',
+      'truncated',
+      '00010213',
+      '00010213',
+    ]);
     expect(r.emitted).toEqual([]);
     r.session.stop();
   });

@@ -166,7 +166,7 @@ describe('D0RequestSession against the simulated meter', () => {
     l.session.stop();
   });
 
-  it('after the line reopens (at the transport\'s speed) it switches to 300 Bd again', async () => {
+  it("after the line reopens (at the transport's speed) it switches to 300 Bd again", async () => {
     const l = line({ mode: 'A' }, { lineBaud: 115200 });
     l.session.start(l.io);
     await jest.advanceTimersByTimeAsync(10000);

@@ -168,7 +168,10 @@ export class D0RequestSession implements MeterSession {
           break;
         case 'handover':
           // Readout purpose never asks for binary mode; a hand-over here means a confused line.
-          events.push({ ok: false, error: fail('unsupported', LAYER, `mode E binary (HDLC at ${c.baud} Bd) is not read by this gateway; the readout mode is used`).error });
+          events.push({
+            ok: false,
+            error: fail('unsupported', LAYER, `mode E binary (HDLC at ${c.baud} Bd) is not read by this gateway; the readout mode is used`).error,
+          });
           break;
         case 'programming':
         case 'reply':
@@ -224,7 +227,9 @@ export class D0RequestSession implements MeterSession {
           this.portBaud = c.baud;
         } else if (!this.warnedNoBaud) {
           this.warnedNoBaud = true;
-          io.log.warn(`${this.options.label}: the meter switched to ${c.baud} Bd but this transport cannot follow; readouts will fail (use a serial port, or a bridge fixed at that rate)`);
+          io.log.warn(
+            `${this.options.label}: the meter switched to ${c.baud} Bd but this transport cannot follow; readouts will fail (use a serial port, or a bridge fixed at that rate)`,
+          );
         }
         return;
       case 'expect':
@@ -252,14 +257,17 @@ export class D0RequestSession implements MeterSession {
   private armExpect(ms: number): void {
     if (this.expectTimer) clearTimeout(this.expectTimer);
     const generation = this.generation;
-    this.expectTimer = setTimeout(() => {
-      this.expectTimer = undefined;
-      const master = this.master;
-      if (!master || generation !== this.generation) return;
-      const events = this.carryOut(master.timeout());
-      for (const e of events) if (!e.ok) this.io?.log.debug(`${this.options.label}: readout failed (${e.error.kind}): ${e.error.message}`);
-      this.emitLater(events);
-    }, Math.max(0, ms));
+    this.expectTimer = setTimeout(
+      () => {
+        this.expectTimer = undefined;
+        const master = this.master;
+        if (!master || generation !== this.generation) return;
+        const events = this.carryOut(master.timeout());
+        for (const e of events) if (!e.ok) this.io?.log.debug(`${this.options.label}: readout failed (${e.error.kind}): ${e.error.message}`);
+        this.emitLater(events);
+      },
+      Math.max(0, ms),
+    );
   }
 
   private clearExpect(): void {

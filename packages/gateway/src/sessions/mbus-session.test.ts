@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  encodeMbusLongFrame, hexToBytes, INITIAL_MBUS_SLAVE_STATE, mbusSlaveRespond, parseMbusFrame, type FrameEvent, type MbusSlaveConfig,
+  encodeMbusLongFrame,
+  hexToBytes,
+  INITIAL_MBUS_SLAVE_STATE,
+  mbusSlaveRespond,
+  parseMbusFrame,
+  type FrameEvent,
+  type MbusSlaveConfig,
   type MbusSlaveState,
 } from '@smi/decoder';
 import type { MeterSnapshot } from '@smi/model';
@@ -51,7 +57,13 @@ interface BusOptions {
 /** A wired M-Bus on jest's fake clock: the session as master, pure slave simulators as the meters. */
 function bus(slaves: MbusSlaveConfig[], options: Partial<MbusPollingOptions>, o: BusOptions = {}) {
   const session = new MbusPollingSession({
-    label: 'test', primaryAddresses: [], secondaryAddresses: [], pollIntervalMs: 60000, responseTimeoutMs: 500, retries: 2, ...options,
+    label: 'test',
+    primaryAddresses: [],
+    secondaryAddresses: [],
+    pollIntervalMs: 60000,
+    responseTimeoutMs: 500,
+    retries: 2,
+    ...options,
   });
   const states: MbusSlaveState[] = slaves.map(() => INITIAL_MBUS_SLAVE_STATE);
   const written: string[] = [];
@@ -262,7 +274,9 @@ describe('M-Bus polling session', () => {
 
 describe('createMeterDecoder for protocol mbus', () => {
   const meter = (mbus?: unknown) => {
-    const r = validateConfig({ meters: [{ protocol: 'mbus', transport: { type: 'serial', port: '/dev/ttyUSB0', baudRate: 2400, parity: 'even' }, ...(mbus ? { mbus } : {}) }] });
+    const r = validateConfig({
+      meters: [{ protocol: 'mbus', transport: { type: 'serial', port: '/dev/ttyUSB0', baudRate: 2400, parity: 'even' }, ...(mbus ? { mbus } : {}) }],
+    });
     if (!r.ok) throw new Error(r.problems.join('; '));
     return r.config.meters[0] as NonNullable<(typeof r.config.meters)[number]>;
   };

@@ -1,7 +1,24 @@
 import {
-  accumulateMbusReadout, buildMbusSelectSecondary, buildMbusSndNke, createMbusFcbState, createMbusFramer, decodeMbusApplicationLayer,
-  EMPTY_MBUS_READOUT, isMbusSlaveFrame, MBUS_ADDRESS, mbusLinkReset, mbusSecondaryAddress, mbusTelegramToSnapshot, mergeMbusReadout,
-  nextMbusReqUd2, repeatMbusReqUd2, type FrameEvent, type MbusFcbState, type MbusFramer, type MbusReadoutAccumulator, type MbusTelegram,
+  accumulateMbusReadout,
+  buildMbusSelectSecondary,
+  buildMbusSndNke,
+  createMbusFcbState,
+  createMbusFramer,
+  decodeMbusApplicationLayer,
+  EMPTY_MBUS_READOUT,
+  isMbusSlaveFrame,
+  MBUS_ADDRESS,
+  mbusLinkReset,
+  mbusSecondaryAddress,
+  mbusTelegramToSnapshot,
+  mergeMbusReadout,
+  nextMbusReqUd2,
+  repeatMbusReqUd2,
+  type FrameEvent,
+  type MbusFcbState,
+  type MbusFramer,
+  type MbusReadoutAccumulator,
+  type MbusTelegram,
 } from '@smi/decoder';
 import type { MeterConfig } from '../config/schema';
 import { silentLogger, type Logger } from '../log';
@@ -53,7 +70,11 @@ interface Waiter {
 function matchesMask(mask: string, address: string): boolean {
   const m = mask.toUpperCase();
   for (let i = 0; i < 8; i++) if (m[i] !== 'F' && m[i] !== address[i]) return false;
-  const fields: readonly [number, number][] = [[8, 12], [12, 14], [14, 16]];
+  const fields: readonly [number, number][] = [
+    [8, 12],
+    [12, 14],
+    [14, 16],
+  ];
   return fields.every(([from, to]) => /^F+$/.test(m.slice(from, to)) || m.slice(from, to) === address.slice(from, to));
 }
 
@@ -92,7 +113,16 @@ export class MbusPollingSession implements MeterSession {
     const secondary = options.secondaryAddresses.flatMap((mask): Target[] => {
       const select = buildMbusSelectSecondary(mask);
       if (!select.ok) return []; // createMbusPollingSession refuses these
-      return [{ label: `secondary address ${mask.toUpperCase()}`, address: MBUS_ADDRESS.network, mask: mask.toUpperCase(), select: select.value, fcb: createMbusFcbState(), missing: false }];
+      return [
+        {
+          label: `secondary address ${mask.toUpperCase()}`,
+          address: MBUS_ADDRESS.network,
+          mask: mask.toUpperCase(),
+          select: select.value,
+          fcb: createMbusFcbState(),
+          missing: false,
+        },
+      ];
     });
     this.targets = [...primary, ...secondary];
   }
@@ -258,7 +288,9 @@ export class MbusPollingSession implements MeterSession {
       if (answer.kind === 'stopped') return false;
       if (answer.kind === 'ack') return true;
       if (answer.kind === 'garbled') {
-        this.log.warn(`${this.options.label}: several M-Bus slaves answered the selection of ${target.label} (collision); give a more specific secondary address`);
+        this.log.warn(
+          `${this.options.label}: several M-Bus slaves answered the selection of ${target.label} (collision); give a more specific secondary address`,
+        );
         return false;
       }
     }

@@ -1,5 +1,11 @@
 import {
-  EASTRON_SDM120, EASTRON_SDM630, encodeModbusRtu, encodeModbusTcp, ModbusRtuFramer, ModbusTcpFramer, type FrameEvent,
+  EASTRON_SDM120,
+  EASTRON_SDM630,
+  encodeModbusRtu,
+  encodeModbusTcp,
+  ModbusRtuFramer,
+  ModbusTcpFramer,
+  type FrameEvent,
   type ModbusMeterProfile,
 } from '@smi/decoder';
 import type { MeterSnapshot } from '@smi/model';
@@ -27,7 +33,17 @@ interface LineOptions {
 /** A Modbus line on jest's fake clock: the session as client, `ModbusSlave`s (the simulator's meters) as servers. */
 function line(profile: ModbusMeterProfile | 'sunspec', slaveUnits: number[], options: Partial<ModbusPollingOptions>, o: LineOptions = {}) {
   const framing = options.framing ?? 'rtu';
-  const session = new ModbusPollingSession({ label: 'test', profile, unitIds: [1], framing, pollIntervalMs: 60000, timeoutMs: 300, retries: 2, silenceMs: 4, ...options });
+  const session = new ModbusPollingSession({
+    label: 'test',
+    profile,
+    unitIds: [1],
+    framing,
+    pollIntervalMs: 60000,
+    timeoutMs: 300,
+    retries: 2,
+    silenceMs: 4,
+    ...options,
+  });
   const slave: ModbusSlave = o.slave ?? (profile === 'sunspec' ? sunSpecInverterSlave(slaveUnits) : profileSlave(profile, slaveUnits, o.missing ?? []));
   const written: Uint8Array[] = [];
   const events: FrameEvent[] = [];
@@ -80,12 +96,25 @@ describe('Modbus polling session', () => {
     l.session.start(l.io);
     await jest.advanceTimersByTimeAsync(2000);
     // 0x0000 × 80, 0x00E0 × 2, 0x0156 × 2 (CRC low byte first)
-    expect(l.requests()).toEqual([encodeModbusRtu(1, Uint8Array.of(4, 0, 0, 0, 80)), encodeModbusRtu(1, Uint8Array.of(4, 0, 0xe0, 0, 2)), encodeModbusRtu(1, Uint8Array.of(4, 1, 0x56, 0, 2))].map((b) => Buffer.from(b).toString('hex')));
+    expect(l.requests()).toEqual(
+      [
+        encodeModbusRtu(1, Uint8Array.of(4, 0, 0, 0, 80)),
+        encodeModbusRtu(1, Uint8Array.of(4, 0, 0xe0, 0, 2)),
+        encodeModbusRtu(1, Uint8Array.of(4, 1, 0x56, 0, 2)),
+      ].map((b) => Buffer.from(b).toString('hex')),
+    );
     expect(l.requests()[0]).toBe('010400000050f036');
     const [s] = l.snapshots();
     expect(l.snapshots()).toHaveLength(1);
     expect([s?.protocol, s?.meter]).toEqual(['modbus', { id: 'eastron-sdm630-1', model: 'Eastron SDM630' }]);
-    expect([value(s, 'voltage_l1'), value(s, 'current_l2'), value(s, 'power_l2'), value(s, 'frequency'), value(s, 'energy_import_total'), value(s, 'current_neutral')]).toEqual([230.1, 2.25, -100, 50, 12345.67, 1.25]);
+    expect([
+      value(s, 'voltage_l1'),
+      value(s, 'current_l2'),
+      value(s, 'power_l2'),
+      value(s, 'frequency'),
+      value(s, 'energy_import_total'),
+      value(s, 'current_neutral'),
+    ]).toEqual([230.1, 2.25, -100, 50, 12345.67, 1.25]);
     expect(l.errors()).toEqual([]);
     l.session.stop();
   });
@@ -96,9 +125,12 @@ describe('Modbus polling session', () => {
     await jest.advanceTimersByTimeAsync(6000);
     expect(l.snapshots().map((s) => s.meter.id)).toEqual(['eastron-sdm120-1', 'eastron-sdm120-2', 'eastron-sdm120-1', 'eastron-sdm120-2']);
     // SDM120: three reads per unit (0…31, 70…79, 342…343); MBAP transaction ids 1, 2, 3 … and the unit id in byte 6
-    expect(l.requests().map((h) => `${h.slice(0, 4)}/${h.slice(12, 14)}`).join(' ')).toBe(
-      '0001/01 0002/01 0003/01 0004/02 0005/02 0006/02 0007/01 0008/01 0009/01 000a/02 000b/02 000c/02',
-    );
+    expect(
+      l
+        .requests()
+        .map((h) => `${h.slice(0, 4)}/${h.slice(12, 14)}`)
+        .join(' '),
+    ).toBe('0001/01 0002/01 0003/01 0004/02 0005/02 0006/02 0007/01 0008/01 0009/01 000a/02 000b/02 000c/02');
     expect(value(l.snapshots()[1], 'voltage')).toBe(230.1);
     l.session.stop();
   });
@@ -155,13 +187,31 @@ describe('SunSpec discovery (profile: sunspec)', () => {
     l.session.start(l.io);
     await jest.advanceTimersByTimeAsync(6000);
     // marker, header of model 1, model 1 data, header of 103, end marker; then one read of model 103 per round
-    expect(l.requests().map((h) => `${parseInt(h.slice(16, 20), 16)}+${parseInt(h.slice(20, 24), 16)}`)).toEqual(['40000+2', '40002+2', '40004+66', '40070+2', '40122+2', '40072+25', '40072+25']);
+    expect(l.requests().map((h) => `${parseInt(h.slice(16, 20), 16)}+${parseInt(h.slice(20, 24), 16)}`)).toEqual([
+      '40000+2',
+      '40002+2',
+      '40004+66',
+      '40070+2',
+      '40122+2',
+      '40072+25',
+      '40072+25',
+    ]);
     const [s] = l.snapshots();
     expect(l.snapshots()).toHaveLength(2);
     expect(s?.meter).toEqual({ id: 'SIM00042', manufacturer: 'SMI', model: 'SMI Simulated Inverter 3P' });
     expect(s?.readings.map((r) => [r.key, r.value])).toEqual([
-      ['current', 21.3], ['current_l1', 7.1], ['current_l2', 7.12], ['current_l3', 7.08], ['voltage_l1', 230.1], ['voltage_l2', 231.2], ['voltage_l3', 229.8],
-      ['power', 4850], ['frequency', 50.01], ['apparent_power_import', 4900], ['power_factor', 0.99], ['energy_export_total', 1000],
+      ['current', 21.3],
+      ['current_l1', 7.1],
+      ['current_l2', 7.12],
+      ['current_l3', 7.08],
+      ['voltage_l1', 230.1],
+      ['voltage_l2', 231.2],
+      ['voltage_l3', 229.8],
+      ['power', 4850],
+      ['frequency', 50.01],
+      ['apparent_power_import', 4900],
+      ['power_factor', 0.99],
+      ['energy_export_total', 1000],
     ]);
     expect(l.errors()).toEqual([]);
     l.session.stop();
@@ -180,7 +230,9 @@ describe('SunSpec discovery (profile: sunspec)', () => {
 
 describe('createMeterDecoder for protocol modbus', () => {
   const build = (modbus: unknown): string => {
-    const r = validateConfig({ meters: [{ name: 'heatpump', protocol: 'modbus', transport: { type: 'tcp', host: 'meter', port: 502 }, ...(modbus === undefined ? {} : { modbus }) }] });
+    const r = validateConfig({
+      meters: [{ name: 'heatpump', protocol: 'modbus', transport: { type: 'tcp', host: 'meter', port: 502 }, ...(modbus === undefined ? {} : { modbus }) }],
+    });
     if (!r.ok) return `config: ${r.problems.join('; ')}`;
     const d = createMeterDecoder(r.config.meters[0] as NonNullable<(typeof r.config.meters)[number]>);
     return d.ok ? `${isSession(d.value) ? 'session' : 'decoder'} ${d.value.protocol}` : d.error;
@@ -193,14 +245,25 @@ describe('createMeterDecoder for protocol modbus', () => {
 
   it('refuses a missing block, an unknown profile, unitId with unitIds, and unit id 0 (broadcast)', () => {
     expect(build(undefined)).toBe('modbus: required for protocol modbus (unitId and profile at least)');
-    expect(build({ unitId: 1, profile: 'sdm999' })).toMatch(/^modbus\.profile: sdm999 is neither a built-in profile \(eastron-sdm630, eastron-sdm120, eastron-sdm72\)/);
+    expect(build({ unitId: 1, profile: 'sdm999' })).toMatch(
+      /^modbus\.profile: sdm999 is neither a built-in profile \(eastron-sdm630, eastron-sdm120, eastron-sdm72\)/,
+    );
     expect(build({ unitId: 1, unitIds: [2], profile: 'eastron-sdm630' })).toBe('config: meters.0.modbus.unitId: give either unitId or unitIds');
     expect(build({ unitId: 0, profile: 'eastron-sdm630' })).toMatch(/^config: meters\.0\.modbus\.unitId: /);
     expect(build({ unitId: 1, profile: 'sunspec' })).toBe('session modbus');
   });
 
   it('refuses one configured id for several units', () => {
-    const r = validateConfig({ meters: [{ id: 'sdm', protocol: 'modbus', transport: { type: 'serial', port: '/dev/ttyUSB0', baudRate: 9600 }, modbus: { unitIds: [1, 2], profile: 'eastron-sdm630' } }] });
+    const r = validateConfig({
+      meters: [
+        {
+          id: 'sdm',
+          protocol: 'modbus',
+          transport: { type: 'serial', port: '/dev/ttyUSB0', baudRate: 9600 },
+          modbus: { unitIds: [1, 2], profile: 'eastron-sdm630' },
+        },
+      ],
+    });
     const d = r.ok ? createMeterDecoder(r.config.meters[0] as NonNullable<(typeof r.config.meters)[number]>) : undefined;
     expect(d).toEqual({ ok: false, error: 'id: one meter id for several unit ids would merge their meters; leave id out (each unit gets its own)' });
   });

@@ -1,9 +1,30 @@
 import { readFileSync } from 'node:fs';
 import {
-  buildModbusReadPdu, builtinModbusProfile, BUILTIN_MODBUS_PROFILES, encodeModbusRtu, encodeModbusTcp, isSunSpecMarker, modbusRtuSilenceMs,
-  modbusSnapshot, ModbusRtuFramer, ModbusTcpFramer, parseMeterProfile, parseModbusReadResponsePdu, parseSunSpecCommon, planModbusReads,
-  SUNSPEC_BASES, SUNSPEC_END, sunSpecProfile, type DecodeError, type FrameEvent, type ModbusMeterProfile, type ModbusReadFunction,
-  type ModbusReadSpan, type ModbusRegisterBlock, type SunSpecCommon, type SunSpecModelHeader,
+  buildModbusReadPdu,
+  builtinModbusProfile,
+  BUILTIN_MODBUS_PROFILES,
+  encodeModbusRtu,
+  encodeModbusTcp,
+  isSunSpecMarker,
+  modbusRtuSilenceMs,
+  modbusSnapshot,
+  ModbusRtuFramer,
+  ModbusTcpFramer,
+  parseMeterProfile,
+  parseModbusReadResponsePdu,
+  parseSunSpecCommon,
+  planModbusReads,
+  SUNSPEC_BASES,
+  SUNSPEC_END,
+  sunSpecProfile,
+  type DecodeError,
+  type FrameEvent,
+  type ModbusMeterProfile,
+  type ModbusReadFunction,
+  type ModbusReadSpan,
+  type ModbusRegisterBlock,
+  type SunSpecCommon,
+  type SunSpecModelHeader,
 } from '@smi/decoder';
 import type { MeterInfo } from '@smi/model';
 import type { MeterConfig } from '../config/schema';
@@ -195,7 +216,11 @@ export class ModbusPollingSession implements MeterSession {
         continue;
       }
       if (answer.kind === 'exception') {
-        events.push({ ok: false, error: { ...answer.error, message: `unit ${unitId}, registers ${span.address}…${span.address + span.count - 1}: ${answer.error.message}` }, frame: answer.frame });
+        events.push({
+          ok: false,
+          error: { ...answer.error, message: `unit ${unitId}, registers ${span.address}…${span.address + span.count - 1}: ${answer.error.message}` },
+          frame: answer.frame,
+        });
         continue;
       }
       blocks.push({ address: span.address, registers: answer.registers });
@@ -252,9 +277,13 @@ export class ModbusPollingSession implements MeterSession {
     }
     const profile = sunSpecProfile(models, common);
     if (!profile.ok) return void this.silent(unitId, profile.error.message);
-    const meter: Partial<MeterInfo> = common ? { ...(common.serial ? { id: common.serial } : {}), ...(common.manufacturer ? { manufacturer: common.manufacturer } : {}) } : {};
+    const meter: Partial<MeterInfo> = common
+      ? { ...(common.serial ? { id: common.serial } : {}), ...(common.manufacturer ? { manufacturer: common.manufacturer } : {}) }
+      : {};
     const plan: UnitPlan = { profile: profile.value, spans: planModbusReads(profile.value.modbus), meter };
-    this.log.info(`${this.options.label}: Modbus unit ${unitId}: SunSpec at ${base}, models ${models.map((m) => m.id).join(', ')}; reading model ${profile.value.id.slice(8)}${common ? ` of ${common.manufacturer} ${common.model} ${common.serial}` : ''}`);
+    this.log.info(
+      `${this.options.label}: Modbus unit ${unitId}: SunSpec at ${base}, models ${models.map((m) => m.id).join(', ')}; reading model ${profile.value.id.slice(8)}${common ? ` of ${common.manufacturer} ${common.model} ${common.serial}` : ''}`,
+    );
     this.plans.set(unitId, plan);
     return plan;
   }
@@ -330,7 +359,10 @@ export function loadModbusProfile(entry: string): { ok: true; value: ModbusMeter
   const builtin = builtinModbusProfile(entry);
   if (builtin) return { ok: true, value: builtin };
   if (!/[/\\]/.test(entry) && !entry.toLowerCase().endsWith('.json')) {
-    return { ok: false, error: `modbus.profile: ${entry} is neither a built-in profile (${BUILTIN_MODBUS_PROFILES.map((p) => p.id).join(', ')}), sunspec, nor a .json file` };
+    return {
+      ok: false,
+      error: `modbus.profile: ${entry} is neither a built-in profile (${BUILTIN_MODBUS_PROFILES.map((p) => p.id).join(', ')}), sunspec, nor a .json file`,
+    };
   }
   let json: unknown;
   try {
@@ -349,8 +381,10 @@ export function loadModbusProfile(entry: string): { ok: true; value: ModbusMeter
 export function createModbusPollingSession(m: MeterConfig): { ok: true; value: ModbusPollingSession } | { ok: false; error: string } {
   const c = m.modbus;
   if (!c) return { ok: false, error: 'modbus: required for protocol modbus (unitId and profile at least)' };
-  if (m.transport.type !== 'serial' && m.transport.type !== 'tcp') return { ok: false, error: `modbus: polls over a serial or tcp transport, not ${m.transport.type}` };
-  if (m.id !== undefined && (c.unitIds?.length ?? 1) > 1) return { ok: false, error: 'id: one meter id for several unit ids would merge their meters; leave id out (each unit gets its own)' };
+  if (m.transport.type !== 'serial' && m.transport.type !== 'tcp')
+    return { ok: false, error: `modbus: polls over a serial or tcp transport, not ${m.transport.type}` };
+  if (m.id !== undefined && (c.unitIds?.length ?? 1) > 1)
+    return { ok: false, error: 'id: one meter id for several unit ids would merge their meters; leave id out (each unit gets its own)' };
   const profile = loadModbusProfile(c.profile);
   if (!profile.ok) return profile;
   const framing = c.framing ?? (m.transport.type === 'serial' ? 'rtu' : 'tcp');

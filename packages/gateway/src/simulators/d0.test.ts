@@ -28,14 +28,38 @@ describe('d0 simulator', () => {
     expect(wire.equals(readFileSync(FIXTURE))).toBe(true);
   });
 
-  it('folds the meter\'s reaction time into the next action; the drain covers most of the wire time', () => {
-    expect(toActions([{ type: 'wait', ms: 200 }, { type: 'send', bytes: ascii('x') }, { type: 'wait', ms: 50 }, { type: 'set-baud', baud: 9600, afterMs: 10 }, { type: 'handover', protocol: 'hdlc', baud: 9600 }])).toEqual([
+  it("folds the meter's reaction time into the next action; the drain covers most of the wire time", () => {
+    expect(
+      toActions([
+        { type: 'wait', ms: 200 },
+        { type: 'send', bytes: ascii('x') },
+        { type: 'wait', ms: 50 },
+        { type: 'set-baud', baud: 9600, afterMs: 10 },
+        { type: 'handover', protocol: 'hdlc', baud: 9600 },
+      ]),
+    ).toEqual([
       { send: ascii('x'), afterMs: 200 },
       { setBaud: 9600, afterMs: 60 },
     ]);
     // the wire time after a send is mostly spent by the runner's drain: only a short grace follows
-    expect(toActions([{ type: 'send', bytes: ascii('x') }, { type: 'set-baud', baud: 300, afterMs: 9900 }])).toEqual([{ send: ascii('x'), afterMs: 0 }, { setBaud: 300, afterMs: SWITCH_GRACE_MS }]);
-    expect(toActions([{ type: 'send', bytes: ascii('x') }, { type: 'set-baud', baud: 300, afterMs: 100 }])).toEqual([{ send: ascii('x'), afterMs: 0 }, { setBaud: 300, afterMs: 100 }]);
+    expect(
+      toActions([
+        { type: 'send', bytes: ascii('x') },
+        { type: 'set-baud', baud: 300, afterMs: 9900 },
+      ]),
+    ).toEqual([
+      { send: ascii('x'), afterMs: 0 },
+      { setBaud: 300, afterMs: SWITCH_GRACE_MS },
+    ]);
+    expect(
+      toActions([
+        { type: 'send', bytes: ascii('x') },
+        { type: 'set-baud', baud: 300, afterMs: 100 },
+      ]),
+    ).toEqual([
+      { send: ascii('x'), afterMs: 0 },
+      { setBaud: 300, afterMs: 100 },
+    ]);
   });
 
   it('mode D pushes identification and data at 2400 7E1; the D0 decoder reads them', () => {

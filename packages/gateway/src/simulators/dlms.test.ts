@@ -34,7 +34,10 @@ describe('dlms simulator', () => {
 
   it('pushes the EVN Kaifa MA309 over M-Bus frames (decodable again and again)', () => {
     const sim = dlmsSimulator({ settings: { frame: 'evn-kaifa-ma309' } });
-    const events = decode([1, 2, 3].map(() => sim.push?.() as Uint8Array), EVN_KEY);
+    const events = decode(
+      [1, 2, 3].map(() => sim.push?.() as Uint8Array),
+      EVN_KEY,
+    );
     expect(kinds(events)).toEqual(['ok', 'ok', 'ok']);
     expect(events.map((e) => value(e, 'energy_import_total'))).toEqual([12.937, 12.937, 12.937]);
     expect(value(events[2], 'voltage_l1')).toBe(233.7);

@@ -1,7 +1,18 @@
 import { join } from 'node:path';
 import {
-  buildCipheredApdu, crc16X25, decipherApdu, GENERAL_BLOCK_TRANSFER, hasLlc, HDLC_FLAG, MBUS_LONG_START, mbusFrameChecksum, parseCipheredApdu,
-  parseGbtBlock, parseHdlcFrame, parseKey, parseMbusFrame,
+  buildCipheredApdu,
+  crc16X25,
+  decipherApdu,
+  GENERAL_BLOCK_TRANSFER,
+  hasLlc,
+  HDLC_FLAG,
+  MBUS_LONG_START,
+  mbusFrameChecksum,
+  parseCipheredApdu,
+  parseGbtBlock,
+  parseHdlcFrame,
+  parseKey,
+  parseMbusFrame,
 } from '@smi/decoder';
 import { assetsDir } from '../assets';
 import { readRecording } from '../transports/replay';
@@ -139,7 +150,11 @@ export const dlmsSimulator: SimulatorFactory = ({ settings }) => {
       const n = sent++;
       if (replay || (n === 0 && !ownKey)) return Uint8Array.from(Buffer.concat(frames));
       const again = buildCipheredApdu(plain.value, {
-        key, systemTitle: c.systemTitle, invocationCounter: (c.invocationCounter + n) >>> 0, securityControl: c.securityControl, tag: c.tag,
+        key,
+        systemTitle: c.systemTitle,
+        invocationCounter: (c.invocationCounter + n) >>> 0,
+        securityControl: c.securityControl,
+        tag: c.tag,
       });
       return Uint8Array.from(Buffer.concat(replaceApdu(carried, again)));
     },

@@ -15,10 +15,20 @@ export { SIMULATOR_NAMES, type SimulatorName } from './names';
 /** Simulated meters by name (`smi simulate --meter NAME`). One line per simulator. */
 export const SIMULATORS: Readonly<Record<SimulatorName, { readonly description: string; readonly create: SimulatorFactory }>> = {
   dsmr: { description: 'DSMR P1 meter pushing recorded telegrams (setting recording=NAME[,NAME])', create: dsmrSimulator },
-  d0: { description: 'IEC 62056-21 meter answering /?! (settings mode=A|B|C|D|E, recording=NAME or file=PATH, maxBaud, address, wakeUpNuls)', create: d0Simulator },
+  d0: {
+    description: 'IEC 62056-21 meter answering /?! (settings mode=A|B|C|D|E, recording=NAME or file=PATH, maxBaud, address, wakeUpNuls)',
+    create: d0Simulator,
+  },
   sml: { description: 'SML meter pushing real SML files (settings recording=NAME or file=PATH, corrupt=N)', create: smlSimulator },
   mbus: { description: 'wired M-Bus slave(s) answering a master (settings frame=NAME[,NAME], address=N[,N], secondary=16HEX, split=N)', create: mbusSimulator },
-  modbus: { description: 'Modbus RTU meter(s) answering reads from a built-in profile (settings profile=eastron-sdm630|eastron-sdm120|eastron-sdm72|sunspec, unit=N[,N], baud=N, missing=ADDRESS[,ADDRESS])', create: modbusSimulator },
-  dlms: { description: 'DLMS/COSEM push meter sending real encrypted frames (settings frame=lg-e570|evn-kaifa-ma309, key=HEX, replay=true)', create: dlmsSimulator },
+  modbus: {
+    description:
+      'Modbus RTU meter(s) answering reads from a built-in profile (settings profile=eastron-sdm630|eastron-sdm120|eastron-sdm72|sunspec, unit=N[,N], baud=N, missing=ADDRESS[,ADDRESS])',
+    create: modbusSimulator,
+  },
+  dlms: {
+    description: 'DLMS/COSEM push meter sending real encrypted frames (settings frame=lg-e570|evn-kaifa-ma309, key=HEX, replay=true)',
+    create: dlmsSimulator,
+  },
   'encrypted-p1': { description: 'Smarty-style encrypted P1 meter (settings key=HEX, authKey=HEX, recording=NAME[,NAME])', create: encryptedP1Simulator },
 };

@@ -30,7 +30,7 @@ function decodeOne(bytes: Uint8Array[]): MeterSnapshot {
 const strip = (r: readonly Reading[]): unknown[] => r.map((x) => [x.key, x.value, x.unit]);
 
 describe('mbus simulator', () => {
-  it('answers at the frame\'s own address (17) with E5 and the real Kamstrup telegram, byte for byte', () => {
+  it("answers at the frame's own address (17) with E5 and the real Kamstrup telegram, byte for byte", () => {
     const sim = mbusSimulator({ settings: {} });
     expect(sim.line).toEqual({ baudRate: 2400, dataBits: 8, parity: 'even', stopBits: 1 });
     expect(ask(sim, buildMbusSndNke(1))).toEqual([]);
@@ -61,7 +61,12 @@ describe('mbus simulator', () => {
     try {
       const sim = mbusSimulator({ settings: { frame: 'kamstrup-multical-601,itron-cyble-water', address: '17,2', split: '2' } });
       const session = new MbusPollingSession({
-        label: 'test', primaryAddresses: [17], secondaryAddresses: ['12000071FFFFFFFF'], pollIntervalMs: 60000, responseTimeoutMs: 500, retries: 1,
+        label: 'test',
+        primaryAddresses: [17],
+        secondaryAddresses: ['12000071FFFFFFFF'],
+        pollIntervalMs: 60000,
+        responseTimeoutMs: 500,
+        retries: 1,
       });
       const events: FrameEvent[] = [];
       const io: SessionIo = {
@@ -76,19 +81,17 @@ describe('mbus simulator', () => {
       session.stop();
       const snaps = events.flatMap((e) => (e.ok ? [e.snapshot] : []));
       expect(events.filter((e) => !e.ok)).toEqual([]);
-      expect(snaps.map((s) => [s.meter.id, s.meter.medium])).toEqual([['06855817', 'heat'], ['12000071', 'water']]);
+      expect(snaps.map((s) => [s.meter.id, s.meter.medium])).toEqual([
+        ['06855817', 'heat'],
+        ['12000071', 'water'],
+      ]);
       expect(snaps[0]?.readings.find((r) => r.key === 'energy')?.value).toBe(37351);
     } finally {
       jest.useRealTimers();
     }
   });
 
-  it.each([
-    [{ frame: 'no-such-meter' }],
-    [{ address: '300' }],
-    [{ secondary: 'xyz' }],
-    [{ split: '-1' }],
-  ])('refuses bad settings %j', (settings) => {
+  it.each([[{ frame: 'no-such-meter' }], [{ address: '300' }], [{ secondary: 'xyz' }], [{ split: '-1' }]])('refuses bad settings %j', (settings) => {
     expect(() => mbusSimulator({ settings })).toThrow();
   });
 });

@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import {
-  createMbusFramer, decodeMbusTelegram, encodeMbusLongFrame, INITIAL_MBUS_SLAVE_STATE, mbusSlaveRespond, parseMbusFrame, type MbusSlaveConfig,
+  createMbusFramer,
+  decodeMbusTelegram,
+  encodeMbusLongFrame,
+  INITIAL_MBUS_SLAVE_STATE,
+  mbusSlaveRespond,
+  parseMbusFrame,
+  type MbusSlaveConfig,
   type MbusSlaveState,
 } from '@smi/decoder';
 import { assetsDir } from '../assets';

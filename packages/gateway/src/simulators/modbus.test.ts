@@ -1,5 +1,13 @@
 import { Socket } from 'node:net';
-import { EASTRON_SDM630, encodeModbusRtu, encodeModbusTcp, modbusSnapshot, parseModbusReadResponsePdu, planModbusReads, type ModbusRegisterBlock } from '@smi/decoder';
+import {
+  EASTRON_SDM630,
+  encodeModbusRtu,
+  encodeModbusTcp,
+  modbusSnapshot,
+  parseModbusReadResponsePdu,
+  planModbusReads,
+  type ModbusRegisterBlock,
+} from '@smi/decoder';
 import { silentLogger } from '../log';
 import { SIMULATORS } from './index';
 import { modbusSlaveFromSettings, profileSlave, runModbusTcpServer } from './modbus';
@@ -10,14 +18,18 @@ describe('Modbus simulator', () => {
   const slave = profileSlave(EASTRON_SDM630, [1, 2], [0x156]);
 
   it('answers the reads the profile plans with registers that decode to the simulated values', () => {
-    const blocks: ModbusRegisterBlock[] = planModbusReads(EASTRON_SDM630.modbus).slice(0, 2).map((span) => {
-      const pdu = slave.answer(2, Uint8Array.of(4, span.address >> 8, span.address & 0xff, 0, span.count));
-      const regs = pdu ? parseModbusReadResponsePdu(pdu, 4, span.count) : undefined;
-      return { address: span.address, registers: regs?.ok ? regs.value : new Uint16Array(0) };
-    });
+    const blocks: ModbusRegisterBlock[] = planModbusReads(EASTRON_SDM630.modbus)
+      .slice(0, 2)
+      .map((span) => {
+        const pdu = slave.answer(2, Uint8Array.of(4, span.address >> 8, span.address & 0xff, 0, span.count));
+        const regs = pdu ? parseModbusReadResponsePdu(pdu, 4, span.count) : undefined;
+        return { address: span.address, registers: regs?.ok ? regs.value : new Uint16Array(0) };
+      });
     const s = modbusSnapshot(EASTRON_SDM630, 2, blocks).snapshot;
     const v = (key: string): unknown => s?.readings.find((r) => r.key === key)?.value;
-    expect([v('voltage_l1'), v('voltage_l3'), v('power_l2'), v('power_factor_l2'), v('frequency'), v('energy_export_total'), v('current_neutral')]).toEqual([230.1, 229.8, -100, -0.9, 50, 1234.5, 1.25]);
+    expect([v('voltage_l1'), v('voltage_l3'), v('power_l2'), v('power_factor_l2'), v('frequency'), v('energy_export_total'), v('current_neutral')]).toEqual([
+      230.1, 229.8, -100, -0.9, 50, 1234.5, 1.25,
+    ]);
   });
 
   it('answers exceptions 1 (other function) and 2 (no register there, or a missing one) and ignores other units', () => {
@@ -40,7 +52,13 @@ describe('Modbus simulator', () => {
   it('plays a SunSpec inverter: SunS at 40000, model 1 then model 103, end marker', () => {
     const sun = modbusSlaveFromSettings({ profile: 'sunspec', unit: '3' });
     const regs = (address: number, count: number): string => hex(sun.answer(3, Uint8Array.of(3, address >> 8, address & 0xff, 0, count)) ?? new Uint8Array(0));
-    expect([regs(40000, 2), regs(40002, 2), regs(40070, 2), regs(40122, 2), regs(0, 2)]).toEqual(['030453756e53', '030400010042', '030400670032', '0304ffff0000', '8302']);
+    expect([regs(40000, 2), regs(40002, 2), regs(40070, 2), regs(40122, 2), regs(0, 2)]).toEqual([
+      '030453756e53',
+      '030400010042',
+      '030400670032',
+      '0304ffff0000',
+      '8302',
+    ]);
   });
 
   it('refuses unknown settings values by name', () => {
@@ -58,7 +76,9 @@ describe('Modbus simulator', () => {
       socket.write(Uint8Array.of(...encodeModbusTcp(0x1234, 1, Uint8Array.of(4, 0, 0x46, 0, 2)), ...encodeModbusTcp(0x1235, 9, Uint8Array.of(4, 0, 0, 0, 2))));
       const deadline = Date.now() + 3000;
       while (Buffer.concat(received).length < 13 + 9 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      expect(hex(Buffer.concat(received))).toBe(`${hex(encodeModbusTcp(0x1234, 1, Uint8Array.of(4, 4, 0x42, 0x48, 0, 0)))}${hex(encodeModbusTcp(0x1235, 9, Uint8Array.of(0x84, 11)))}`);
+      expect(hex(Buffer.concat(received))).toBe(
+        `${hex(encodeModbusTcp(0x1234, 1, Uint8Array.of(4, 4, 0x42, 0x48, 0, 0)))}${hex(encodeModbusTcp(0x1235, 9, Uint8Array.of(0x84, 11)))}`,
+      );
     } finally {
       socket.destroy();
       await server.stop();

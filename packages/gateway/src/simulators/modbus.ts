@@ -1,7 +1,17 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import {
-  buildModbusExceptionPdu, buildModbusReadResponsePdu, builtinModbusProfile, BUILTIN_MODBUS_PROFILES, encodeModbusRtu, encodeModbusTcp,
-  encodeModbusValue, MODBUS_TYPE_REGISTERS, ModbusRtuFramer, ModbusTcpFramer, parseModbusReadPdu, type ModbusMeterProfile,
+  buildModbusExceptionPdu,
+  buildModbusReadResponsePdu,
+  builtinModbusProfile,
+  BUILTIN_MODBUS_PROFILES,
+  encodeModbusRtu,
+  encodeModbusTcp,
+  encodeModbusValue,
+  MODBUS_TYPE_REGISTERS,
+  ModbusRtuFramer,
+  ModbusTcpFramer,
+  parseModbusReadPdu,
+  type ModbusMeterProfile,
 } from '@smi/decoder';
 import type { Logger } from '../log';
 import type { MeterSimulator, SimulatorAction, SimulatorFactory } from './simulator';
@@ -11,13 +21,37 @@ import type { MeterSimulator, SimulatorAction, SimulatorFactory } from './simula
  * three-phase house connection could have, chosen so that every one is distinct in tests.
  */
 export const MODBUS_SIM_VALUES: Readonly<Record<string, number>> = {
-  '1-0:32.7.0': 230.1, '1-0:52.7.0': 231.2, '1-0:72.7.0': 229.8, '1-0:12.7.0': 230.1,
-  '1-0:31.7.0': 1.5, '1-0:51.7.0': 2.25, '1-0:71.7.0': 0.5, '1-0:11.7.0': 1.5, '1-0:91.7.0': 1.25,
-  '1-0:36.7.0': 345, '1-0:56.7.0': -100, '1-0:76.7.0': 115, '1-0:16.7.0': 360,
-  '1-0:29.7.0': 350, '1-0:49.7.0': 110, '1-0:69.7.0': 120, '1-0:9.7.0': 580,
-  '1-0:23.7.0': 20, '1-0:43.7.0': -30, '1-0:63.7.0': 10, '1-0:3.7.0': 0,
-  '1-0:33.7.0': 0.98, '1-0:53.7.0': -0.9, '1-0:73.7.0': 0.96, '1-0:13.7.0': 0.62,
-  '1-0:14.7.0': 50, '1-0:1.8.0': 12345.67, '1-0:2.8.0': 1234.5, '1-0:3.8.0': 100.25, '1-0:4.8.0': 50.75, '1-0:15.8.0': 13580.17,
+  '1-0:32.7.0': 230.1,
+  '1-0:52.7.0': 231.2,
+  '1-0:72.7.0': 229.8,
+  '1-0:12.7.0': 230.1,
+  '1-0:31.7.0': 1.5,
+  '1-0:51.7.0': 2.25,
+  '1-0:71.7.0': 0.5,
+  '1-0:11.7.0': 1.5,
+  '1-0:91.7.0': 1.25,
+  '1-0:36.7.0': 345,
+  '1-0:56.7.0': -100,
+  '1-0:76.7.0': 115,
+  '1-0:16.7.0': 360,
+  '1-0:29.7.0': 350,
+  '1-0:49.7.0': 110,
+  '1-0:69.7.0': 120,
+  '1-0:9.7.0': 580,
+  '1-0:23.7.0': 20,
+  '1-0:43.7.0': -30,
+  '1-0:63.7.0': 10,
+  '1-0:3.7.0': 0,
+  '1-0:33.7.0': 0.98,
+  '1-0:53.7.0': -0.9,
+  '1-0:73.7.0': 0.96,
+  '1-0:13.7.0': 0.62,
+  '1-0:14.7.0': 50,
+  '1-0:1.8.0': 12345.67,
+  '1-0:2.8.0': 1234.5,
+  '1-0:3.8.0': 100.25,
+  '1-0:4.8.0': 50.75,
+  '1-0:15.8.0': 13580.17,
 };
 
 /**
@@ -44,7 +78,10 @@ export class ModbusSlave {
     const regs = Array.from({ length: count }, (_, i) => this.image.get(address + i));
     const touches = (a: number): boolean => a >= address && a < address + count;
     if (regs.every((r) => r === undefined) || this.missing.some(touches)) return buildModbusExceptionPdu(req.value.function, 2);
-    return buildModbusReadResponsePdu(req.value.function, regs.map((r) => r ?? 0));
+    return buildModbusReadResponsePdu(
+      req.value.function,
+      regs.map((r) => r ?? 0),
+    );
   }
 }
 
@@ -71,7 +108,33 @@ const text = (s: string, regs: number): number[] => Array.from({ length: regs },
 export function sunSpecInverterSlave(unitIds: readonly number[]): ModbusSlave {
   const common = [1, 66, ...text('SMI', 16), ...text('Simulated Inverter 3P', 16), ...text('', 8), ...text('1.0.0', 8), ...text('SIM00042', 16), 1, 0];
   const m103 = [
-    103, 50, 2130, 710, 712, 708, -2, 4000, 4001, 3999, 2301, 2312, 2298, -1, 4850, 0, 5001, -2, 4900, 0, 0x8000, 0, 9900, -2, 0x000f, 0x4240, 0,
+    103,
+    50,
+    2130,
+    710,
+    712,
+    708,
+    -2,
+    4000,
+    4001,
+    3999,
+    2301,
+    2312,
+    2298,
+    -1,
+    4850,
+    0,
+    5001,
+    -2,
+    4900,
+    0,
+    0x8000,
+    0,
+    9900,
+    -2,
+    0x000f,
+    0x4240,
+    0,
     ...new Array<number>(25).fill(0),
   ];
   const image = new Map<number, number>();

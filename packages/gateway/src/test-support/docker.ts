@@ -43,7 +43,8 @@ export async function waitForState(id: string, what: string, ok: (s: ContainerSt
   for (;;) {
     const s = await containerState(id);
     if (ok(s)) return s;
-    if (Date.now() > end) throw new Error(`container ${id.slice(0, 12)} not ${what} after ${timeoutMs} ms: ${JSON.stringify(s)}\n${await docker(['logs', id]).catch(() => '')}`);
+    if (Date.now() > end)
+      throw new Error(`container ${id.slice(0, 12)} not ${what} after ${timeoutMs} ms: ${JSON.stringify(s)}\n${await docker(['logs', id]).catch(() => '')}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

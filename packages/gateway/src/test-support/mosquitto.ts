@@ -40,7 +40,12 @@ export async function startMosquitto(fixedPort?: number, options: MosquittoOptio
   let access = 'allow_anonymous true\n';
   if (options.users) {
     const passwords = join(dir, 'passwords');
-    writeFileSync(passwords, Object.entries(options.users).map(([u, p]) => `${u}:${p}\n`).join(''));
+    writeFileSync(
+      passwords,
+      Object.entries(options.users)
+        .map(([u, p]) => `${u}:${p}\n`)
+        .join(''),
+    );
     execFileSync('mosquitto_passwd', ['-U', passwords]); // hashes the plain-text file in place
     // Mosquitto started as root drops to its own user before it reads the file: let it.
     chmodSync(dir, 0o755);

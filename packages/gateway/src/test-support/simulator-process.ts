@@ -31,5 +31,13 @@ export async function runSimulatorCli(args: readonly string[]): Promise<Simulato
 
 /** `smi simulate --meter NAME --port PATH --interval-ms N [--set k=v…]`. */
 export function runSimulatorProcess(meter: string, port: string, settings: Record<string, string> = {}, intervalMs = 10000): Promise<SimulatorProcess> {
-  return runSimulatorCli(['--meter', meter, '--port', port, '--interval-ms', String(intervalMs), ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`])]);
+  return runSimulatorCli([
+    '--meter',
+    meter,
+    '--port',
+    port,
+    '--interval-ms',
+    String(intervalMs),
+    ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+  ]);
 }

@@ -26,7 +26,12 @@ function iskra(): MeterSnapshot {
 
 const SNAPSHOT = iskra();
 const METER = 'K8EG004046395507';
-const STATUS = { version: 'test', mqtt: { url: 'mqtt://***@broker:1883', connected: true, embeddedBroker: false }, totals: { frames: 1, rejected: 0 }, push: [] };
+const STATUS = {
+  version: 'test',
+  mqtt: { url: 'mqtt://***@broker:1883', connected: true, embeddedBroker: false },
+  totals: { frames: 1, rejected: 0 },
+  push: [],
+};
 
 interface LayerLike {
   route?: { path: string; methods: Record<string, boolean> };
@@ -34,7 +39,9 @@ interface LayerLike {
   handle: { stack?: LayerLike[] };
 }
 function routesOf(stack: readonly LayerLike[]): { path: string; methods: string[] }[] {
-  return stack.flatMap((l) => (l.route ? [{ path: l.route.path, methods: Object.keys(l.route.methods).map((m) => m.toUpperCase()) }] : l.handle.stack ? routesOf(l.handle.stack) : []));
+  return stack.flatMap((l) =>
+    l.route ? [{ path: l.route.path, methods: Object.keys(l.route.methods).map((m) => m.toUpperCase()) }] : l.handle.stack ? routesOf(l.handle.stack) : [],
+  );
 }
 
 interface Running {
@@ -83,13 +90,22 @@ async function streamText(res: Response): Promise<{ text(): string; done: Promis
 describe('API v1 and the OpenAPI document', () => {
   it('describes exactly the /api/v1 routes and /metrics, all GET and behind the write guard', async () => {
     const { base, app } = await serve();
-    const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { openapi: string; info: { version: string }; paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as {
+      openapi: string;
+      info: { version: string };
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect([doc.openapi, doc.info.version]).toEqual(['3.1.0', '9.8.7']);
     const stack = (app.router as unknown as { stack: LayerLike[] }).stack;
     const routes = routesOf(stack).filter((r) => r.path.startsWith('/api/v1/') || r.path === '/metrics');
-    const documented = Object.entries(doc.paths).map(([path, ops]) => ({ path: path.replace(/\{(\w+)\}/g, ':$1'), methods: Object.keys(ops).map((m) => m.toUpperCase()) }));
+    const documented = Object.entries(doc.paths).map(([path, ops]) => ({
+      path: path.replace(/\{(\w+)\}/g, ':$1'),
+      methods: Object.keys(ops).map((m) => m.toUpperCase()),
+    }));
     expect(routes.sort((a, b) => a.path.localeCompare(b.path))).toEqual(documented.sort((a, b) => a.path.localeCompare(b.path)));
-    expect(routes.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/v1/meters', '/api/v1/meters/:id', '/api/v1/status', '/api/v1/events', '/api/v1/openapi.json', '/metrics']));
+    expect(routes.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/api/v1/meters', '/api/v1/meters/:id', '/api/v1/status', '/api/v1/events', '/api/v1/openapi.json', '/metrics']),
+    );
     expect(stack.findIndex((l) => l.name === 'writeGuard')).toBeLessThan(stack.findIndex((l) => l.route !== undefined));
     const post = await fetch(`${base}/api/v1/meters`, { method: 'POST', body: '{}' });
     expect(post.status).toBe(405);
@@ -103,9 +119,20 @@ describe('API v1 and the OpenAPI document', () => {
     expect(meters.map((m) => m.meter.id)).toEqual([METER]);
     expect(meters[0]?.receivedAt).toBe('2026-12-07T10:00:00.250Z');
     const one = (await (await fetch(`${base}/api/v1/meters/${METER}`)).json()) as MeterSnapshot;
-    expect(one.readings.find((r) => r.key === 'energy_import_tariff_1')).toEqual({ obis: '1-0:1.8.1', key: 'energy_import_tariff_1', name: 'Energy import tariff 1', quantity: 'energy', value: 4.426, unit: 'kWh' });
+    expect(one.readings.find((r) => r.key === 'energy_import_tariff_1')).toEqual({
+      obis: '1-0:1.8.1',
+      key: 'energy_import_tariff_1',
+      name: 'Energy import tariff 1',
+      quantity: 'energy',
+      value: 4.426,
+      unit: 'kWh',
+    });
     const missing = await fetch(`${base}/api/v1/meters/nope`);
-    expect({ status: missing.status, type: missing.headers.get('content-type'), body: await missing.json() }).toEqual({ status: 404, type: 'application/json; charset=utf-8', body: { error: 'unknown meter' } });
+    expect({ status: missing.status, type: missing.headers.get('content-type'), body: await missing.json() }).toEqual({
+      status: 404,
+      type: 'application/json; charset=utf-8',
+      body: { error: 'unknown meter' },
+    });
     expect(await (await fetch(`${base}/api/v1/status`)).json()).toEqual(STATUS);
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
@@ -126,7 +153,11 @@ describe('API v1 event stream (Server-Sent Events)', () => {
     await waitFor('a heartbeat', () => stream.text().includes(': heartbeat\n\n'), 5000);
     events.close();
     await stream.done;
-    const data = stream.text().split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as MeterSnapshot);
+    const data = stream
+      .text()
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)) as MeterSnapshot);
     expect(data.map((s) => s.readings.find((r) => r.key === 'power_import')?.value)).toEqual([244, 250]);
     expect(stream.text().startsWith('retry: 5000\n\n')).toBe(true);
     expect(events.clientCount).toBe(0);

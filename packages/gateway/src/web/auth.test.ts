@@ -108,7 +108,10 @@ describe('web login: first start and sessions', () => {
     expect(ok.status).toBe(200);
     expect(writes).toEqual([{ n: 2 }]);
     const logout = await post(base, '/api/auth/logout', {}, { cookie, [CSRF_HEADER]: csrf });
-    expect({ status: logout.status, cookie: logout.headers.get('set-cookie') }).toEqual({ status: 200, cookie: 'smi_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0' });
+    expect({ status: logout.status, cookie: logout.headers.get('set-cookie') }).toEqual({
+      status: 200,
+      cookie: 'smi_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0',
+    });
     const after = await post(base, '/api/test-write', { n: 3 }, { cookie, [CSRF_HEADER]: csrf });
     expect(after.status).toBe(401);
     expect(writes).toEqual([{ n: 2 }]);
@@ -120,7 +123,11 @@ describe('web login: first start and sessions', () => {
     expect({ status: wrong.status, cookie: wrong.headers.get('set-cookie') }).toEqual({ status: 401, cookie: null });
     const cross = await post(base, '/api/auth/login', { password: PASSWORD }, { origin: 'http://evil.example' });
     expect({ status: cross.status, body: await cross.json() }).toEqual({ status: 400, body: { error: 'cross-origin request refused' } });
-    const form = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `password=${encodeURIComponent(PASSWORD)}` });
+    const form = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `password=${encodeURIComponent(PASSWORD)}`,
+    });
     expect(form.status).toBe(400);
     for (let i = 1; i < MAX_FAILED_LOGINS_PER_MINUTE; i++) expect((await post(base, '/api/auth/login', { password: `wrong ${i}` })).status).toBe(401);
     const limited = await post(base, '/api/auth/login', { password: PASSWORD });

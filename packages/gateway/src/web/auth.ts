@@ -75,7 +75,11 @@ export async function verifyPassword(password: string, stored: StoredHash): Prom
 
 function parseStored(text: string, file: string): StoredHash {
   const d = JSON.parse(text) as Partial<StoredHash> | null;
-  const ok = d?.scheme === 'scrypt' && [d.N, d.r, d.p].every((n) => Number.isInteger(n) && (n as number) > 0) && typeof d.salt === 'string' && typeof d.hash === 'string';
+  const ok =
+    d?.scheme === 'scrypt' &&
+    [d.N, d.r, d.p].every((n) => Number.isInteger(n) && (n as number) > 0) &&
+    typeof d.salt === 'string' &&
+    typeof d.hash === 'string';
   if (!ok || (d.N as number) > 1 << 20) throw new Error(`${file} holds no scrypt password hash; delete it to set a new administrator password in the browser`);
   return d as StoredHash;
 }
@@ -207,7 +211,7 @@ export class WebAuth {
 
   /** Mounted before every route: without `readOnlyOpen`, reads but the login page need a session. */
   readonly readGuard: RequestHandler = (req, res, next) => {
-    if (this.o.readOnlyOpen || req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (this.o.readOnlyOpen || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
     if (OPEN_READS.has(req.path) || this.isLoggedIn(req)) return next();
     res.status(401).json({ error: 'authentication required' });
   };

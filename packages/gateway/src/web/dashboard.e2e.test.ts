@@ -14,7 +14,15 @@ let gw: E2eGateway;
 let browser: Browser;
 beforeAll(async () => {
   // One meter id for two real telegrams (Iskra AM550: 244 W, Kaifa: 2027 W): the values change every frame.
-  gw = await startE2eGateway([{ name: 'p1', id: 'demo-meter', protocol: 'dsmr', plausibility: { enabled: false }, transport: { type: 'simulator', telegrams: ['dsmr-v5-iskra', 'dsmr-v4-kaifa'], intervalMs: 700 } }]);
+  gw = await startE2eGateway([
+    {
+      name: 'p1',
+      id: 'demo-meter',
+      protocol: 'dsmr',
+      plausibility: { enabled: false },
+      transport: { type: 'simulator', telegrams: ['dsmr-v5-iskra', 'dsmr-v4-kaifa'], intervalMs: 700 },
+    },
+  ]);
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -88,7 +96,11 @@ describe('web UI: login and live dashboard (Chromium, 390 px)', () => {
       return r.status;
     });
     expect(fromPage).toBe(401);
-    const outside = await fetch(`${gw.base}api/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'attacker password' }) });
+    const outside = await fetch(`${gw.base}api/auth/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'attacker password' }),
+    });
     expect({ status: outside.status, body: await outside.json() }).toEqual({ status: 409, body: { error: 'an administrator password is already set' } });
     await context.close();
   });

@@ -19,7 +19,12 @@ export interface DiagnosticsState {
 export const MAX_PASTE_BYTES = 16 * 1024;
 
 function compact(s: MeterSnapshot): UiReading[] {
-  return s.readings.map((r) => ({ key: r.key, name: r.name, value: r.value === null || typeof r.value === 'number' || typeof r.value === 'string' ? r.value : JSON.stringify(r.value), ...(r.unit ? { unit: r.unit } : {}) }));
+  return s.readings.map((r) => ({
+    key: r.key,
+    name: r.name,
+    value: r.value === null || typeof r.value === 'number' || typeof r.value === 'string' ? r.value : JSON.stringify(r.value),
+    ...(r.unit ? { unit: r.unit } : {}),
+  }));
 }
 
 function uiFrame(f: LoggedFrame): UiFrame {
@@ -35,7 +40,11 @@ function uiFrame(f: LoggedFrame): UiFrame {
 }
 
 function decodeResult(events: readonly FrameEvent[]): UiDecodeResult['frames'] {
-  return events.map((e) => (e.ok ? { ok: true, meterId: e.snapshot.meter.id, protocol: e.snapshot.protocol, readings: compact(e.snapshot) } : { ok: false, error: { kind: e.error.kind, message: e.error.message } }));
+  return events.map((e) =>
+    e.ok
+      ? { ok: true, meterId: e.snapshot.meter.id, protocol: e.snapshot.protocol, readings: compact(e.snapshot) }
+      : { ok: false, error: { kind: e.error.kind, message: e.error.message } },
+  );
 }
 
 function needLogin(auth: WebAuth, req: Request, res: Response): boolean {
@@ -54,7 +63,9 @@ export function mountDiagnostics(router: Router, state: DiagnosticsState): void 
   router.get('/api/ui/frames', (req, res) => {
     if (needLogin(state.auth, req, res)) return;
     res.setHeader('Cache-Control', 'no-store');
-    const out: UiMeterFrames[] = state.meters().map((m) => ({ name: m.name, protocol: m.config.protocol, frames: state.frames.recent(m.name).map(uiFrame).reverse() }));
+    const out: UiMeterFrames[] = state
+      .meters()
+      .map((m) => ({ name: m.name, protocol: m.config.protocol, frames: state.frames.recent(m.name).map(uiFrame).reverse() }));
     res.json(out);
   });
 

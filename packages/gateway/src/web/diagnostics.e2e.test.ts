@@ -22,7 +22,12 @@ beforeAll(async () => {
   gw = await startE2eGateway(
     [
       { name: 'p1', protocol: 'dsmr', transport: { type: 'simulator', telegrams: ['dsmr-v5-iskra'], intervalMs: 500 } },
-      { name: 'lg', protocol: 'dlms', key: WRONG_KEY, transport: { type: 'file', path: join(assetsDir(), 'simulator', 'dlms-lg-e570-encrypted.hex'), hex: true, loop: true, intervalMs: 500 } },
+      {
+        name: 'lg',
+        protocol: 'dlms',
+        key: WRONG_KEY,
+        transport: { type: 'file', path: join(assetsDir(), 'simulator', 'dlms-lg-e570-encrypted.hex'), hex: true, loop: true, intervalMs: 500 },
+      },
     ],
     { web: { adminPassword: PASSWORD } },
   );
@@ -93,7 +98,10 @@ describe('web UI: diagnostics (Chromium, 390 px)', () => {
     await result.locator('.kind').first().waitFor();
     expect(await result.locator('.kind').first().textContent()).toBe('decrypt-failed');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('section[data-meter="p1"]').getByRole('link', { name: 'Download capture (identifiers removed)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('section[data-meter="p1"]').getByRole('link', { name: 'Download capture (identifiers removed)' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('smi-capture-p1-dsmr.hex');
     const capture = readFileSync(await download.path(), 'utf8');
     const first = Buffer.from(capture.split('\n')[0] ?? '', 'hex').toString('latin1');

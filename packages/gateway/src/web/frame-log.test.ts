@@ -24,7 +24,12 @@ describe('FrameLog', () => {
     const recent = log.recent('p1');
     expect(recent.map((f) => (f.snapshot ? 'ok' : f.error?.kind))).toEqual(['bad-crc', 'ok', 'ok']);
     expect(recent[2]?.snapshot?.meter.id).toBe('K8EG004046395507');
-    expect(log.identifiersOf('p1')).toEqual(['K8EG004046395507', '4B384547303034303436333935353037', '2222ABCD123456789', '3232323241424344313233343536373839']);
+    expect(log.identifiersOf('p1')).toEqual([
+      'K8EG004046395507',
+      '4B384547303034303436333935353037',
+      '2222ABCD123456789',
+      '3232323241424344313233343536373839',
+    ]);
     expect(log.recent('other')).toEqual([]);
   });
 

@@ -39,7 +39,11 @@ export class FrameLog {
     if (!frame) return;
     const list = this.frames.get(meter) ?? [];
     const bytes = frame.slice(0, MAX_FRAME_BYTES);
-    list.push(event.ok ? { at: this.now(), bytes, length: frame.length, snapshot: event.snapshot } : { at: this.now(), bytes, length: frame.length, error: event.error });
+    list.push(
+      event.ok
+        ? { at: this.now(), bytes, length: frame.length, snapshot: event.snapshot }
+        : { at: this.now(), bytes, length: frame.length, error: event.error },
+    );
     let kept = list.reduce((n, f) => n + f.bytes.length, 0);
     while (list.length > this.perMeter || (list.length > 1 && kept > MAX_BYTES_PER_METER)) kept -= list.shift()?.bytes.length ?? 0;
     this.frames.set(meter, list);

@@ -50,10 +50,30 @@ export async function testMeter(m: MeterConfig, timeoutMs: number, log: Logger, 
   }
   const first = frames.recent('test')[0];
   const seconds = Math.round((Date.now() - started) / 100) / 10;
-  if (!first) return { outcome: 'nothing', seconds, bytes, message: bytes ? `${bytes} bytes received, no frame found: wrong baud rate, parity or protocol?` : 'no bytes received: wrong port, cable, or the meter sends nothing' };
+  if (!first)
+    return {
+      outcome: 'nothing',
+      seconds,
+      bytes,
+      message: bytes
+        ? `${bytes} bytes received, no frame found: wrong baud rate, parity or protocol?`
+        : 'no bytes received: wrong port, cable, or the meter sends nothing',
+    };
   if (first.snapshot) {
     const s = first.snapshot;
-    return { outcome: 'decoded', seconds, bytes, meterId: s.meter.id, protocol: s.protocol, readings: s.readings.map((r) => ({ key: r.key, name: r.name, value: r.value === null || typeof r.value !== 'object' ? r.value : JSON.stringify(r.value), ...(r.unit ? { unit: r.unit } : {}) })) };
+    return {
+      outcome: 'decoded',
+      seconds,
+      bytes,
+      meterId: s.meter.id,
+      protocol: s.protocol,
+      readings: s.readings.map((r) => ({
+        key: r.key,
+        name: r.name,
+        value: r.value === null || typeof r.value !== 'object' ? r.value : JSON.stringify(r.value),
+        ...(r.unit ? { unit: r.unit } : {}),
+      })),
+    };
   }
   return { outcome: 'refused', seconds, bytes, error: { kind: first.error?.kind ?? 'bad-format', message: first.error?.message ?? '' } };
 }

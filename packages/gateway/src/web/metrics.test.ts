@@ -35,15 +35,21 @@ describe('Prometheus text format', () => {
   it('escapes backslash, double quote and line feed in label values so a real parser reads them back', () => {
     const tricky = 'C:\\meter "north"\nline 2';
     expect(escapeLabelValue(tricky)).toBe('C:\\\\meter \\"north\\"\\nline 2');
-    const text = formatMetrics([{ name: 'smi_test', help: 'a help text with \\ and\nnewline', type: 'gauge', samples: [{ labels: { meter: tricky }, value: 1.5 }] }]);
+    const text = formatMetrics([
+      { name: 'smi_test', help: 'a help text with \\ and\nnewline', type: 'gauge', samples: [{ labels: { meter: tricky }, value: 1.5 }] },
+    ]);
     expect(text).toBe('# HELP smi_test a help text with \\\\ and\\nnewline\n# TYPE smi_test gauge\nsmi_test{meter="C:\\\\meter \\"north\\"\\nline 2"} 1.5\n');
-    expect(parsePrometheus(text)).toEqual([{ name: 'smi_test', help: 'a help text with \\ and\nnewline', type: 'GAUGE', metrics: [{ labels: { meter: tricky }, value: '1.5' }] }]);
+    expect(parsePrometheus(text)).toEqual([
+      { name: 'smi_test', help: 'a help text with \\ and\nnewline', type: 'GAUGE', metrics: [{ labels: { meter: tricky }, value: '1.5' }] },
+    ]);
   });
 
   it('writes the infinities and NaN as Go does, and refuses invalid names', () => {
     expect([Infinity, -Infinity, NaN, 0.1, 1e21, -3].map(formatValue)).toEqual(['+Inf', '-Inf', 'NaN', '0.1', '1e+21', '-3']);
     expect(() => formatMetrics([{ name: 'smi energy', help: '', type: 'gauge', samples: [{ labels: {}, value: 1 }] }])).toThrow('invalid metric name');
-    expect(() => formatMetrics([{ name: 'smi_x', help: '', type: 'gauge', samples: [{ labels: { 'bad-label': 'v' }, value: 1 }] }])).toThrow('invalid label name');
+    expect(() => formatMetrics([{ name: 'smi_x', help: '', type: 'gauge', samples: [{ labels: { 'bad-label': 'v' }, value: 1 }] }])).toThrow(
+      'invalid label name',
+    );
   });
 
   it('names families by quantity and unit; total_increasing quantities are counters', () => {
@@ -57,16 +63,36 @@ describe('Prometheus text format', () => {
 
 describe('meter readings as metrics (real Iskra MT382 telegram)', () => {
   const snapshot = iskra();
-  const text = formatMetrics([...meterFamilies([snapshot]), ...healthFamilies({ sources: [{ name: 'p1', frames: 1, rejected: 2, readings: 30, errors: { 'bad-crc': 2 } }], mqttConnected: true, push: [] })]);
+  const text = formatMetrics([
+    ...meterFamilies([snapshot]),
+    ...healthFamilies({ sources: [{ name: 'p1', frames: 1, rejected: 2, readings: 30, errors: { 'bad-crc': 2 } }], mqttConnected: true, push: [] }),
+  ]);
   const families = parsePrometheus(text);
 
   it('exports every numeric reading with meter, key, obis and unit labels and its exact value', () => {
-    expect(sample(families, 'smi_energy_kwh', 'energy_import_tariff_1')).toEqual({ labels: { meter: 'K8EG004046395507', key: 'energy_import_tariff_1', obis: '1-0:1.8.1', unit: 'kWh' }, value: '4.426' });
-    expect(sample(families, 'smi_power_watts', 'power_import')).toEqual({ labels: { meter: 'K8EG004046395507', key: 'power_import', obis: '1-0:1.7.0', unit: 'W' }, value: '244' });
-    expect(sample(families, 'smi_voltage_volts', 'voltage_l3')).toEqual({ labels: { meter: 'K8EG004046395507', key: 'voltage_l3', obis: '1-0:72.7.0', unit: 'V' }, value: '229' });
-    expect(sample(families, 'smi_count_total', 'power_failures')).toEqual({ labels: { meter: 'K8EG004046395507', key: 'power_failures', obis: '0-0:96.7.21', unit: '' }, value: '13' });
+    expect(sample(families, 'smi_energy_kwh', 'energy_import_tariff_1')).toEqual({
+      labels: { meter: 'K8EG004046395507', key: 'energy_import_tariff_1', obis: '1-0:1.8.1', unit: 'kWh' },
+      value: '4.426',
+    });
+    expect(sample(families, 'smi_power_watts', 'power_import')).toEqual({
+      labels: { meter: 'K8EG004046395507', key: 'power_import', obis: '1-0:1.7.0', unit: 'W' },
+      value: '244',
+    });
+    expect(sample(families, 'smi_voltage_volts', 'voltage_l3')).toEqual({
+      labels: { meter: 'K8EG004046395507', key: 'voltage_l3', obis: '1-0:72.7.0', unit: 'V' },
+      value: '229',
+    });
+    expect(sample(families, 'smi_count_total', 'power_failures')).toEqual({
+      labels: { meter: 'K8EG004046395507', key: 'power_failures', obis: '0-0:96.7.21', unit: '' },
+      value: '13',
+    });
     expect(families.find((f) => f.name === 'smi_count_total')?.type).toBe('COUNTER');
-    expect(families.find((f) => f.name === 'smi_energy_kwh')?.metrics.map((m) => m.labels?.['key'])).toEqual(['energy_import_tariff_1', 'energy_import_tariff_2', 'energy_export_tariff_1', 'energy_export_tariff_2']);
+    expect(families.find((f) => f.name === 'smi_energy_kwh')?.metrics.map((m) => m.labels?.['key'])).toEqual([
+      'energy_import_tariff_1',
+      'energy_import_tariff_2',
+      'energy_export_tariff_1',
+      'energy_export_tariff_2',
+    ]);
   });
 
   it('leaves out text, timestamps and empty values', () => {
@@ -80,16 +106,29 @@ describe('meter readings as metrics (real Iskra MT382 telegram)', () => {
   });
 
   it('writes HELP and TYPE once per family, with all its samples together', () => {
-    const names = text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]);
+    const names = text
+      .split('\n')
+      .filter((l) => l.startsWith('# TYPE '))
+      .map((l) => l.split(' ')[2]);
     expect(new Set(names).size).toBe(names.length);
-    const sampleNames = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]);
+    const sampleNames = text
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => l.split(/[{ ]/)[0]);
     const runs = sampleNames.filter((n, i) => n !== sampleNames[i - 1]);
     expect(runs).toEqual(names);
   });
 
   it('adds the receive time and the gateway health', () => {
-    expect(families.find((f) => f.name === 'smi_meter_last_received_timestamp_seconds')?.metrics).toEqual([{ labels: { meter: 'K8EG004046395507' }, value: '1796637600.25' }]);
-    expect(families.find((f) => f.name === 'smi_frames_rejected_total')).toEqual({ name: 'smi_frames_rejected_total', help: 'Frames rejected per source and error kind', type: 'COUNTER', metrics: [{ labels: { source: 'p1', kind: 'bad-crc' }, value: '2' }] });
+    expect(families.find((f) => f.name === 'smi_meter_last_received_timestamp_seconds')?.metrics).toEqual([
+      { labels: { meter: 'K8EG004046395507' }, value: '1796637600.25' },
+    ]);
+    expect(families.find((f) => f.name === 'smi_frames_rejected_total')).toEqual({
+      name: 'smi_frames_rejected_total',
+      help: 'Frames rejected per source and error kind',
+      type: 'COUNTER',
+      metrics: [{ labels: { source: 'p1', kind: 'bad-crc' }, value: '2' }],
+    });
     expect(families.find((f) => f.name === 'smi_mqtt_connected')?.metrics).toEqual([{ value: '1' }]);
   });
 });

@@ -62,14 +62,38 @@ export function formatMetrics(families: readonly MetricFamily[]): string {
 
 /** Name suffixes of the published units (Prometheus spells units out, lower case). */
 const UNIT_SUFFIX: Readonly<Record<Unit, string>> = {
-  Wh: 'wh', kWh: 'kwh', MWh: 'mwh', GJ: 'gigajoules', MJ: 'megajoules',
-  W: 'watts', kW: 'kilowatts', MW: 'megawatts',
-  varh: 'varh', kvarh: 'kvarh', var: 'var', kvar: 'kvar',
-  VAh: 'vah', kVAh: 'kvah', VA: 'va', kVA: 'kva',
-  V: 'volts', A: 'amperes', Hz: 'hertz', '%': 'percent',
-  'm³': 'cubic_meters', L: 'liters', 'm³/h': 'cubic_meters_per_hour', 'L/h': 'liters_per_hour',
-  '°C': 'celsius', K: 'kelvin', bar: 'bar', 'kg/h': 'kilograms_per_hour',
-  s: 'seconds', min: 'minutes', h: 'hours', d: 'days',
+  Wh: 'wh',
+  kWh: 'kwh',
+  MWh: 'mwh',
+  GJ: 'gigajoules',
+  MJ: 'megajoules',
+  W: 'watts',
+  kW: 'kilowatts',
+  MW: 'megawatts',
+  varh: 'varh',
+  kvarh: 'kvarh',
+  var: 'var',
+  kvar: 'kvar',
+  VAh: 'vah',
+  kVAh: 'kvah',
+  VA: 'va',
+  kVA: 'kva',
+  V: 'volts',
+  A: 'amperes',
+  Hz: 'hertz',
+  '%': 'percent',
+  'm³': 'cubic_meters',
+  L: 'liters',
+  'm³/h': 'cubic_meters_per_hour',
+  'L/h': 'liters_per_hour',
+  '°C': 'celsius',
+  K: 'kelvin',
+  bar: 'bar',
+  'kg/h': 'kilograms_per_hour',
+  s: 'seconds',
+  min: 'minutes',
+  h: 'hours',
+  d: 'days',
 };
 
 /**
@@ -116,7 +140,14 @@ export function meterFamilies(snapshots: readonly MeterSnapshot[]): MetricFamily
   }
   for (const s of snapshots) {
     const at = s.receivedAt === undefined ? NaN : Date.parse(s.receivedAt);
-    if (!Number.isNaN(at)) f.add('smi_meter_last_received_timestamp_seconds', 'gauge', 'When the gateway last received a frame of the meter (Unix time)', { meter: s.meter.id }, at / 1000);
+    if (!Number.isNaN(at))
+      f.add(
+        'smi_meter_last_received_timestamp_seconds',
+        'gauge',
+        'When the gateway last received a frame of the meter (Unix time)',
+        { meter: s.meter.id },
+        at / 1000,
+      );
   }
   return f.list();
 }

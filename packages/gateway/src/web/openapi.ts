@@ -105,7 +105,10 @@ export function openApiDocument(version: string): object {
             time: { type: 'string', format: 'date-time', description: 'Meter time, when the frame carries one' },
             receivedAt: { type: 'string', format: 'date-time', description: 'When the gateway received the frame' },
             readings: { type: 'array', items: ref('Reading') },
-            devices: { type: 'array', items: { type: 'object', properties: { channel: { type: 'integer' }, medium: { type: 'string' }, id: { type: 'string' } } } },
+            devices: {
+              type: 'array',
+              items: { type: 'object', properties: { channel: { type: 'integer' }, medium: { type: 'string' }, id: { type: 'string' } } },
+            },
           },
         },
         Status: {

@@ -79,7 +79,8 @@ export const notFound: RequestHandler = (_req, res) => {
  */
 export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
   if (res.headersSent) return next(err);
-  const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
+  const status =
+    typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
   const text = status === 413 ? 'request body too large' : status < 500 ? 'bad request' : 'internal error';
   res.status(status).json({ error: text });
 };

@@ -131,7 +131,12 @@ describe('web server: routes, headers and the write guard', () => {
     for (const route of routesOf(stackOf(app))) {
       for (const method of ['GET', 'HEAD']) {
         const res = await fetch(base + route.path, { method });
-        expect({ route: route.path, method, status: res.status, ...securityHeadersOf(res) }).toEqual({ route: route.path, method, status: 200, ...STANDALONE_HEADERS });
+        expect({ route: route.path, method, status: res.status, ...securityHeadersOf(res) }).toEqual({
+          route: route.path,
+          method,
+          status: 200,
+          ...STANDALONE_HEADERS,
+        });
       }
     }
   });
@@ -141,8 +146,18 @@ describe('web server: routes, headers and the write guard', () => {
     const paths = [...routesOf(stackOf(app)).map((r) => r.path), '/api/config', '/nowhere'];
     for (const path of paths) {
       for (const method of WRITE_METHODS) {
-        const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, ...(method === 'OPTIONS' ? {} : { body: '{"logLevel":"trace"}' }) });
-        expect({ path, method, status: res.status, allow: res.headers.get('allow'), ...securityHeadersOf(res) }).toEqual({ path, method, status: 405, allow: 'GET, HEAD', ...STANDALONE_HEADERS });
+        const res = await fetch(base + path, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          ...(method === 'OPTIONS' ? {} : { body: '{"logLevel":"trace"}' }),
+        });
+        expect({ path, method, status: res.status, allow: res.headers.get('allow'), ...securityHeadersOf(res) }).toEqual({
+          path,
+          method,
+          status: 405,
+          allow: 'GET, HEAD',
+          ...STANDALONE_HEADERS,
+        });
       }
       // fetch cannot send TRACE
       expect({ path, status: await statusOf(base, 'TRACE', path) }).toEqual({ path, status: 405 });
@@ -175,8 +190,16 @@ describe('web server: routes, headers and the write guard', () => {
       }
     }
     expect(writes).toEqual([]);
-    const ok = await fetch(`${base}/api/echo`, { method: 'POST', headers: { authorization: 'Bearer let-me-in', 'content-type': 'application/json' }, body: '{"a":1}' });
-    expect({ status: ok.status, body: await ok.json(), nosniff: ok.headers.get('x-content-type-options') }).toEqual({ status: 200, body: { stored: true }, nosniff: 'nosniff' });
+    const ok = await fetch(`${base}/api/echo`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer let-me-in', 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
+    expect({ status: ok.status, body: await ok.json(), nosniff: ok.headers.get('x-content-type-options') }).toEqual({
+      status: 200,
+      body: { stored: true },
+      nosniff: 'nosniff',
+    });
     expect(writes).toEqual([{ a: 1 }]);
   });
 });
@@ -203,7 +226,11 @@ describe('web server: bodies and errors', () => {
     const bad = await fetch(`${base}/api/blob`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"password": "hunter2-secret' });
     expect({ status: bad.status, body: await bad.text() }).toEqual({ status: 400, body: '{"error":"bad request"}' });
     const missing = await fetch(`${base}/nowhere/<script>`);
-    expect({ status: missing.status, body: await missing.text(), ...securityHeadersOf(missing) }).toEqual({ status: 404, body: '{"error":"not found"}', ...STANDALONE_HEADERS });
+    expect({ status: missing.status, body: await missing.text(), ...securityHeadersOf(missing) }).toEqual({
+      status: 404,
+      body: '{"error":"not found"}',
+      ...STANDALONE_HEADERS,
+    });
   });
 });
 
@@ -222,7 +249,12 @@ describe('web server: framing (standalone vs Home Assistant ingress)', () => {
   it('refuses a client outside allowedClients with 403, still with the headers', async () => {
     const { base } = await serve(['172.30.32.2']);
     const res = await fetch(`${base}/api/status`);
-    expect({ status: res.status, body: await res.json(), nosniff: res.headers.get('x-content-type-options'), referrer: res.headers.get('referrer-policy') }).toEqual({
+    expect({
+      status: res.status,
+      body: await res.json(),
+      nosniff: res.headers.get('x-content-type-options'),
+      referrer: res.headers.get('referrer-policy'),
+    }).toEqual({
       status: 403,
       body: { error: 'forbidden' },
       nosniff: 'nosniff',

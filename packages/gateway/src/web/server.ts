@@ -87,7 +87,14 @@ export function createWebApp(state: WebState, allowedClients: readonly string[] 
   return app;
 }
 
-export async function startWebServer(state: WebState, host: string, port: number, log: Logger, allowedClients: readonly string[] = [], options: WebAppOptions = {}): Promise<{ port: number; close(): Promise<void> }> {
+export async function startWebServer(
+  state: WebState,
+  host: string,
+  port: number,
+  log: Logger,
+  allowedClients: readonly string[] = [],
+  options: WebAppOptions = {},
+): Promise<{ port: number; close(): Promise<void> }> {
   const app = createWebApp(state, allowedClients, options);
   const server: Server = await new Promise((resolve, reject) => {
     const fail = (err: unknown): void => reject(listenProblem('web.port', host, port, err));

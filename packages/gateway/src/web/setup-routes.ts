@@ -55,7 +55,9 @@ export function mountSetup(router: Router, state: SetupState): void {
     const problems = problemsOf(restored.problems);
     const result = validateConfig(restored.doc, process.env);
     if (!result.ok) problems.push(...problemsOf(result.problems));
-    return result.ok && problems.length === 0 ? { doc: restored.doc as Record<string, unknown>, problems, config: result.config } : { doc: restored.doc as Record<string, unknown>, problems };
+    return result.ok && problems.length === 0
+      ? { doc: restored.doc as Record<string, unknown>, problems, config: result.config }
+      : { doc: restored.doc as Record<string, unknown>, problems };
   };
 
   router.get('/api/ui/config', (req, res) => {
@@ -71,7 +73,8 @@ export function mountSetup(router: Router, state: SetupState): void {
   });
 
   router.put('/api/ui/config', async (req, res) => {
-    if (!state.configFile) return void res.status(409).json({ error: 'the gateway was started without a configuration file (smi run --config FILE); nothing to save to' });
+    if (!state.configFile)
+      return void res.status(409).json({ error: 'the gateway was started without a configuration file (smi run --config FILE); nothing to save to' });
     const { doc, problems, config } = check((req.body as { document?: unknown }).document);
     if (!config) return void res.json({ saved: false, problems } satisfies UiSaveResult);
     try {
@@ -81,7 +84,9 @@ export function mountSetup(router: Router, state: SetupState): void {
       return void res.status(500).json({ error: `cannot write ${state.configFile}: ${(e as NodeJS.ErrnoException).code ?? 'error'}; nothing was changed` });
     }
     const { changes, restartNeeded } = await state.apply(config);
-    state.log.info(`configuration saved from the web UI to ${state.configFile}: meters added ${changes.added.length}, restarted ${changes.restarted.length}, removed ${changes.removed.length}${restartNeeded.length ? `; restart to apply ${restartNeeded.join(', ')}` : ''}`);
+    state.log.info(
+      `configuration saved from the web UI to ${state.configFile}: meters added ${changes.added.length}, restarted ${changes.restarted.length}, removed ${changes.removed.length}${restartNeeded.length ? `; restart to apply ${restartNeeded.join(', ')}` : ''}`,
+    );
     res.json({ saved: true, problems: [], changes, restartNeeded } satisfies UiSaveResult);
   });
 
@@ -89,7 +94,11 @@ export function mountSetup(router: Router, state: SetupState): void {
     if (needLogin(state.auth, req, res)) return;
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Disposition', 'attachment; filename="smi-config.yaml"');
-    res.type('text/yaml').send(`# Smart Meter Interop ${state.version} configuration, exported from the web UI.\n# Secrets are not exported: {$secret: PATH} keeps the value stored on this gateway when imported here.\n${stringify(redactSecrets(current()))}`);
+    res
+      .type('text/yaml')
+      .send(
+        `# Smart Meter Interop ${state.version} configuration, exported from the web UI.\n# Secrets are not exported: {$secret: PATH} keeps the value stored on this gateway when imported here.\n${stringify(redactSecrets(current()))}`,
+      );
   });
 
   router.post('/api/ui/config/import', (req, res) => {

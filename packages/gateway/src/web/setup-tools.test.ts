@@ -74,7 +74,8 @@ function meter(doc: unknown): MeterConfig {
   return r.config.meters[0] as MeterConfig;
 }
 
-const post = (url: string, body: unknown): Promise<Response> => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown): Promise<Response> =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('setup tools', () => {
   it('Detect finds a DSMR meter behind a TCP bridge, with progress, and proposes its meter entry', async () => {
@@ -115,13 +116,31 @@ describe('setup tools', () => {
   it('Test reports the first frame decoded, a wrong key as decrypt-failed, and nothing decoded with the bytes seen', async () => {
     const ok = await testMeter(meter({ transport: { type: 'tcp', host: '127.0.0.1', port: await bridge(ISKRA) } }), 5000, silentLogger, undefined);
     expect(ok).toMatchObject({ outcome: 'decoded', meterId: 'K8EG004046395507', protocol: 'dsmr' });
-    expect(ok.outcome === 'decoded' && ok.readings.find((r) => r.key === 'power_import')).toEqual({ key: 'power_import', name: 'Power import', value: 244, unit: 'W' });
+    expect(ok.outcome === 'decoded' && ok.readings.find((r) => r.key === 'power_import')).toEqual({
+      key: 'power_import',
+      name: 'Power import',
+      value: 244,
+      unit: 'W',
+    });
 
-    const wrongKey = await testMeter(meter({ protocol: 'dlms', key: '000102030405060708090A0B0C0D0E0F', transport: { type: 'file', path: LG_FRAMES, hex: true } }), 5000, silentLogger, undefined);
+    const wrongKey = await testMeter(
+      meter({ protocol: 'dlms', key: '000102030405060708090A0B0C0D0E0F', transport: { type: 'file', path: LG_FRAMES, hex: true } }),
+      5000,
+      silentLogger,
+      undefined,
+    );
     expect(wrongKey).toMatchObject({ outcome: 'refused', error: { kind: 'decrypt-failed' } });
 
-    const garbage = await testMeter(meter({ transport: { type: 'tcp', host: '127.0.0.1', port: await bridge(Buffer.from([0xf0, 0x0f, 0x55, 0xaa])) } }), 1500, silentLogger, undefined);
-    expect(garbage).toMatchObject({ outcome: 'nothing', message: expect.stringMatching(/^\d+ bytes received, no frame found: wrong baud rate, parity or protocol\?$/) as unknown });
+    const garbage = await testMeter(
+      meter({ transport: { type: 'tcp', host: '127.0.0.1', port: await bridge(Buffer.from([0xf0, 0x0f, 0x55, 0xaa])) } }),
+      1500,
+      silentLogger,
+      undefined,
+    );
+    expect(garbage).toMatchObject({
+      outcome: 'nothing',
+      message: expect.stringMatching(/^\d+ bytes received, no frame found: wrong baud rate, parity or protocol\?$/) as unknown,
+    });
     const silent = await testMeter(meter({ transport: { type: 'tcp', host: '127.0.0.1', port: await bridge(undefined) } }), 1000, silentLogger, undefined);
     expect(silent).toMatchObject({ outcome: 'nothing', bytes: 0, message: 'no bytes received: wrong port, cable, or the meter sends nothing' });
   });

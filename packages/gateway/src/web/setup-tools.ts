@@ -73,14 +73,15 @@ export function mountSetupTools(router: Router, state: SetupToolsState): void {
     const port = typeof body.port === 'string' && body.port.startsWith('/dev/') ? body.port : undefined;
     if (!tcp && !port) return void res.status(400).json({ error: 'give a serial port (/dev/…) or a TCP bridge host:port' });
     const target = tcp ? ({ type: 'tcp', host: tcp[1] as string, port: Number(tcp[2]) } as const) : ({ type: 'serial', port: port as string } as const);
-    const listenSeconds = typeof body.listenSeconds === 'number' && body.listenSeconds > 0 && body.listenSeconds <= 60 ? body.listenSeconds : DETECT_LISTEN_SECONDS;
+    const listenSeconds =
+      typeof body.listenSeconds === 'number' && body.listenSeconds > 0 && body.listenSeconds <= 60 ? body.listenSeconds : DETECT_LISTEN_SECONDS;
     const key = typeof body.key === 'string' && body.key.trim() !== '' ? body.key.trim() : undefined;
     const progress: string[] = [];
     const note = (line: string): void => {
       if (progress.length < MAX_PROGRESS) progress.push(line);
     };
     const log: Logger = { error: note, warn: note, info: note, debug: () => undefined, trace: () => undefined };
-    detection = { running: true, progress, found: null, summary: `detecting on ${tcp ? body.tcp as string : port ?? ''}…` };
+    detection = { running: true, progress, found: null, summary: `detecting on ${tcp ? (body.tcp as string) : (port ?? '')}…` };
     const open = target.type === 'tcp' ? tcpOpener(target.host, target.port) : serialOpener(target.port);
     const steps = target.type === 'tcp' ? [TCP_STEP] : [...DETECT_STEPS];
     void detectMeter(open, { steps, listenMs: listenSeconds * 1000, keys: { key } }, log)
@@ -90,7 +91,9 @@ export function mountSetupTools(router: Router, state: SetupToolsState): void {
           running: false,
           progress,
           found: d ? meterConfig(d, target, { name: 'meter' }) : null,
-          summary: d ? `found ${d.protocol}${d.encrypted ? ' (encrypted: enter its key)' : ''}${d.report.snapshot ? `, meter ${d.report.snapshot.meter.id}` : ''}` : 'no meter found',
+          summary: d
+            ? `found ${d.protocol}${d.encrypted ? ' (encrypted: enter its key)' : ''}${d.report.snapshot ? `, meter ${d.report.snapshot.meter.id}` : ''}`
+            : 'no meter found',
         };
       })
       .catch((e: unknown) => {
@@ -101,7 +104,8 @@ export function mountSetupTools(router: Router, state: SetupToolsState): void {
 
   router.post('/api/ui/mqtt/test', async (req, res) => {
     const body = req.body as { url?: unknown; username?: unknown; password?: unknown };
-    if (typeof body.url !== 'string' || !/^(mqtts?|wss?|tcp):\/\//.test(body.url)) return void res.status(400).json({ error: 'must be a URL like mqtt://host:1883' });
+    if (typeof body.url !== 'string' || !/^(mqtts?|wss?|tcp):\/\//.test(body.url))
+      return void res.status(400).json({ error: 'must be a URL like mqtt://host:1883' });
     const { doc } = restoreSecrets({ password: body.password }, state.configFile ? readConfigDocument(state.configFile) : {});
     const password = (doc as { password?: unknown }).password;
     const client = mqtt.connect(body.url, {

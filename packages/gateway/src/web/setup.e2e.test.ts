@@ -32,7 +32,11 @@ beforeAll(async () => {
   problems = watchProblems(page);
   // everything the gateway answers, to check that no key ever reaches the browser
   page.on('response', (r) => {
-    if (r.url().includes('/api/')) void r.text().then((t) => bodies.push(t), () => undefined);
+    if (r.url().includes('/api/'))
+      void r.text().then(
+        (t) => bodies.push(t),
+        () => undefined,
+      );
   });
   await page.goto(`${gw.base}#setup`);
   await page.getByLabel('Password').fill(PASSWORD);
@@ -98,7 +102,11 @@ describe('web UI: setup (Chromium, 390 px)', () => {
     const key = page.locator('#f-meters-1-key');
     await key.waitFor();
     // the key is shown as set, never as its value
-    expect({ value: await key.inputValue(), placeholder: await key.getAttribute('placeholder'), type: await key.getAttribute('type') }).toEqual({ value: '', placeholder: 'set (type to replace)', type: 'password' });
+    expect({ value: await key.inputValue(), placeholder: await key.getAttribute('placeholder'), type: await key.getAttribute('type') }).toEqual({
+      value: '',
+      placeholder: 'set (type to replace)',
+      type: 'password',
+    });
     await key.fill('000102030405060708090A0B0C0D0E0F');
     await save(/^Saved and applied \(meters added 0, restarted 1, removed 0, unchanged 1\)\.$/);
     await page.getByRole('link', { name: 'Diagnostics' }).click();

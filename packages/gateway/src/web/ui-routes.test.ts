@@ -22,7 +22,13 @@ interface LayerLike {
   handle: { stack?: LayerLike[] };
 }
 function routesOf(stack: readonly LayerLike[]): { path: string; method: string }[] {
-  return stack.flatMap((l) => (l.route ? Object.keys(l.route.methods).map((m) => ({ path: l.route?.path ?? '', method: m.toUpperCase() })) : l.handle.stack ? routesOf(l.handle.stack) : []));
+  return stack.flatMap((l) =>
+    l.route
+      ? Object.keys(l.route.methods).map((m) => ({ path: l.route?.path ?? '', method: m.toUpperCase() }))
+      : l.handle.stack
+        ? routesOf(l.handle.stack)
+        : [],
+  );
 }
 
 let dir: string;
@@ -99,11 +105,17 @@ const LOGIN_WRITES = ['/api/auth/setup', '/api/auth/login'];
 describe('web UI routes behind the login', () => {
   it('registers exactly these routes; writes need session + CSRF, configuration and frames need the login', async () => {
     const { base, app, applied } = await serve('password');
-    const routes = routesOf((app.router as unknown as { stack: LayerLike[] }).stack).filter((r) => r.path.startsWith('/api/auth') || r.path.startsWith('/api/ui'));
+    const routes = routesOf((app.router as unknown as { stack: LayerLike[] }).stack).filter(
+      (r) => r.path.startsWith('/api/auth') || r.path.startsWith('/api/ui'),
+    );
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(UI_ROUTES);
     for (const r of routes) {
       const path = r.path.replace(':meter', 'p1');
-      const res = await fetch(base + path, { method: r.method, headers: { 'content-type': 'application/json' }, ...(r.method === 'GET' ? {} : { body: '{"document":{"meters":[]},"hex":"00","password":"not the password"}' }) });
+      const res = await fetch(base + path, {
+        method: r.method,
+        headers: { 'content-type': 'application/json' },
+        ...(r.method === 'GET' ? {} : { body: '{"document":{"meters":[]},"hex":"00","password":"not the password"}' }),
+      });
       const expected = OPEN_READS.includes(path) ? 200 : LOGIN_WRITES.includes(path) ? (path === '/api/auth/setup' ? 409 : 401) : 401;
       expect({ route: `${r.method} ${path}`, status: res.status }).toEqual({ route: `${r.method} ${path}`, status: expected });
     }
@@ -112,9 +124,20 @@ describe('web UI routes behind the login', () => {
 
   it('under ingress lets the proxied user save, and the saved file is validated first', async () => {
     const { base, applied } = await serve('ingress');
-    const bad = await fetch(`${base}/api/ui/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ document: { meters: [{ transport: { type: 'tcp', host: 'x' } }] } }) });
-    expect(await bad.json()).toEqual({ saved: false, problems: [{ path: 'meters.0.transport.port', message: 'Invalid input: expected number, received undefined' }] });
-    const ok = await fetch(`${base}/api/ui/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ document: { meters: [{ name: 'x', transport: { type: 'tcp', host: 'bridge', port: 8088 } }] } }) });
+    const bad = await fetch(`${base}/api/ui/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ document: { meters: [{ transport: { type: 'tcp', host: 'x' } }] } }),
+    });
+    expect(await bad.json()).toEqual({
+      saved: false,
+      problems: [{ path: 'meters.0.transport.port', message: 'Invalid input: expected number, received undefined' }],
+    });
+    const ok = await fetch(`${base}/api/ui/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ document: { meters: [{ name: 'x', transport: { type: 'tcp', host: 'bridge', port: 8088 } }] } }),
+    });
     expect(await ok.json()).toMatchObject({ saved: true, problems: [] });
     expect(applied).toHaveLength(1);
   });

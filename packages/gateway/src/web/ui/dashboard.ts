@@ -67,7 +67,12 @@ export function mountDashboard(main: HTMLElement): () => void {
 
   const renderBanner = (): void => {
     const parts = [live ? 'Live' : 'Reconnecting…'];
-    if (status) parts.push(`MQTT ${status.mqtt.connected ? 'connected' : 'not connected'} (${status.mqtt.url})`, `frames ${status.totals.frames}`, `rejected ${status.totals.rejected}`);
+    if (status)
+      parts.push(
+        `MQTT ${status.mqtt.connected ? 'connected' : 'not connected'} (${status.mqtt.url})`,
+        `frames ${status.totals.frames}`,
+        `rejected ${status.totals.rejected}`,
+      );
     banner.textContent = parts.join(' · ');
   };
 
@@ -77,7 +82,11 @@ export function mountDashboard(main: HTMLElement): () => void {
     const online = age !== undefined && age < staleAfterMs(card.last.meter.id);
     card.link.className = `badge ${online ? 'ok' : 'bad'}`;
     card.link.textContent = online ? 'online' : 'offline';
-    replace(card.meta, `${card.last.protocol} · last frame ${age === undefined ? 'unknown' : ago(age)}`, card.last.receivedAt ? ` (${localTime(card.last.receivedAt)})` : '');
+    replace(
+      card.meta,
+      `${card.last.protocol} · last frame ${age === undefined ? 'unknown' : ago(age)}`,
+      card.last.receivedAt ? ` (${localTime(card.last.receivedAt)})` : '',
+    );
   };
 
   const drawChart = (card: Card): void => {
@@ -89,7 +98,10 @@ export function mountDashboard(main: HTMLElement): () => void {
         height: 150,
         legend: { show: false },
         scales: { x: { time: true } },
-        axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' }, size: 56 }],
+        axes: [
+          { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } },
+          { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' }, size: 56 },
+        ],
         series: [{}, { label: 'Power (W)', stroke: '#2f81f7', width: 2, fill: 'rgba(47,129,247,.12)' }],
       };
       card.chart = new uPlot(opts, [card.times, card.watts], card.chartBox);
@@ -114,7 +126,12 @@ export function mountDashboard(main: HTMLElement): () => void {
         heading,
         h('p', { class: 'meta' }, link, ' ', meta),
         chartBox,
-        h('table', { class: 'readings' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Reading'), h('th', { scope: 'col', class: 'v' }, 'Value'), h('th', { scope: 'col' }, 'Unit'))), table),
+        h(
+          'table',
+          { class: 'readings' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Reading'), h('th', { scope: 'col', class: 'v' }, 'Value'), h('th', { scope: 'col' }, 'Unit'))),
+          table,
+        ),
       );
       card = { root, heading, meta, link, table, chartBox, times: [], watts: [], chart: undefined, last: s };
       cards.set(s.meter.id, card);
@@ -123,7 +140,10 @@ export function mountDashboard(main: HTMLElement): () => void {
     if ((card.last.receivedAt ?? '') > (s.receivedAt ?? '')) return; // an older answer arriving late
     card.last = s;
     card.heading.textContent = title(s);
-    replace(card.table, ...s.readings.map((r) => h('tr', { 'data-key': r.key }, h('td', {}, r.name), h('td', { class: 'v' }, formatValue(r)), h('td', {}, r.unit ?? ''))));
+    replace(
+      card.table,
+      ...s.readings.map((r) => h('tr', { 'data-key': r.key }, h('td', {}, r.name), h('td', { class: 'v' }, formatValue(r)), h('td', {}, r.unit ?? ''))),
+    );
     const p = netPower(s.readings);
     const t = (s.receivedAt ? Date.parse(s.receivedAt) : Date.now()) / 1000;
     if (p !== undefined && (card.times.length === 0 || t > (card.times[card.times.length - 1] ?? 0))) {

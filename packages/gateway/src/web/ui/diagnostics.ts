@@ -23,7 +23,13 @@ function readingsTable(readings: readonly UiReading[]): HTMLElement {
     'table',
     { class: 'readings' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Reading'), h('th', { scope: 'col', class: 'v' }, 'Value'), h('th', { scope: 'col' }, 'Unit'))),
-    h('tbody', {}, ...readings.map((r) => h('tr', { 'data-key': r.key }, h('td', {}, r.name), h('td', { class: 'v' }, r.value === null ? '—' : String(r.value)), h('td', {}, r.unit ?? '')))),
+    h(
+      'tbody',
+      {},
+      ...readings.map((r) =>
+        h('tr', { 'data-key': r.key }, h('td', {}, r.name), h('td', { class: 'v' }, r.value === null ? '—' : String(r.value)), h('td', {}, r.unit ?? '')),
+      ),
+    ),
   );
 }
 
@@ -48,7 +54,12 @@ function frameView(f: UiFrame, open: boolean): HTMLElement {
 
 function pasteBox(meters: readonly UiMeterFrames[]): HTMLElement {
   const hex = h('textarea', { id: 'paste-hex', rows: 6, spellcheck: 'false', placeholder: '7E A0 8B … or /ISK5\\2M550E-1012 as hex' });
-  const meter = h('select', { id: 'paste-meter' }, h('option', { value: '' }, 'none: choose a protocol'), ...meters.map((m) => h('option', { value: m.name }, `${m.name} (its settings and keys)`)));
+  const meter = h(
+    'select',
+    { id: 'paste-meter' },
+    h('option', { value: '' }, 'none: choose a protocol'),
+    ...meters.map((m) => h('option', { value: m.name }, `${m.name} (its settings and keys)`)),
+  );
   const protocol = h('select', { id: 'paste-protocol' }, ...PROTOCOLS.map((p) => h('option', { value: p }, p)));
   const key = h('input', { id: 'paste-key', type: 'password', autocomplete: 'off', placeholder: '32 hex digits (encrypted meters)' });
   const out = h('div', { id: 'paste-result', 'aria-live': 'polite' });
@@ -60,7 +71,9 @@ function pasteBox(meters: readonly UiMeterFrames[]): HTMLElement {
         replace(
           out,
           h('p', { class: 'muted' }, `${r.frames.length} frame(s), ${r.discardedBytes} byte(s) skipped`),
-          ...r.frames.map((f) => (f.ok ? h('div', {}, h('p', {}, `Decoded: ${f.protocol} meter ${f.meterId}`), readingsTable(f.readings)) : errorLine(f.error))),
+          ...r.frames.map((f) =>
+            f.ok ? h('div', {}, h('p', {}, `Decoded: ${f.protocol} meter ${f.meterId}`), readingsTable(f.readings)) : errorLine(f.error),
+          ),
         );
       })
       .catch((err: unknown) => replace(out, h('p', { class: 'problem' }, err instanceof HttpError ? err.message : String(err))));
@@ -70,7 +83,12 @@ function pasteBox(meters: readonly UiMeterFrames[]): HTMLElement {
     { class: 'card', onsubmit: decode },
     h('h3', {}, 'Decode a hex dump'),
     h('div', { class: 'field' }, h('label', { for: 'paste-hex' }, 'Hex dump'), hex),
-    h('div', { class: 'grid2' }, h('div', { class: 'field' }, h('label', { for: 'paste-meter' }, 'Meter'), meter), h('div', { class: 'field' }, h('label', { for: 'paste-protocol' }, 'Protocol'), protocol)),
+    h(
+      'div',
+      { class: 'grid2' },
+      h('div', { class: 'field' }, h('label', { for: 'paste-meter' }, 'Meter'), meter),
+      h('div', { class: 'field' }, h('label', { for: 'paste-protocol' }, 'Protocol'), protocol),
+    ),
     h('div', { class: 'field' }, h('label', { for: 'paste-key' }, 'Key (optional, stays on the gateway)'), key),
     h('button', { type: 'submit' }, 'Decode'),
     out,
@@ -85,7 +103,9 @@ export function mountDiagnostics(main: HTMLElement): () => void {
   let pasteShown = false;
 
   const render = (meters: readonly UiMeterFrames[], sources: readonly SourceStatus[]): void => {
-    const open = new Set([...list.querySelectorAll('details[open]')].map((d) => `${d.closest('section')?.getAttribute('data-meter') ?? ''}|${d.getAttribute('data-at') ?? ''}`));
+    const open = new Set(
+      [...list.querySelectorAll('details[open]')].map((d) => `${d.closest('section')?.getAttribute('data-meter') ?? ''}|${d.getAttribute('data-at') ?? ''}`),
+    );
     replace(
       list,
       ...meters.map((m) => {
@@ -97,7 +117,12 @@ export function mountDiagnostics(main: HTMLElement): () => void {
           h('h3', {}, `${m.name} · ${m.protocol}`),
           h('p', { class: 'muted' }, `frames ${s?.frames ?? 0} · rejected ${s?.rejected ?? 0}`),
           kinds.length
-            ? h('table', { class: 'errors' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Error kind'), h('th', { scope: 'col', class: 'v' }, 'Count'))), h('tbody', {}, ...kinds.map(([k, n]) => h('tr', { 'data-kind': k }, h('td', {}, k), h('td', { class: 'v' }, n)))))
+            ? h(
+                'table',
+                { class: 'errors' },
+                h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Error kind'), h('th', { scope: 'col', class: 'v' }, 'Count'))),
+                h('tbody', {}, ...kinds.map(([k, n]) => h('tr', { 'data-kind': k }, h('td', {}, k), h('td', { class: 'v' }, n)))),
+              )
             : h('p', { class: 'muted' }, 'No errors.'),
           h('p', {}, h('a', { href: `api/ui/capture/${encodeURIComponent(m.name)}`, download: true }, 'Download capture (identifiers removed)')),
           h('h4', {}, `Last ${m.frames.length} frame(s)`),

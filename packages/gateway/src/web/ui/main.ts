@@ -21,7 +21,14 @@ const nav = document.getElementById('nav') as HTMLElement;
 const session = document.getElementById('session') as HTMLElement;
 
 function passwordForm(kind: 'setup' | 'login', then: string): HTMLElement {
-  const input = h('input', { type: 'password', id: 'password', name: 'password', required: true, autocomplete: kind === 'setup' ? 'new-password' : 'current-password', minlength: kind === 'setup' ? 10 : undefined });
+  const input = h('input', {
+    type: 'password',
+    id: 'password',
+    name: 'password',
+    required: true,
+    autocomplete: kind === 'setup' ? 'new-password' : 'current-password',
+    minlength: kind === 'setup' ? 10 : undefined,
+  });
   const problem = h('p', { class: 'problem', role: 'alert' });
   const form = h(
     'form',
@@ -43,7 +50,9 @@ function passwordForm(kind: 'setup' | 'login', then: string): HTMLElement {
       },
     },
     h('h2', {}, kind === 'setup' ? 'Choose the administrator password' : 'Log in'),
-    kind === 'setup' ? h('p', {}, 'This gateway has no administrator password yet. Choose one (at least 10 characters); it is needed for every change.') : h('p', {}, 'Changes need the administrator password.'),
+    kind === 'setup'
+      ? h('p', {}, 'This gateway has no administrator password yet. Choose one (at least 10 characters); it is needed for every change.')
+      : h('p', {}, 'Changes need the administrator password.'),
     h('label', { for: 'password' }, 'Password'),
     input,
     problem,

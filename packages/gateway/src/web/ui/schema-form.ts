@@ -92,19 +92,42 @@ export function objectFields(schema: JsonSchema, doc: Doc, path: Path, ctx: Form
 }
 
 /** One field; objects become collapsible sections, discriminated unions a type select plus fields. */
-export function field(key: string, s: JsonSchema, doc: Doc, path: Path, ctx: FormContext, required: boolean, secretKeys: ReadonlySet<string> = new Set()): HTMLElement {
+export function field(
+  key: string,
+  s: JsonSchema,
+  doc: Doc,
+  path: Path,
+  ctx: FormContext,
+  required: boolean,
+  secretKeys: ReadonlySet<string> = new Set(),
+): HTMLElement {
   const value = getAt(doc, path);
   const id = fieldId(path);
   const union = variants(s);
   if (union) {
     const current = (value as Doc | undefined)?.['type'];
     const chosen = union.find((v) => v.properties?.['type']?.const === current) ?? union[0];
-    const select = h('select', { id, onchange: () => ctx.set(path, { type: select.value }, true) }, ...union.map((v) => h('option', { value: String(v.properties?.['type']?.const), selected: v === chosen }, String(v.properties?.['type']?.const))));
+    const select = h(
+      'select',
+      { id, onchange: () => ctx.set(path, { type: select.value }, true) },
+      ...union.map((v) => h('option', { value: String(v.properties?.['type']?.const), selected: v === chosen }, String(v.properties?.['type']?.const))),
+    );
     const rest = { ...chosen, properties: Object.fromEntries(Object.entries(chosen?.properties ?? {}).filter(([k]) => k !== 'type')) };
-    return h('fieldset', { class: 'group' }, h('legend', {}, label(key)), wrap(path, 'type', {}, select, true), ...objectFields(rest, doc, path, ctx, secretKeys));
+    return h(
+      'fieldset',
+      { class: 'group' },
+      h('legend', {}, label(key)),
+      wrap(path, 'type', {}, select, true),
+      ...objectFields(rest, doc, path, ctx, secretKeys),
+    );
   }
   if (s.type === 'object' && s.properties) {
-    return h('details', { class: 'group', open: value !== undefined }, h('summary', {}, label(key), s.description ? h('span', { class: 'muted' }, ` — ${s.description}`) : null), ...objectFields(s, doc, path, ctx, secretKeys));
+    return h(
+      'details',
+      { class: 'group', open: value !== undefined },
+      h('summary', {}, label(key), s.description ? h('span', { class: 'muted' }, ` — ${s.description}`) : null),
+      ...objectFields(s, doc, path, ctx, secretKeys),
+    );
   }
   const choices = literalChoices(s);
   if (choices) {
@@ -117,18 +140,39 @@ export function field(key: string, s: JsonSchema, doc: Doc, path: Path, ctx: For
     return wrap(path, key, s, select, required);
   }
   if (s.type === 'boolean') {
-    const box = h('input', { id, type: 'checkbox', checked: value === undefined ? s.default === true : value === true, onchange: () => ctx.set(path, box.checked, false) });
+    const box = h('input', {
+      id,
+      type: 'checkbox',
+      checked: value === undefined ? s.default === true : value === true,
+      onchange: () => ctx.set(path, box.checked, false),
+    });
     return wrap(path, key, s, box, required);
   }
   if (s.type === 'integer' || s.type === 'number') {
-    const input = h('input', { id, type: 'number', inputmode: 'numeric', value: typeof value === 'number' ? value : undefined, placeholder: s.default !== undefined ? String(s.default) : undefined, min: s.minimum, max: s.maximum !== undefined && s.maximum < 1e15 ? s.maximum : undefined });
+    const input = h('input', {
+      id,
+      type: 'number',
+      inputmode: 'numeric',
+      value: typeof value === 'number' ? value : undefined,
+      placeholder: s.default !== undefined ? String(s.default) : undefined,
+      min: s.minimum,
+      max: s.maximum !== undefined && s.maximum < 1e15 ? s.maximum : undefined,
+    });
     input.addEventListener('input', () => ctx.set(path, input.value === '' ? undefined : Number(input.value), false));
     return wrap(path, key, s, input, required);
   }
   if (s.type === 'array' && s.items?.type === 'string') {
-    const input = h('input', { id, type: 'text', value: Array.isArray(value) ? value.join(', ') : undefined, placeholder: Array.isArray(s.default) ? s.default.join(', ') : 'comma-separated' });
+    const input = h('input', {
+      id,
+      type: 'text',
+      value: Array.isArray(value) ? value.join(', ') : undefined,
+      placeholder: Array.isArray(s.default) ? s.default.join(', ') : 'comma-separated',
+    });
     input.addEventListener('input', () => {
-      const items = input.value.split(',').map((x) => x.trim()).filter(Boolean);
+      const items = input.value
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
       ctx.set(path, items.length ? items : undefined, false);
     });
     return wrap(path, key, s, input, required);
@@ -140,7 +184,13 @@ export function field(key: string, s: JsonSchema, doc: Doc, path: Path, ctx: For
       type: secret ? 'password' : 'text',
       autocomplete: secret ? 'new-password' : 'off',
       value: typeof value === 'string' && !secret ? value : undefined,
-      placeholder: isSecretRef(value) ? 'set (type to replace)' : secret && typeof value === 'string' && value !== '' ? 'entered (type to replace)' : s.default !== undefined ? String(s.default) : undefined,
+      placeholder: isSecretRef(value)
+        ? 'set (type to replace)'
+        : secret && typeof value === 'string' && value !== ''
+          ? 'entered (type to replace)'
+          : s.default !== undefined
+            ? String(s.default)
+            : undefined,
     });
     const kept = value;
     input.addEventListener('input', () => ctx.set(path, input.value === '' ? (isSecretRef(kept) ? kept : undefined) : input.value, false));

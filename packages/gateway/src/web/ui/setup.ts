@@ -18,7 +18,11 @@ function message(err: unknown): string {
 }
 
 function readingsList(readings: readonly UiReading[]): HTMLElement {
-  return h('ul', { class: 'compact' }, ...readings.slice(0, 12).map((r) => h('li', { 'data-key': r.key }, `${r.name}: ${r.value === null ? '—' : String(r.value)}${r.unit ? ` ${r.unit}` : ''}`)));
+  return h(
+    'ul',
+    { class: 'compact' },
+    ...readings.slice(0, 12).map((r) => h('li', { 'data-key': r.key }, `${r.name}: ${r.value === null ? '—' : String(r.value)}${r.unit ? ` ${r.unit}` : ''}`)),
+  );
 }
 
 function testOutcome(r: UiTestResult): HTMLElement {
@@ -28,7 +32,11 @@ function testOutcome(r: UiTestResult): HTMLElement {
     case 'refused':
       return h('div', { class: 'test bad' }, h('p', { class: 'problem' }, h('strong', { class: 'kind' }, r.error.kind), `: ${r.error.message}`));
     case 'nothing':
-      return h('div', { class: 'test bad' }, h('p', { class: 'problem' }, h('strong', { class: 'kind' }, 'nothing decoded'), ` in ${r.seconds} s: ${r.message}`));
+      return h(
+        'div',
+        { class: 'test bad' },
+        h('p', { class: 'problem' }, h('strong', { class: 'kind' }, 'nothing decoded'), ` in ${r.seconds} s: ${r.message}`),
+      );
     case 'invalid':
       return h('div', { class: 'test bad' }, h('p', { class: 'problem' }, r.message));
   }
@@ -45,7 +53,16 @@ export function mountSetup(main: HTMLElement): () => void {
   const general = h('div', { class: 'problem', id: 'setup-problems', role: 'alert' });
   const saved = h('p', { id: 'setup-saved', role: 'status' });
   const finder = h('div');
-  replace(main, h('h2', { class: 'view-title' }, 'Setup'), finder, h('h3', {}, 'Meters'), metersBox, h('h3', {}, 'Outputs'), outputsBox, h('div', { class: 'card savebar' }, general, saved, saveRow()));
+  replace(
+    main,
+    h('h2', { class: 'view-title' }, 'Setup'),
+    finder,
+    h('h3', {}, 'Meters'),
+    metersBox,
+    h('h3', {}, 'Outputs'),
+    outputsBox,
+    h('div', { class: 'card savebar' }, general, saved, saveRow()),
+  );
 
   let validateTimer = 0;
   const ctx: FormContext = {
@@ -97,7 +114,12 @@ export function mountSetup(main: HTMLElement): () => void {
       { class: 'card meter-form', 'data-index': i, 'aria-label': `Meter ${name}` },
       h('h4', {}, name),
       ...objectFields(meterSchema(), doc, ['meters', i], ctx),
-      h('div', { class: 'row' }, h('button', { type: 'button', onclick: test }, 'Test'), h('button', { type: 'button', class: 'secondary', onclick: remove }, 'Remove')),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'button', onclick: test }, 'Test'),
+        h('button', { type: 'button', class: 'secondary', onclick: remove }, 'Remove'),
+      ),
       out,
     );
   }
@@ -113,20 +135,32 @@ export function mountSetup(main: HTMLElement): () => void {
 
   function drawOutputs(): void {
     const props = schema.properties ?? {};
-    const sub = (section: string, key: string): HTMLElement => field(key, props[section]?.properties?.[key] ?? {}, doc, [section, key], ctx, false, new Set(['password']));
+    const sub = (section: string, key: string): HTMLElement =>
+      field(key, props[section]?.properties?.[key] ?? {}, doc, [section, key], ctx, false, new Set(['password']));
     const mqttResult = h('p', { 'aria-live': 'polite' });
     const testBroker = (): void => {
       replace(mqttResult, 'Connecting…');
-      send<{ ok: boolean; message: string }>('POST', 'api/ui/mqtt/test', { url: getAt(doc, ['mqtt', 'url']), username: getAt(doc, ['mqtt', 'username']), password: getAt(doc, ['mqtt', 'password']) })
+      send<{ ok: boolean; message: string }>('POST', 'api/ui/mqtt/test', {
+        url: getAt(doc, ['mqtt', 'url']),
+        username: getAt(doc, ['mqtt', 'username']),
+        password: getAt(doc, ['mqtt', 'password']),
+      })
         .then((r) => replace(mqttResult, h('span', { class: r.ok ? 'badge ok' : 'badge bad' }, r.ok ? 'connected' : 'failed'), ' ', r.message))
         .catch((e: unknown) => replace(mqttResult, h('span', { class: 'problem' }, message(e))));
     };
     const preview = h('div', { id: 'template-preview', 'aria-live': 'polite' });
     const renderPreview = (): void => {
-      send<{ error?: string; meterId?: string; messages?: { topic: string; payload: string }[]; problems?: string[] }>('POST', 'api/ui/template/preview', { output: doc['output'] ?? {} })
+      send<{ error?: string; meterId?: string; messages?: { topic: string; payload: string }[]; problems?: string[] }>('POST', 'api/ui/template/preview', {
+        output: doc['output'] ?? {},
+      })
         .then((r) => {
           if (r.error) return replace(preview, h('p', { class: 'problem' }, r.error));
-          replace(preview, h('p', { class: 'muted' }, `From the last frame of meter ${r.meterId ?? ''}:`), ...(r.messages ?? []).slice(0, 5).map((m) => h('div', { class: 'message' }, h('code', { class: 'topic' }, m.topic), h('pre', {}, m.payload))), ...(r.problems ?? []).map((p) => h('p', { class: 'problem' }, p)));
+          replace(
+            preview,
+            h('p', { class: 'muted' }, `From the last frame of meter ${r.meterId ?? ''}:`),
+            ...(r.messages ?? []).slice(0, 5).map((m) => h('div', { class: 'message' }, h('code', { class: 'topic' }, m.topic), h('pre', {}, m.payload))),
+            ...(r.problems ?? []).map((p) => h('p', { class: 'problem' }, p)),
+          );
         })
         .catch((e: unknown) => replace(preview, h('p', { class: 'problem' }, message(e))));
     };
@@ -147,8 +181,24 @@ export function mountSetup(main: HTMLElement): () => void {
     });
     replace(
       outputsBox,
-      h('section', { class: 'card' }, h('h4', {}, 'MQTT broker'), h('p', { class: 'muted' }, 'Empty URL: the embedded broker.'), sub('mqtt', 'url'), sub('mqtt', 'username'), sub('mqtt', 'password'), h('button', { type: 'button', onclick: testBroker }, 'Test connection'), mqttResult),
-      h('section', { class: 'card' }, h('h4', {}, 'Home Assistant and Homie'), field('enabled', props['homeassistant']?.properties?.['enabled'] ?? {}, doc, ['homeassistant', 'enabled'], ctx, false), field('enabled', props['homie']?.properties?.['enabled'] ?? {}, doc, ['homie', 'enabled'], ctx, false)),
+      h(
+        'section',
+        { class: 'card' },
+        h('h4', {}, 'MQTT broker'),
+        h('p', { class: 'muted' }, 'Empty URL: the embedded broker.'),
+        sub('mqtt', 'url'),
+        sub('mqtt', 'username'),
+        sub('mqtt', 'password'),
+        h('button', { type: 'button', onclick: testBroker }, 'Test connection'),
+        mqttResult,
+      ),
+      h(
+        'section',
+        { class: 'card' },
+        h('h4', {}, 'Home Assistant and Homie'),
+        field('enabled', props['homeassistant']?.properties?.['enabled'] ?? {}, doc, ['homeassistant', 'enabled'], ctx, false),
+        field('enabled', props['homie']?.properties?.['enabled'] ?? {}, doc, ['homie', 'enabled'], ctx, false),
+      ),
       h('section', { class: 'card' }, h('h4', {}, 'State template'), templates, h('h4', {}, 'Preview'), preview),
     );
     // the two "Enabled" checkboxes need their own labels
@@ -160,7 +210,14 @@ export function mountSetup(main: HTMLElement): () => void {
   }
 
   function drawFinder(ports: readonly UiPort[]): void {
-    const portSelect = h('select', { id: 'detect-port' }, h('option', { value: '' }, ports.length ? 'choose a serial port' : 'no serial port found'), ...ports.map((p) => h('option', { value: p.path }, `${p.path}${p.device !== p.path ? ` → ${p.device}` : ''}${p.description ? ` (${p.description})` : ''}`)));
+    const portSelect = h(
+      'select',
+      { id: 'detect-port' },
+      h('option', { value: '' }, ports.length ? 'choose a serial port' : 'no serial port found'),
+      ...ports.map((p) =>
+        h('option', { value: p.path }, `${p.path}${p.device !== p.path ? ` → ${p.device}` : ''}${p.description ? ` (${p.description})` : ''}`),
+      ),
+    );
     const tcp = h('input', { id: 'detect-tcp', type: 'text', placeholder: '192.168.1.20:8088', autocomplete: 'off' });
     const key = h('input', { id: 'detect-key', type: 'password', autocomplete: 'off', placeholder: 'only for encrypted meters' });
     const progress = h('pre', { id: 'detect-progress', 'aria-live': 'polite' });
@@ -172,11 +229,21 @@ export function mountSetup(main: HTMLElement): () => void {
           if (s.running) timers.push(window.setTimeout(poll, 700));
           else if (s.found) {
             const found = s.found;
-            replace(result, h('button', { type: 'button', onclick: () => {
-              doc['meters'] = [...meters(), { ...found, name: `meter${meters().length + 1}` }];
-              drawMeters();
-              validate();
-            } }, 'Add this meter'));
+            replace(
+              result,
+              h(
+                'button',
+                {
+                  type: 'button',
+                  onclick: () => {
+                    doc['meters'] = [...meters(), { ...found, name: `meter${meters().length + 1}` }];
+                    drawMeters();
+                    validate();
+                  },
+                },
+                'Add this meter',
+              ),
+            );
           }
         })
         .catch((e: unknown) => (progress.textContent = message(e)));
@@ -193,7 +260,12 @@ export function mountSetup(main: HTMLElement): () => void {
         'section',
         { class: 'card' },
         h('h3', {}, 'Find the meter'),
-        h('div', { class: 'grid2' }, h('div', { class: 'field' }, h('label', { for: 'detect-port' }, 'Serial port'), portSelect), h('div', { class: 'field' }, h('label', { for: 'detect-tcp' }, 'or TCP bridge (host:port)'), tcp)),
+        h(
+          'div',
+          { class: 'grid2' },
+          h('div', { class: 'field' }, h('label', { for: 'detect-port' }, 'Serial port'), portSelect),
+          h('div', { class: 'field' }, h('label', { for: 'detect-tcp' }, 'or TCP bridge (host:port)'), tcp),
+        ),
         h('div', { class: 'field' }, h('label', { for: 'detect-key' }, 'Key (optional)'), key),
         h('button', { type: 'button', onclick: detect }, 'Detect'),
         progress,
@@ -225,13 +297,22 @@ export function mountSetup(main: HTMLElement): () => void {
           showProblems(r.problems);
           if (!r.saved) return void (saved.textContent = 'Not saved: fix the problems marked above.');
           const c = r.changes;
-          const parts = c ? [`added ${c.added.length}`, `restarted ${c.restarted.length}`, `removed ${c.removed.length}`, `unchanged ${c.unchanged.length}`] : [];
+          const parts = c
+            ? [`added ${c.added.length}`, `restarted ${c.restarted.length}`, `removed ${c.removed.length}`, `unchanged ${c.unchanged.length}`]
+            : [];
           saved.textContent = `Saved and applied (meters ${parts.join(', ')}).${r.restartNeeded?.length ? ` Restart the gateway to apply: ${r.restartNeeded.join(', ')}.` : ''}`;
           void load();
         })
         .catch((e: unknown) => (saved.textContent = message(e)));
     };
-    return h('div', { class: 'row' }, h('button', { type: 'button', id: 'save', onclick: save }, 'Save'), h('a', { href: 'api/ui/config/export', download: 'smi-config.yaml' }, 'Export'), h('label', { for: 'import-file', class: 'import' }, 'Import'), importInput);
+    return h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', id: 'save', onclick: save }, 'Save'),
+      h('a', { href: 'api/ui/config/export', download: 'smi-config.yaml' }, 'Export'),
+      h('label', { for: 'import-file', class: 'import' }, 'Import'),
+      importInput,
+    );
   }
 
   function drawAll(): void {
@@ -244,7 +325,11 @@ export function mountSetup(main: HTMLElement): () => void {
     doc = c.document;
     schema = c.schema as JsonSchema;
     file = c.file;
-    if (file === null) replace(general, 'This gateway runs without a configuration file (smi run --config FILE, or Home Assistant add-on options): changes cannot be saved here.');
+    if (file === null)
+      replace(
+        general,
+        'This gateway runs without a configuration file (smi run --config FILE, or Home Assistant add-on options): changes cannot be saved here.',
+      );
     drawAll();
   }
 

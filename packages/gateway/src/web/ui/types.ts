@@ -62,7 +62,14 @@ export interface UiDecodeResult {
 export type UiTestResult =
   | { readonly outcome: 'invalid'; readonly message: string }
   | { readonly outcome: 'nothing'; readonly seconds: number; readonly bytes: number; readonly message: string }
-  | { readonly outcome: 'decoded'; readonly seconds: number; readonly bytes: number; readonly meterId: string; readonly protocol: string; readonly readings: readonly UiReading[] }
+  | {
+      readonly outcome: 'decoded';
+      readonly seconds: number;
+      readonly bytes: number;
+      readonly meterId: string;
+      readonly protocol: string;
+      readonly readings: readonly UiReading[];
+    }
   | { readonly outcome: 'refused'; readonly seconds: number; readonly bytes: number; readonly error: { readonly kind: string; readonly message: string } };
 
 /** A configuration problem at a path (`meters.0.key`), from the configuration's schema. */
@@ -83,7 +90,12 @@ export interface UiConfig {
 export interface UiSaveResult {
   readonly saved: boolean;
   readonly problems: readonly UiProblem[];
-  readonly changes?: { readonly added: readonly string[]; readonly removed: readonly string[]; readonly restarted: readonly string[]; readonly unchanged: readonly string[] };
+  readonly changes?: {
+    readonly added: readonly string[];
+    readonly removed: readonly string[];
+    readonly restarted: readonly string[];
+    readonly unchanged: readonly string[];
+  };
   readonly restartNeeded?: readonly string[];
 }
 
