@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureStateDir } from './state-dir';
+import { ensureStateDir, writePrivateFile } from './state-dir';
 
 /** File in the state folder that holds the embedded broker's generated credentials. */
 export const CREDENTIALS_FILE = 'embedded-broker-credentials.json';
@@ -37,24 +37,6 @@ function parseStored(text: string, file: string): BrokerUser {
   return { username: d.username, password: d.password };
 }
 
-/** Writes a new file with mode 0600 next to the target and renames it: no reader sees half a file. */
-function writePrivate(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, file);
-  } catch (e) {
-    unlinkSync(tmp);
-    throw e;
-  }
-}
-
 /**
  * The embedded broker's credentials: read from `<stateDir>/embedded-broker-credentials.json`, or
  * generated (24 random bytes, base64url) and stored there with mode 0600 in a folder created with
@@ -76,6 +58,6 @@ export function loadOrCreateCredentials(stateDir: string): StoredCredentials {
     return { ...user, file, generated: false, tightened: open };
   }
   const user: BrokerUser = { username: GENERATED_USERNAME, password: randomBytes(24).toString('base64url') };
-  writePrivate(file, JSON.stringify(user, null, 2) + '\n');
+  writePrivateFile(file, JSON.stringify(user, null, 2) + '\n');
   return { ...user, file, generated: true, tightened: false };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
@@ -31,4 +31,27 @@ export function ensureStateDir(dir: string): void {
     throw new Error(`stateDir: cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   if (!statSync(dir).isDirectory()) throw new Error(`stateDir: ${dir} is not a directory`);
+}
+
+/**
+ * Writes `text` to `file` with mode 0600 as one step: a new file next to it (a stale one from an
+ * earlier crash is removed first, so the mode is always ours), synced, then renamed over the
+ * target — no reader sees half a file, and no other user can read it at any moment.
+ */
+export function writePrivateFile(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }

@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { canConnect, mosquittoBinary } from './mosquitto';
 import { freePort, waitFor } from './ports';
 
 /**
@@ -114,22 +114,6 @@ export interface TlsMosquitto {
   /** `wss://127.0.0.1:<port>` (websockets over TLS, same certificates). */
   readonly wssUrl: string;
   stop(): Promise<void>;
-}
-
-function mosquittoBinary(): string {
-  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto']) if (existsSync(p)) return p;
-  throw new Error('mosquitto is not installed: apt-get install mosquitto');
-}
-
-async function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 /**

@@ -11,12 +11,13 @@ export interface Mosquitto {
   stop(): Promise<void>;
 }
 
-function mosquittoBinary(): string {
+export function mosquittoBinary(): string {
   for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto']) if (existsSync(p)) return p;
   throw new Error('mosquitto is not installed: run `npm run test:all` (it installs the Debian package) or apt-get install mosquitto');
 }
 
-async function canConnect(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export async function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
     s.once('connect', () => {

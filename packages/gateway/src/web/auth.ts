@@ -1,8 +1,8 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, RequestHandler, Response, Router } from 'express';
-import { ensureStateDir } from '../state-dir';
+import { ensureStateDir, writePrivateFile } from '../state-dir';
 import type { Authenticator } from './security';
 
 /** File in the state folder holding the administrator password's scrypt hash (mode 0600). */
@@ -84,23 +84,6 @@ function parseStored(text: string, file: string): StoredHash {
   return d as StoredHash;
 }
 
-function writePrivate(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, file);
-  } catch (e) {
-    unlinkSync(tmp);
-    throw e;
-  }
-}
-
 function cookieOf(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
@@ -171,7 +154,7 @@ export class WebAuth {
   private async store(password: string): Promise<void> {
     const stored = await hashPassword(password);
     ensureStateDir(this.o.stateDir);
-    writePrivate(this.file, JSON.stringify(stored, null, 2) + '\n');
+    writePrivateFile(this.file, JSON.stringify(stored, null, 2) + '\n');
     this.stored = stored;
   }
 
