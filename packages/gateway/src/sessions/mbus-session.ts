@@ -23,6 +23,7 @@ import {
 import type { MeterConfig } from '../config/schema';
 import { silentLogger, type Logger } from '../log';
 import type { MeterSession, SessionIo } from '../session';
+import { RequestSlot } from './request-slot';
 
 /** How a wired M-Bus master polls its slaves (protocol notes §5.2, §5.9). */
 export interface MbusPollingOptions {
@@ -59,11 +60,10 @@ type Answer =
   | { readonly kind: 'garbled' }
   | { readonly kind: 'stopped' };
 
-interface Waiter {
+/** What the request on the line waits for. */
+interface Waiting {
   readonly expect: 'ack' | 'data';
   readonly target: Target;
-  readonly resolve: (a: Answer) => void;
-  timer: NodeJS.Timeout | undefined;
 }
 
 /** `068558172C2D0804` against a mask with F wildcards (id digits; FFFF, FF, FF for the rest). */
@@ -102,13 +102,14 @@ export class MbusPollingSession implements MeterSession {
   /** The last telegram of an unfinished readout (the frame reported with its snapshot). */
   private readoutFrame: Uint8Array = new Uint8Array(0);
   private io: SessionIo | undefined;
-  private waiter: Waiter | undefined;
+  private readonly slot: RequestSlot<Waiting, Answer>;
   private roundTimer: NodeJS.Timeout | undefined;
   /** Bumped by start/stop: a round from an older generation ends at its next step. */
   private generation = 0;
   private droppedBefore = 0;
 
   constructor(private readonly options: MbusPollingOptions) {
+    this.slot = new RequestSlot<Waiting, Answer>(options.responseTimeoutMs, { kind: 'timeout' });
     const primary = options.primaryAddresses.map((a): Target => ({ label: `primary address ${a}`, address: a, fcb: createMbusFcbState(), missing: false }));
     const secondary = options.secondaryAddresses.flatMap((mask): Target[] => {
       const select = buildMbusSelectSecondary(mask);
@@ -147,7 +148,7 @@ export class MbusPollingSession implements MeterSession {
     this.generation++;
     if (this.roundTimer) clearTimeout(this.roundTimer);
     this.roundTimer = undefined;
-    this.answer({ kind: 'stopped' });
+    this.slot.answer({ kind: 'stopped' });
     this.io = undefined;
     this.readout = EMPTY_MBUS_READOUT;
     // Half a frame from before the line closed must not meet the first bytes after it reopens.
@@ -157,25 +158,25 @@ export class MbusPollingSession implements MeterSession {
 
   push(chunk: Uint8Array): FrameEvent[] {
     const events: FrameEvent[] = [];
-    if (chunk.length > 0) this.arm(); // bytes are arriving: a long frame at 2400 Bd takes a second
+    if (chunk.length > 0) this.slot.arm(); // bytes are arriving: a long frame at 2400 Bd takes a second
     const droppedBefore = this.framer.discardedBytes;
     const pushed = this.framer.push(chunk);
     // Garbage instead of a clean E5: several selected slaves answered at once (or line noise).
-    if (this.framer.discardedBytes > droppedBefore && this.waiter?.expect === 'ack') this.answer({ kind: 'garbled' });
+    if (this.framer.discardedBytes > droppedBefore && this.slot.waiting?.expect === 'ack') this.slot.answer({ kind: 'garbled' });
     for (const e of pushed) {
       if (!e.ok) {
         events.push(e.bytes ? { ok: false, error: e.error, frame: e.bytes } : { ok: false, error: e.error });
-        this.answer({ kind: 'garbled' });
+        this.slot.answer({ kind: 'garbled' });
         continue;
       }
       const f = e.frame;
       if (f.type === 'ack') {
-        if (this.waiter?.expect === 'ack') this.answer({ kind: 'ack' });
+        if (this.slot.waiting?.expect === 'ack') this.slot.answer({ kind: 'ack' });
         continue;
       }
       // Short frames and frames with the DIR bit are requests: ours, echoed by the level converter.
       if (f.type === 'short' || !isMbusSlaveFrame(f.control)) continue;
-      const w = this.waiter;
+      const w = this.slot.waiting;
       if (w?.expect !== 'data') {
         this.log.debug(`${this.options.label}: ignoring an M-Bus answer from address ${f.address} that came after its request timed out`);
         continue;
@@ -183,14 +184,14 @@ export class MbusPollingSession implements MeterSession {
       const t = decodeMbusApplicationLayer(f);
       if (!t.ok) {
         events.push({ ok: false, error: t.error, frame: f.bytes });
-        this.answer({ kind: 'garbled' });
+        this.slot.answer({ kind: 'garbled' });
         continue;
       }
       if (!fromTarget(w.target, t.value)) {
         this.log.debug(`${this.options.label}: ignoring an M-Bus answer from address ${f.address} while waiting for ${w.target.label}`);
         continue;
       }
-      this.answer({ kind: 'telegram', complete: this.collect(t.value, f.bytes, events) });
+      this.slot.answer({ kind: 'telegram', complete: this.collect(t.value, f.bytes, events) });
     }
     return events;
   }
@@ -326,43 +327,12 @@ export class MbusPollingSession implements MeterSession {
   }
 
   /** Sends one request and waits for the answer it expects, a timeout, or the session's end. */
-  private async exchange(frame: Uint8Array, expect: Waiter['expect'], target: Target): Promise<Answer> {
+  private async exchange(frame: Uint8Array, expect: Waiting['expect'], target: Target): Promise<Answer> {
     const io = this.io;
     const turnaround = this.options.turnaroundMs ?? 0;
     if (turnaround > 0) await new Promise((r) => setTimeout(r, turnaround));
     if (!io || this.io !== io) return { kind: 'stopped' }; // stopped (or restarted on a new line) meanwhile
-    return new Promise<Answer>((resolve) => {
-      const waiter: Waiter = { expect, target, resolve, timer: undefined };
-      this.waiter = waiter;
-      this.arm();
-      io.write(frame).then(
-        () => {
-          if (this.waiter === waiter) this.arm(); // the timeout counts from the end of our request
-        },
-        (e: unknown) => {
-          io.log.warn(`${this.options.label}: cannot send an M-Bus request: ${e instanceof Error ? e.message : String(e)}`);
-          if (this.waiter === waiter) this.answer({ kind: 'timeout' });
-        },
-      );
-    });
-  }
-
-  /** (Re)starts the answer timeout of the pending request. */
-  private arm(): void {
-    const w = this.waiter;
-    if (!w) return;
-    if (w.timer) clearTimeout(w.timer);
-    w.timer = setTimeout(() => {
-      if (this.waiter === w) this.answer({ kind: 'timeout' });
-    }, this.options.responseTimeoutMs);
-  }
-
-  private answer(a: Answer): void {
-    const w = this.waiter;
-    if (!w) return;
-    if (w.timer) clearTimeout(w.timer);
-    this.waiter = undefined;
-    w.resolve(a);
+    return this.slot.send(io, frame, { expect, target }, `${this.options.label}: cannot send an M-Bus request`);
   }
 }
 

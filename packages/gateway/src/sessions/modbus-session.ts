@@ -30,6 +30,7 @@ import type { MeterInfo } from '@smi/model';
 import type { MeterConfig } from '../config/schema';
 import { silentLogger, type Logger } from '../log';
 import type { MeterSession, SessionIo } from '../session';
+import { RequestSlot } from './request-slot';
 
 /** How a Modbus client polls its units (Modbus over Serial Line V1.02, Modbus Messaging on TCP/IP V1.0b). */
 export interface ModbusPollingOptions {
@@ -60,13 +61,12 @@ interface UnitPlan {
   readonly meter?: Partial<MeterInfo>;
 }
 
-interface Waiter {
+/** What the request on the line waits for. */
+interface Waiting {
   readonly unitId: number;
   readonly fn: ModbusReadFunction;
   readonly count: number;
   readonly transactionId: number;
-  readonly resolve: (a: Answer) => void;
-  timer: NodeJS.Timeout | undefined;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -84,7 +84,7 @@ export class ModbusPollingSession implements MeterSession {
   private rtu = new ModbusRtuFramer({ kind: 'nothing' });
   private tcp = new ModbusTcpFramer();
   private io: SessionIo | undefined;
-  private waiter: Waiter | undefined;
+  private readonly slot: RequestSlot<Waiting, Answer>;
   private roundTimer: NodeJS.Timeout | undefined;
   private generation = 0;
   private transactionId = 0;
@@ -96,6 +96,10 @@ export class ModbusPollingSession implements MeterSession {
   private droppedBefore = 0;
 
   constructor(private readonly options: ModbusPollingOptions) {
+    // A finished wait expects nothing more on an RTU line (a late answer is dropped by the framer).
+    this.slot = new RequestSlot<Waiting, Answer>(options.timeoutMs, { kind: 'timeout' }, () => {
+      if (options.framing === 'rtu') this.rtu.expect({ kind: 'nothing' });
+    });
     const p = options.profile;
     if (p !== 'sunspec') for (const unitId of options.unitIds) this.plans.set(unitId, { profile: p, spans: planModbusReads(p.modbus) });
   }
@@ -121,7 +125,7 @@ export class ModbusPollingSession implements MeterSession {
     this.generation++;
     if (this.roundTimer) clearTimeout(this.roundTimer);
     this.roundTimer = undefined;
-    this.answer({ kind: 'stopped' });
+    this.slot.answer({ kind: 'stopped' });
     this.io = undefined;
     this.droppedBefore += this.rtu.discardedBytes + this.tcp.discardedBytes;
     this.rtu = new ModbusRtuFramer({ kind: 'nothing' });
@@ -154,7 +158,7 @@ export class ModbusPollingSession implements MeterSession {
         events.push(e.bytes ? { ok: false, error: e.error, frame: e.bytes } : { ok: false, error: e.error });
         continue;
       }
-      const w = this.waiter;
+      const w = this.slot.waiting;
       if (w) this.resolveWith(w, e.frame.pdu, e.frame.bytes);
     }
     return events;
@@ -167,16 +171,16 @@ export class ModbusPollingSession implements MeterSession {
         events.push(e.bytes ? { ok: false, error: e.error, frame: e.bytes } : { ok: false, error: e.error });
         continue;
       }
-      const w = this.waiter;
+      const w = this.slot.waiting;
       if (w && e.frame.transactionId === w.transactionId && e.frame.unitId === w.unitId) this.resolveWith(w, e.frame.pdu, e.frame.bytes);
       else this.log.debug(`${this.options.label}: ignoring a Modbus answer (transaction ${e.frame.transactionId}, unit ${e.frame.unitId}) nobody waits for`);
     }
     return events;
   }
 
-  private resolveWith(w: Waiter, pdu: Uint8Array, frame: Uint8Array): void {
+  private resolveWith(w: Waiting, pdu: Uint8Array, frame: Uint8Array): void {
     const r = parseModbusReadResponsePdu(pdu, w.fn, w.count);
-    this.answer(r.ok ? { kind: 'registers', registers: r.value, frame } : { kind: 'exception', error: r.error, frame });
+    this.slot.answer(r.ok ? { kind: 'registers', registers: r.value, frame } : { kind: 'exception', error: r.error, frame });
   }
 
   private schedule(generation: number, ms: number): void {
@@ -314,37 +318,10 @@ export class ModbusPollingSession implements MeterSession {
       this.rtu.expect({ kind: 'response', unitId, function: fn });
       this.echo = { bytes: frame, matched: 0 };
     }
-    return new Promise<Answer>((resolve) => {
-      const waiter: Waiter = { unitId, fn, count: span.count, transactionId, resolve, timer: undefined };
-      this.waiter = waiter;
-      this.arm(waiter);
-      io.write(frame).then(
-        () => {
-          this.lineBusyAt = Date.now();
-          if (this.waiter === waiter) this.arm(waiter); // the timeout counts from the end of the request
-        },
-        (e: unknown) => {
-          io.log.warn(`${o.label}: cannot send a Modbus request: ${e instanceof Error ? e.message : String(e)}`);
-          if (this.waiter === waiter) this.answer({ kind: 'timeout' });
-        },
-      );
+    const waiting: Waiting = { unitId, fn, count: span.count, transactionId };
+    return this.slot.send(io, frame, waiting, `${o.label}: cannot send a Modbus request`, () => {
+      this.lineBusyAt = Date.now();
     });
-  }
-
-  private arm(w: Waiter): void {
-    if (w.timer) clearTimeout(w.timer);
-    w.timer = setTimeout(() => {
-      if (this.waiter === w) this.answer({ kind: 'timeout' });
-    }, this.options.timeoutMs);
-  }
-
-  private answer(a: Answer): void {
-    const w = this.waiter;
-    if (!w) return;
-    if (w.timer) clearTimeout(w.timer);
-    this.waiter = undefined;
-    if (this.options.framing === 'rtu') this.rtu.expect({ kind: 'nothing' });
-    w.resolve(a);
   }
 }
 
