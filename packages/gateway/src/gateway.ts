@@ -149,6 +149,7 @@ async function startParts(
       meterId: m.id,
       plausibility: new PlausibilityGuard(mergePlausibility(config.plausibility, m.plausibility)),
       idleFlushMs: m.protocol === 'mbus' ? MBUS_IDLE_FLUSH_MS : undefined,
+      reserve: m.reserve,
     });
   };
   // A meter removed or changed in the web UI: its old values leave the API, its entities go offline.

@@ -6,6 +6,7 @@ import type { PlausibilityGuard } from './plausibility';
 import { isSession } from './session';
 import { FrameStats, RejectionSummary } from './stats';
 import type { Transport } from './transports';
+import { RawReserve, type RawReserveOptions } from './raw-reserve';
 
 export interface PipelineSink {
   snapshot(snapshot: MeterSnapshot): void;
@@ -40,6 +41,8 @@ export interface PipelineOptions {
    * whose last telegram announced more that never came, a frame cut off). Undefined: never.
    */
   readonly idleFlushMs?: number | undefined;
+  /** Shares the meter's raw bytes read-only on a TCP port while the pipeline runs. */
+  readonly reserve?: RawReserveOptions | undefined;
 }
 
 /**
@@ -62,6 +65,8 @@ export class MeterPipeline {
   private readonly rejections: RejectionSummary;
   private readonly plausibility: PlausibilityGuard | undefined;
   private readonly idleFlushMs: number | undefined;
+  private readonly reserveOptions: RawReserveOptions | undefined;
+  private reserve: RawReserve | undefined;
   private staleTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private summaryTimer: NodeJS.Timeout | undefined;
@@ -83,6 +88,7 @@ export class MeterPipeline {
     this.rejections = new RejectionSummary(o.name, o.rejectionIntervalMs);
     this.plausibility = o.plausibility;
     this.idleFlushMs = o.idleFlushMs;
+    this.reserveOptions = o.reserve;
     const { transport, log, name } = o;
     transport.on('data', (chunk) => this.onData(chunk));
     transport.on('state', (state, detail) => {
@@ -94,6 +100,7 @@ export class MeterPipeline {
 
   start(): void {
     this.log.info(`${this.name}: reading ${this.decoder.protocol} from ${this.transport.description}`);
+    if (this.reserveOptions) this.reserve = new RawReserve(this.name, this.reserveOptions, this.log);
     this.transport.start();
     this.armStaleTimer();
   }
@@ -106,7 +113,8 @@ export class MeterPipeline {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     if (isSession(this.decoder)) this.decoder.stop();
-    await this.transport.stop();
+    await Promise.all([this.transport.stop(), this.reserve?.close()]);
+    this.reserve = undefined;
   }
 
   /** The first open is logged at debug; an open after a loss or after failed attempts at info. */
@@ -147,6 +155,7 @@ export class MeterPipeline {
   }
 
   private onData(chunk: Buffer): void {
+    this.reserve?.write(chunk);
     this.onEvents(this.decoder.push(chunk));
     this.armIdleFlush();
   }

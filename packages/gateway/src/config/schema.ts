@@ -172,6 +172,13 @@ const meterSchema = z.strictObject({
   sml: smlSchema.optional().describe('SML settings; protocol sml (or auto) only'),
   dsmr: dsmrSchema.optional().describe('DSMR P1 settings; protocol dsmr (or auto) only'),
   plausibility: plausibilityOverrideSchema.optional().describe('Overrides of the top-level plausibility settings for this meter'),
+  reserve: z
+    .strictObject({
+      port: z.number().int().min(0).max(65535),
+      host: z.string().min(1).default('127.0.0.1').describe('Interface; default this machine only (0.0.0.0: every interface)'),
+    })
+    .optional()
+    .describe("Share the meter's raw bytes read-only on a TCP port (as ser2net), so another tool can read the same meter at the same time"),
 });
 
 const brokerUserSchema = z.strictObject({
