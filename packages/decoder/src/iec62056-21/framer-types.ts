@@ -53,6 +53,13 @@ export interface D0FramerOptions {
    * so a lone ACK is reported when the next byte or `flush()` shows it is alone.
    */
   readonly bareAck?: boolean;
+  /**
+   * Only readouts count, each after its identification (the readout framer sets this): an STX
+   * block that no identification preceded is refused anyway, so a `/` where its BCC should be is
+   * taken as the next sign-on rather than as a BCC of 0x2F. Default false (request sessions see
+   * replies in programming mode that no identification precedes).
+   */
+  readonly identificationRequired?: boolean;
 }
 
 /** Default `maxFrameBytes`. */

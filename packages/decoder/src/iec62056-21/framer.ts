@@ -41,9 +41,12 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
   private readonly lenient: boolean;
   private readonly pushAlways: boolean;
   private readonly bareAck: boolean;
+  private readonly identRequired: boolean;
 
   private state = IDLE;
   private afterIdent = false;
+  /** An identification came and no data block, request or error since (as the readout framer pairs them). */
+  private identPending = false;
   private depth = 0;
   private lineStart = 0;
   private etx = 0;
@@ -57,6 +60,7 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     this.lenient = options.acceptMissingEtx ?? true;
     this.pushAlways = options.pushWithoutIdentification ?? false;
     this.bareAck = options.bareAck ?? false;
+    this.identRequired = options.identificationRequired ?? false;
   }
 
   /** Whether a frame is partly received (the gateway may run its inter-character timer). */
@@ -107,6 +111,7 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     }
     this.state = IDLE;
     this.afterIdent = false;
+    this.identPending = false;
     this.compact(true);
     return this.take();
   }
@@ -116,6 +121,7 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     this.clear();
     this.state = IDLE;
     this.afterIdent = false;
+    this.identPending = false;
   }
 
   protected shifted(by: number): void {
@@ -128,6 +134,7 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     this.reject(kind, end, message);
     this.state = IDLE;
     this.afterIdent = false;
+    this.identPending = false;
   }
 
   protected step(b: number, pos: number): number {
@@ -216,6 +223,7 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     this.state = IDLE;
     const e = this.signOn.event(this.frame(end));
     this.afterIdent = e.type === 'identification';
+    this.identPending = e.type === 'identification';
     this.emit(e);
   }
 
@@ -272,6 +280,11 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
   }
 
   private blockEnd(b: number, pos: number): number {
+    if (b === SLASH && this.identRequired && !this.identPending && this.buf[this.start] === STX) {
+      // refused anyway (no identification before it); the `/` is far likelier the next sign-on
+      this.error('bad-format', pos, 'data message without identification');
+      return pos;
+    }
     const good = bcc(this.buf, this.start + 1, this.etx + 1) === b;
     if (!good && (b === SLASH || b === STX || b === SOH)) {
       this.error('truncated', pos, 'a new message where the BCC should be');
@@ -290,6 +303,7 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
       return end;
     }
     this.afterIdent = false;
+    this.identPending = false;
     this.emit({ type: 'data', message: stxMessage(this.buf, this.start, this.etx, good ? 'ok' : 'mismatch'), ...frame });
     return end;
   }
@@ -297,6 +311,7 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
   private emitNoEtx(end: number): void {
     this.state = IDLE;
     this.afterIdent = false;
+    this.identPending = false;
     const message = stxMessage(this.buf, this.start, end, 'absent');
     this.emit({ type: 'data', message, ...this.frame(end) });
   }
@@ -351,6 +366,7 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
   private emitPush(end: number): void {
     this.state = IDLE;
     this.afterIdent = false;
+    this.identPending = false;
     this.emit({ type: 'data', message: pushMessage(this.buf, this.start, this.bang, end), ...this.frame(end) });
   }
 

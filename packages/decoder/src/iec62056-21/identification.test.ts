@@ -34,4 +34,14 @@ describe('identification line', () => {
     const stream = new Uint8Array([...cutReadout, ...ascii('/LGZ5\\2ZMD4104407.B'), ...good]);
     expect(decodeAlone(factoryDecoder('iec62056-21'), stream)).toEqual(alone);
   });
+
+  // Found by `npm run fuzz` (iec62056-21, seed 3469464867): garbage holding STX … ETX whose BCC
+  // (the XOR of D2 65 BA 21 03) is 0x2F, the `/` of the next sign-on, which was eaten as that BCC.
+  it('a / after a block that no identification preceded starts the next sign-on, not a BCC', () => {
+    const good = resignBcc(fixture('smartmeter-obis-siemens-2wr5.txt'));
+    const alone = decodeAlone(factoryDecoder('iec62056-21'), good);
+    const garbage = Uint8Array.of(0xa3, 0x02, 0xd2, 0x65, 0xba, 0x21, 0x03);
+    expect(garbage.subarray(2).reduce((x, b) => x ^ b, 0)).toBe(0x2f);
+    expect(decodeAlone(factoryDecoder('iec62056-21'), new Uint8Array([...garbage, ...good]))).toEqual(alone);
+  });
 });

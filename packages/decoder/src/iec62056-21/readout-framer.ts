@@ -26,7 +26,7 @@ export class D0ReadoutFramer implements Framer<D0Readout> {
   private ident: Identification | undefined;
 
   constructor(options: D0FramerOptions = {}) {
-    this.framer = new D0Framer(options);
+    this.framer = new D0Framer({ ...options, identificationRequired: !(options.pushWithoutIdentification ?? false) });
     this.anonymous = options.pushWithoutIdentification ?? false;
   }
 
