@@ -104,6 +104,11 @@ describe(`Home Assistant add-on image ${IMAGE}`, () => {
       `SUPERVISOR_TOKEN=${TOKEN}`,
       '-v',
       `${data}:/data`,
+      // the image's own HEALTHCHECK, asked every second instead of every 30 s
+      '--health-interval',
+      '1s',
+      '--health-start-period',
+      '1s',
       IMAGE,
     ]);
     expect(await containerIp(ADDON, NETWORK)).toBe(ADDON_IP);
@@ -115,6 +120,8 @@ describe(`Home Assistant add-on image ${IMAGE}`, () => {
     expect(validateHaSensorConfig(JSON.parse(cfg.payload), cfg.topic)).toEqual([]);
     expect(JSON.parse(cfg.payload)).toMatchObject({ device_class: 'energy', unit_of_measurement: 'kWh', state_topic: `smi/${METER}/state` });
     expect(await docker(['logs', ADDON])).not.toContain(TOKEN);
+    // its HEALTHCHECK asks /healthz on loopback, which the ingress allow-list lets through
+    await waitForState(ADDON, 'healthy', (s) => s.Health?.Status === 'healthy', 30000);
     // Home Assistant (re)subscribing later gets the configuration from the broker's retained store.
     const later = await MqttRecorder.connect(broker.url, [`homeassistant/sensor/smi_${METER}/+/config`]);
     try {

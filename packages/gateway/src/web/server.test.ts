@@ -261,6 +261,13 @@ describe('web server: framing (standalone vs Home Assistant ingress)', () => {
       referrer: 'no-referrer',
     });
   });
+
+  it('lets the container health check (loopback) ask /healthz under ingress, and nothing else', async () => {
+    const { base } = await serve(['172.30.32.2']);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/`)).status).toBe(403);
+    expect((await fetch(`${base}/api/v1/meters`)).status).toBe(403);
+  });
 });
 
 describe('web page under the Content-Security-Policy', () => {

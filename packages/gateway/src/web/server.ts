@@ -39,8 +39,11 @@ export function createWebApp(state: WebState, allowedClients: readonly string[] 
   if (allowedClients.length) {
     // Behind Home Assistant ingress only the Supervisor's proxy may connect.
     const allowed = new Set(allowedClients.flatMap((a) => [a, `::ffff:${a}`]));
+    // The container's own health check asks /healthz from inside (loopback), nothing else does.
+    const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
     app.use((req, res, next) => {
-      if (allowed.has(req.socket.remoteAddress ?? '')) next();
+      const from = req.socket.remoteAddress ?? '';
+      if (allowed.has(from) || (req.path === '/healthz' && loopback.has(from))) next();
       else res.status(403).json({ error: 'forbidden' });
     });
   }
