@@ -23,6 +23,7 @@ import {
 import type { MeterConfig } from '../config/schema';
 import { silentLogger, type Logger } from '../log';
 import type { MeterSession, SessionIo } from '../session';
+import { PollRounds, type Live } from './poll-rounds';
 import { RequestSlot } from './request-slot';
 
 /** How a wired M-Bus master polls its slaves (protocol notes §5.2, §5.9). */
@@ -103,13 +104,16 @@ export class MbusPollingSession implements MeterSession {
   private readoutFrame: Uint8Array = new Uint8Array(0);
   private io: SessionIo | undefined;
   private readonly slot: RequestSlot<Waiting, Answer>;
-  private roundTimer: NodeJS.Timeout | undefined;
-  /** Bumped by start/stop: a round from an older generation ends at its next step. */
-  private generation = 0;
+  private readonly rounds: PollRounds<Target>;
   private droppedBefore = 0;
 
   constructor(private readonly options: MbusPollingOptions) {
     this.slot = new RequestSlot<Waiting, Answer>(options.responseTimeoutMs, { kind: 'timeout' });
+    this.rounds = new PollRounds<Target>(
+      options.pollIntervalMs,
+      (target, live) => this.read(target, live),
+      (target, e) => this.log.error(`${this.options.label}: reading ${target.label} failed: ${String(e)}`),
+    );
     const primary = options.primaryAddresses.map((a): Target => ({ label: `primary address ${a}`, address: a, fcb: createMbusFcbState(), missing: false }));
     const secondary = options.secondaryAddresses.flatMap((mask): Target[] => {
       const select = buildMbusSelectSecondary(mask);
@@ -139,15 +143,12 @@ export class MbusPollingSession implements MeterSession {
   start(io: SessionIo): void {
     this.stop();
     this.io = io;
-    const generation = this.generation;
     this.log.info(`${this.options.label}: polling M-Bus ${this.targets.map((t) => t.label).join(', ')} every ${this.options.pollIntervalMs / 1000} s`);
-    this.schedule(generation, 0);
+    this.rounds.start(this.targets);
   }
 
   stop(): void {
-    this.generation++;
-    if (this.roundTimer) clearTimeout(this.roundTimer);
-    this.roundTimer = undefined;
+    this.rounds.stop();
     this.slot.answer({ kind: 'stopped' });
     this.io = undefined;
     this.readout = EMPTY_MBUS_READOUT;
@@ -223,29 +224,8 @@ export class MbusPollingSession implements MeterSession {
     return true;
   }
 
-  private schedule(generation: number, ms: number): void {
-    this.roundTimer = setTimeout(() => {
-      this.roundTimer = undefined;
-      void this.round(generation);
-    }, ms);
-  }
-
-  private async round(generation: number): Promise<void> {
-    const started = Date.now();
-    for (const target of this.targets) {
-      if (generation !== this.generation) return;
-      try {
-        await this.read(target, generation);
-      } catch (e) {
-        this.log.error(`${this.options.label}: reading ${target.label} failed: ${String(e)}`);
-      }
-    }
-    if (generation !== this.generation) return;
-    this.schedule(generation, Math.max(0, started + this.options.pollIntervalMs - Date.now()));
-  }
-
   /** One readout of one slave; false when it stayed silent (or the session stopped). */
-  private async read(target: Target, generation: number): Promise<boolean> {
+  private async read(target: Target, live: Live): Promise<boolean> {
     this.readout = EMPTY_MBUS_READOUT;
     const linked = target.select ? await this.selectSecondary(target, target.select) : await this.resetLink(target);
     if (!linked) return false;
@@ -255,10 +235,10 @@ export class MbusPollingSession implements MeterSession {
       let answer = await this.exchange(req.frame, 'data', target);
       // Same FCB again: the slave repeats its last answer instead of moving on.
       for (let retry = 0; retry < this.options.retries && (answer.kind === 'timeout' || answer.kind === 'garbled'); retry++) {
-        if (generation !== this.generation) return false;
+        if (!live()) return false;
         answer = await this.exchange(repeatMbusReqUd2(target.fcb, target.address).frame, 'data', target);
       }
-      if (answer.kind === 'stopped' || generation !== this.generation) return false;
+      if (answer.kind === 'stopped' || !live()) return false;
       if (answer.kind !== 'telegram') {
         if (telegrams > 0) this.emitPartialReadout();
         return this.missing(target, telegrams === 0 ? 'no answer to REQ_UD2' : `no telegram ${telegrams + 1} of a multi-telegram readout`);

@@ -30,6 +30,7 @@ import type { MeterInfo } from '@smi/model';
 import type { MeterConfig } from '../config/schema';
 import { silentLogger, type Logger } from '../log';
 import type { MeterSession, SessionIo } from '../session';
+import { PollRounds, type Live } from './poll-rounds';
 import { RequestSlot } from './request-slot';
 
 /** How a Modbus client polls its units (Modbus over Serial Line V1.02, Modbus Messaging on TCP/IP V1.0b). */
@@ -85,8 +86,7 @@ export class ModbusPollingSession implements MeterSession {
   private tcp = new ModbusTcpFramer();
   private io: SessionIo | undefined;
   private readonly slot: RequestSlot<Waiting, Answer>;
-  private roundTimer: NodeJS.Timeout | undefined;
-  private generation = 0;
+  private readonly rounds: PollRounds<number>;
   private transactionId = 0;
   /** RTU: when the line was last busy (a byte received or our request sent), for the t3.5 gap. */
   private lineBusyAt = 0;
@@ -96,6 +96,11 @@ export class ModbusPollingSession implements MeterSession {
   private droppedBefore = 0;
 
   constructor(private readonly options: ModbusPollingOptions) {
+    this.rounds = new PollRounds<number>(
+      options.pollIntervalMs,
+      (unitId, live) => this.readUnit(unitId, live),
+      (unitId, e) => this.log.error(`${this.options.label}: reading Modbus unit ${unitId} failed: ${String(e)}`),
+    );
     // A finished wait expects nothing more on an RTU line (a late answer is dropped by the framer).
     this.slot = new RequestSlot<Waiting, Answer>(options.timeoutMs, { kind: 'timeout' }, () => {
       if (options.framing === 'rtu') this.rtu.expect({ kind: 'nothing' });
@@ -118,13 +123,11 @@ export class ModbusPollingSession implements MeterSession {
     const o = this.options;
     const what = o.profile === 'sunspec' ? 'SunSpec, models discovered' : `${o.profile.id}, ${planModbusReads(o.profile.modbus).length} reads`;
     this.log.info(`${o.label}: polling Modbus ${o.framing.toUpperCase()} unit ${o.unitIds.join(', ')} (${what}) every ${o.pollIntervalMs / 1000} s`);
-    this.schedule(this.generation, 0);
+    this.rounds.start(o.unitIds);
   }
 
   stop(): void {
-    this.generation++;
-    if (this.roundTimer) clearTimeout(this.roundTimer);
-    this.roundTimer = undefined;
+    this.rounds.stop();
     this.slot.answer({ kind: 'stopped' });
     this.io = undefined;
     this.droppedBefore += this.rtu.discardedBytes + this.tcp.discardedBytes;
@@ -183,37 +186,16 @@ export class ModbusPollingSession implements MeterSession {
     this.slot.answer(r.ok ? { kind: 'registers', registers: r.value, frame } : { kind: 'exception', error: r.error, frame });
   }
 
-  private schedule(generation: number, ms: number): void {
-    this.roundTimer = setTimeout(() => {
-      this.roundTimer = undefined;
-      void this.round(generation);
-    }, ms);
-  }
-
-  private async round(generation: number): Promise<void> {
-    const started = Date.now();
-    for (const unitId of this.options.unitIds) {
-      if (generation !== this.generation) return;
-      try {
-        await this.readUnit(unitId, generation);
-      } catch (e) {
-        this.log.error(`${this.options.label}: reading Modbus unit ${unitId} failed: ${String(e)}`);
-      }
-    }
-    if (generation !== this.generation) return;
-    this.schedule(generation, Math.max(0, started + this.options.pollIntervalMs - Date.now()));
-  }
-
   /** All reads of one unit, then its snapshot (or the errors) through `io.emit`. */
-  private async readUnit(unitId: number, generation: number): Promise<void> {
-    const plan = this.plans.get(unitId) ?? (await this.discover(unitId, generation));
-    if (!plan || generation !== this.generation) return;
+  private async readUnit(unitId: number, live: Live): Promise<void> {
+    const plan = this.plans.get(unitId) ?? (await this.discover(unitId, live));
+    if (!plan || !live()) return;
     const blocks: ModbusRegisterBlock[] = [];
     const events: FrameEvent[] = [];
     let frame: Uint8Array | undefined;
     for (const span of plan.spans) {
-      const answer = await this.request(unitId, plan.profile.modbus.function, span, generation);
-      if (answer.kind === 'stopped' || generation !== this.generation) return;
+      const answer = await this.request(unitId, plan.profile.modbus.function, span, live);
+      if (answer.kind === 'stopped' || !live()) return;
       if (answer.kind === 'timeout') {
         if (blocks.length === 0) return this.silent(unitId, `no answer to the read of ${span.count} registers at ${span.address}`);
         this.log.warn(`${this.options.label}: Modbus unit ${unitId}: no answer to the read of ${span.count} registers at ${span.address}`);
@@ -238,10 +220,10 @@ export class ModbusPollingSession implements MeterSession {
   }
 
   /** One read, repeated after timeouts up to `retries` times. */
-  private async request(unitId: number, fn: ModbusReadFunction, span: ModbusReadSpan, generation: number): Promise<Answer> {
+  private async request(unitId: number, fn: ModbusReadFunction, span: ModbusReadSpan, live: Live): Promise<Answer> {
     let answer: Answer = { kind: 'timeout' };
     for (let attempt = 0; attempt <= this.options.retries && answer.kind === 'timeout'; attempt++) {
-      if (generation !== this.generation) return { kind: 'stopped' };
+      if (!live()) return { kind: 'stopped' };
       answer = await this.exchange(unitId, fn, span);
     }
     return answer;
@@ -251,8 +233,8 @@ export class ModbusPollingSession implements MeterSession {
    * SunSpec discovery: the `SunS` marker at 40000, 0 or 50000 (holding registers), then the model
    * chain (ID, L) up to the end marker; model 1 names the device. The plan is kept for later rounds.
    */
-  private async discover(unitId: number, generation: number): Promise<UnitPlan | undefined> {
-    const read = async (address: number, count: number): Promise<Answer> => this.request(unitId, 3, { address, count }, generation);
+  private async discover(unitId: number, live: Live): Promise<UnitPlan | undefined> {
+    const read = async (address: number, count: number): Promise<Answer> => this.request(unitId, 3, { address, count }, live);
     let base: number | undefined;
     for (const b of SUNSPEC_BASES) {
       const a = await read(b, 2);
