@@ -1,19 +1,21 @@
 /** What a (sub-)meter measures. DSMR channel device types and M-Bus use the EN 13757-3 medium codes. */
-export type Medium =
-  | 'other'
-  | 'oil'
-  | 'electricity'
-  | 'gas'
-  | 'heat'
-  | 'steam'
-  | 'warm_water'
-  | 'water'
-  | 'heat_cost_allocator'
-  | 'compressed_air'
-  | 'cooling'
-  | 'hot_water'
-  | 'cold_water'
-  | 'unknown';
+export const MEDIUM_NAMES = [
+  'other',
+  'oil',
+  'electricity',
+  'gas',
+  'heat',
+  'steam',
+  'warm_water',
+  'water',
+  'heat_cost_allocator',
+  'compressed_air',
+  'cooling',
+  'hot_water',
+  'cold_water',
+  'unknown',
+] as const;
+export type Medium = (typeof MEDIUM_NAMES)[number];
 
 /** EN 13757-3 medium (device type) byte → medium. */
 const MEDIA: Readonly<Record<number, Medium>> = {

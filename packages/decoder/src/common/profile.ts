@@ -1,4 +1,4 @@
-import { canonicalObis, normalizeUnit, type Medium, type ObisCode, type Unit } from '@smi/model';
+import { canonicalObis, MEDIUM_NAMES, normalizeUnit, type Medium, type ObisCode, type Unit } from '@smi/model';
 import { PUSH_STYLES, type PushStyle } from '../dlms/push-list';
 import { MEDIUM_BY_A } from '../iec62056-21/constants';
 import { POWER_SIGN_FIXES, type SmlQuirks } from '../sml/profiles';
@@ -265,21 +265,8 @@ function serialRanges(v: unknown, path: string): Result<[number, number][]> {
   return ok(out);
 }
 
-const MEDIA: readonly Medium[] = [
-  'other',
-  'oil',
-  'electricity',
-  'gas',
-  'heat',
-  'steam',
-  'warm_water',
-  'water',
-  'heat_cost_allocator',
-  'compressed_air',
-  'cooling',
-  'hot_water',
-  'cold_water',
-];
+/** The media a profile may name: every one the model knows but `unknown`. */
+const PROFILE_MEDIA: readonly Medium[] = MEDIUM_NAMES.filter((m) => m !== 'unknown');
 
 function parseSection(protocol: MeterProfileProtocol, v: unknown, path: string): Result<DlmsSection | SmlSection | D0Section | ModbusSection> {
   switch (protocol) {
@@ -374,7 +361,7 @@ export function parseMeterProfile(json: unknown): Result<MeterProfile> {
   if (!match.ok) return match;
   const missing = rules.required.find((k) => match.value[k] === undefined);
   if (missing) return problem(`match.${missing}`, `required for ${protocol.value} profiles`);
-  const m = fields<ProfileMatch>(match.value, 'match', { manufacturerId: parseFlag, model: text, identification: pattern, medium: oneOf(MEDIA) });
+  const m = fields<ProfileMatch>(match.value, 'match', { manufacturerId: parseFlag, model: text, identification: pattern, medium: oneOf(PROFILE_MEDIA) });
   if (!m.ok) return m;
   let meter: ProfileMeter | undefined;
   if (o.meter !== undefined) {
