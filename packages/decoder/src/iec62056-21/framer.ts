@@ -44,9 +44,8 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
   private readonly identRequired: boolean;
 
   private state = IDLE;
-  private afterIdent = false;
   /** An identification came and no data block, request or error since (as the readout framer pairs them). */
-  private identPending = false;
+  private afterIdent = false;
   private depth = 0;
   private lineStart = 0;
   private etx = 0;
@@ -111,7 +110,6 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     }
     this.state = IDLE;
     this.afterIdent = false;
-    this.identPending = false;
     this.compact(true);
     return this.take();
   }
@@ -121,7 +119,6 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     this.clear();
     this.state = IDLE;
     this.afterIdent = false;
-    this.identPending = false;
   }
 
   protected shifted(by: number): void {
@@ -134,7 +131,6 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     this.reject(kind, end, message);
     this.state = IDLE;
     this.afterIdent = false;
-    this.identPending = false;
   }
 
   protected step(b: number, pos: number): number {
@@ -223,7 +219,6 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     this.state = IDLE;
     const e = this.signOn.event(this.frame(end));
     this.afterIdent = e.type === 'identification';
-    this.identPending = e.type === 'identification';
     this.emit(e);
   }
 
@@ -280,7 +275,7 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
   }
 
   private blockEnd(b: number, pos: number): number {
-    if (b === SLASH && this.identRequired && !this.identPending && this.buf[this.start] === STX) {
+    if (b === SLASH && this.identRequired && !this.afterIdent && this.buf[this.start] === STX) {
       // refused anyway (no identification before it); the `/` is far likelier the next sign-on
       this.error('bad-format', pos, 'data message without identification');
       return pos;
@@ -303,7 +298,6 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
       return end;
     }
     this.afterIdent = false;
-    this.identPending = false;
     this.emit({ type: 'data', message: stxMessage(this.buf, this.start, this.etx, good ? 'ok' : 'mismatch'), ...frame });
     return end;
   }
@@ -311,7 +305,6 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
   private emitNoEtx(end: number): void {
     this.state = IDLE;
     this.afterIdent = false;
-    this.identPending = false;
     const message = stxMessage(this.buf, this.start, end, 'absent');
     this.emit({ type: 'data', message, ...this.frame(end) });
   }
@@ -366,7 +359,6 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
   private emitPush(end: number): void {
     this.state = IDLE;
     this.afterIdent = false;
-    this.identPending = false;
     this.emit({ type: 'data', message: pushMessage(this.buf, this.start, this.bang, end), ...this.frame(end) });
   }
 
