@@ -73,17 +73,21 @@ export class FrameLog {
       for (const e of events) this.record(meter, e);
       return events;
     };
+    // made once, not at every property access (push is asked for every chunk)
+    const push = (chunk: Uint8Array): FrameEvent[] => log(decoder.push(chunk));
+    const flush = decoder.flush ? (): FrameEvent[] => log(decoder.flush?.() ?? []) : undefined;
+    // a session also reports events outside push (a readout that timed out)
+    const start = isSession(decoder)
+      ? (io: SessionIo): void => {
+          const emit = io.emit;
+          decoder.start(emit ? { ...io, emit: (events) => emit(log([...events])) } : io);
+        }
+      : undefined;
     return new Proxy(decoder, {
       get(target, prop) {
-        if (prop === 'push') return (chunk: Uint8Array) => log(target.push(chunk));
-        if (prop === 'flush' && target.flush) return () => log(target.flush?.() ?? []);
-        if (prop === 'start' && isSession(target)) {
-          // a session also reports events outside push (a readout that timed out)
-          return (io: SessionIo) => {
-            const emit = io.emit;
-            target.start(emit ? { ...io, emit: (events) => emit(log([...events])) } : io);
-          };
-        }
+        if (prop === 'push') return push;
+        if (prop === 'flush' && flush) return flush;
+        if (prop === 'start' && start) return start;
         const value: unknown = Reflect.get(target, prop, target);
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
