@@ -1,10 +1,15 @@
 import type { MeterSnapshot, ProtocolId } from '@smi/model';
-import type { DecodeError } from './errors';
+import type { DecodeError, Result } from './errors';
 
 /** What a stream decoder reports for each frame it finds. */
 export type FrameEvent =
   | { readonly ok: true; readonly snapshot: MeterSnapshot; readonly frame: Uint8Array }
   | { readonly ok: false; readonly error: DecodeError; readonly frame?: Uint8Array };
+
+/** The event for one frame: the snapshot it decoded to, or why it has none. */
+export function frameEvent(r: Result<MeterSnapshot>, frame: Uint8Array): FrameEvent {
+  return r.ok ? { ok: true, snapshot: r.value, frame } : { ok: false, error: r.error, frame };
+}
 
 /**
  * An incremental, pure decoder for one byte stream: bytes in, frame events out. No clocks, no

@@ -1,4 +1,4 @@
-import type { FrameEvent, StreamDecoder } from '../common/stream';
+import { frameEvent, type FrameEvent, type StreamDecoder } from '../common/stream';
 import { decodeDsmrTelegram } from './decode-telegram';
 import type { DsmrOptions } from './envelope';
 import { DsmrFramer, type FramerSink } from './framer';
@@ -22,7 +22,7 @@ export function createDsmrDecoder(options: DsmrOptions = {}): DsmrStreamDecoder 
   const sink: FramerSink = {
     frame(bytes) {
       const result = decodeDsmrTelegram(bytes, options, state);
-      events.push(result.ok ? { ok: true, snapshot: result.value, frame: bytes } : { ok: false, error: result.error, frame: bytes });
+      events.push(frameEvent(result, bytes));
     },
     error(error, partial) {
       events.push(partial === undefined ? { ok: false, error } : { ok: false, error, frame: partial });

@@ -1,4 +1,4 @@
-import type { FrameEvent, StreamDecoder } from '../common';
+import { frameEvent, type FrameEvent, type StreamDecoder } from '../common';
 import type { D0FramerOptions } from './framer-types';
 import { D0ReadoutFramer } from './readout-framer';
 import { ReadoutSnapshots } from './readout-snapshots';
@@ -30,7 +30,7 @@ export function createD0Decoder(options: D0DecoderOptions = {}): D0StreamDecoder
         continue;
       }
       const s = snapshots.build(e.frame.identification, e.frame.message);
-      out.push(s.ok ? { ok: true, snapshot: s.value, frame: e.frame.bytes } : { ok: false, error: s.error, frame: e.frame.bytes });
+      out.push(frameEvent(s, e.frame.bytes));
     }
     return out;
   };

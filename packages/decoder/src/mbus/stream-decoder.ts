@@ -1,4 +1,4 @@
-import type { StreamDecoder, FrameEvent } from '../common';
+import { frameEvent, type FrameEvent, type StreamDecoder } from '../common';
 import { decodeApplicationLayer, type MbusTelegram } from './application';
 import { isFromSlave } from './frame';
 import { createMbusFramer, type MbusFramerEvent } from './framer';
@@ -39,8 +39,7 @@ export function createMbusDecoder(options: MbusStreamOptions = {}): MbusStreamDe
   let pendingFrame: Uint8Array | undefined;
 
   function snapshotEvent(t: MbusTelegram, frame: Uint8Array): FrameEvent {
-    const s = telegramToSnapshot(t, options);
-    return s.ok ? { ok: true, snapshot: s.value, frame } : { ok: false, error: s.error, frame };
+    return frameEvent(telegramToSnapshot(t, options), frame);
   }
 
   function flushPending(out: FrameEvent[]): void {

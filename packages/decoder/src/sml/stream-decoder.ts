@@ -1,5 +1,5 @@
 import type { MeterSnapshot } from '@smi/model';
-import { crc16Kermit, fail, ok, type FrameEvent, type FramerEvent, type Result, type StreamDecoder } from '../common';
+import { crc16Kermit, fail, frameEvent, ok, type FrameEvent, type FramerEvent, type Result, type StreamDecoder } from '../common';
 import { SmlFileFramer } from './framer';
 import type { SmlEntrySink } from './list-entry';
 import { parseSmlMessages, swap16 } from './messages';
@@ -231,7 +231,7 @@ export function createSmlDecoder(options: SmlOptions = {}): SmlStreamDecoder {
         continue;
       }
       const r = decodeSmlFile(e.frame, options, state);
-      events.push(r.ok ? { ok: true, snapshot: r.value, frame: e.frame } : { ok: false, error: r.error, frame: e.frame });
+      events.push(frameEvent(r, e.frame));
     }
     return events;
   };

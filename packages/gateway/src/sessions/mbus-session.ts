@@ -10,6 +10,7 @@ import {
   MBUS_ADDRESS,
   mbusLinkReset,
   mbusSecondaryAddress,
+  frameEvent,
   mbusTelegramToSnapshot,
   mergeMbusReadout,
   nextMbusReqUd2,
@@ -199,10 +200,7 @@ export class MbusPollingSession implements MeterSession {
 
   /** Adds a telegram to the readout; true when the readout is complete (its snapshot is in `events`). */
   private collect(t: MbusTelegram, frame: Uint8Array, events: FrameEvent[]): boolean {
-    const emit = (telegram: MbusTelegram): void => {
-      const s = mbusTelegramToSnapshot(telegram);
-      events.push(s.ok ? { ok: true, snapshot: s.value, frame } : { ok: false, error: s.error, frame });
-    };
+    const emit = (telegram: MbusTelegram): void => void events.push(frameEvent(mbusTelegramToSnapshot(telegram), frame));
     if (t.kind !== 'variable') {
       emit(t);
       return true;
@@ -287,9 +285,7 @@ export class MbusPollingSession implements MeterSession {
     const merged = mergeMbusReadout(this.readout);
     this.readout = EMPTY_MBUS_READOUT;
     if (merged === undefined) return;
-    const s = mbusTelegramToSnapshot(merged);
-    const frame = this.readoutFrame;
-    this.io?.emit?.([s.ok ? { ok: true, snapshot: s.value, frame } : { ok: false, error: s.error, frame }]);
+    this.io?.emit?.([frameEvent(mbusTelegramToSnapshot(merged), this.readoutFrame)]);
   }
 
   private missing(target: Target, why: string): false {
