@@ -25,7 +25,7 @@ export {
   type ModbusOrder,
   type ModbusValueType,
 } from './registers';
-export { parseModbusSection, type ModbusProfileRegister, type ModbusSection } from './section';
+export { parseModbusSection, type ModbusIdentify, type ModbusProfileRegister, type ModbusSection } from './section';
 export { modbusReadings, planModbusReads, type ModbusReadSpan, type ModbusReadingsResult, type ModbusRegisterBlock } from './readings';
 export { BUILTIN_MODBUS_PROFILES, EASTRON_SDM120, EASTRON_SDM630, EASTRON_SDM72, builtinModbusProfile } from './profiles';
 export { modbusMeterId, modbusSnapshot, type ModbusSnapshotResult } from './snapshot';

@@ -10,7 +10,31 @@ export interface ModbusSection {
   readonly registers: readonly ModbusProfileRegister[];
   /** Largest read the meter accepts (default 80: Eastron answers at most 40 floats per request). */
   readonly maxRegistersPerRead?: number;
+  /** A register that tells this model apart from others (`smi detect`); absent: recognised by plausible values only. */
+  readonly identify?: ModbusIdentify;
 }
+
+/**
+ * How a model names itself: a product/type code register holding one of `values`, or text
+ * (two ASCII characters per register, high byte first) that starts with `textPrefix`.
+ */
+export type ModbusIdentify =
+  | {
+      readonly function: ModbusReadFunction;
+      readonly address: number;
+      readonly type: ModbusValueType;
+      readonly order?: ModbusOrder;
+      /** Raw values (before any scale) that mean this model. */
+      readonly values: readonly number[];
+    }
+  | {
+      readonly function: ModbusReadFunction;
+      readonly address: number;
+      /** Registers of text to read. */
+      readonly registers: number;
+      /** The text (NULs and spaces trimmed) starts with this, compared case-insensitively. */
+      readonly textPrefix: string;
+    };
 
 export interface ModbusProfileRegister {
   /** Protocol address (0-based: document register 30001 is address 0). */
@@ -65,10 +89,39 @@ function parseRegister(v: unknown, path: string): Result<ModbusProfileRegister> 
   });
 }
 
+function parseIdentify(v: unknown, path: string): Result<ModbusIdentify> {
+  if (!isObj(v)) return problem(path, 'must be an object');
+  if (v.function !== 3 && v.function !== 4) return problem(`${path}.function`, 'must be 3 (holding registers) or 4 (input registers)');
+  if (!isAddress(v.address)) return problem(`${path}.address`, 'must be an integer 0…65535');
+  if ('textPrefix' in v) {
+    const extra = Object.keys(v).find((k) => !['function', 'address', 'registers', 'textPrefix'].includes(k));
+    if (extra !== undefined) return problem(`${path}.${extra}`, 'unknown field');
+    if (typeof v.textPrefix !== 'string' || v.textPrefix.trim() === '') return problem(`${path}.textPrefix`, 'must be a non-empty text');
+    const n = v.registers;
+    if (!(typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 125 && v.address + n <= 0x10000))
+      return problem(`${path}.registers`, 'must be an integer 1…125 within the address space');
+    if (2 * n < v.textPrefix.length) return problem(`${path}.registers`, `${n} registers hold ${2 * n} characters, fewer than textPrefix has`);
+    return ok({ function: v.function, address: v.address, registers: n, textPrefix: v.textPrefix });
+  }
+  const extra = Object.keys(v).find((k) => !['function', 'address', 'type', 'order', 'values'].includes(k));
+  if (extra !== undefined) return problem(`${path}.${extra}`, 'unknown field');
+  if (!MODBUS_VALUE_TYPES.includes(v.type as ModbusValueType)) return problem(`${path}.type`, `must be one of ${MODBUS_VALUE_TYPES.join(', ')}`);
+  if (v.order !== undefined && !MODBUS_ORDERS.includes(v.order as ModbusOrder)) return problem(`${path}.order`, `must be one of ${MODBUS_ORDERS.join(', ')}`);
+  if (!Array.isArray(v.values) || v.values.length === 0 || !v.values.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    return problem(`${path}.values`, 'must be a non-empty array of numbers (the raw values that mean this model)');
+  return ok({
+    function: v.function,
+    address: v.address,
+    type: v.type as ModbusValueType,
+    ...(v.order === undefined ? {} : { order: v.order as ModbusOrder }),
+    values: v.values as number[],
+  });
+}
+
 /** Validates a `modbus` section; errors name `modbus.registers[i].field`. */
 export function parseModbusSection(v: unknown, path = 'modbus'): Result<ModbusSection> {
   if (!isObj(v)) return problem(path, 'must be an object');
-  const extra = Object.keys(v).find((k) => !['function', 'registers', 'maxRegistersPerRead'].includes(k));
+  const extra = Object.keys(v).find((k) => !['function', 'registers', 'maxRegistersPerRead', 'identify'].includes(k));
   if (extra !== undefined) return problem(`${path}.${extra}`, 'unknown field');
   if (v.function !== 3 && v.function !== 4) return problem(`${path}.function`, 'must be 3 (holding registers) or 4 (input registers)');
   const max = v.maxRegistersPerRead;
@@ -82,5 +135,16 @@ export function parseModbusSection(v: unknown, path = 'modbus'): Result<ModbusSe
     if (registers.some((q) => q.obis === r.value.obis)) return problem(`${path}.registers[${i}].obis`, `${r.value.obis} is listed twice`);
     registers.push(r.value);
   }
-  return ok({ function: v.function, registers, ...(max === undefined ? {} : { maxRegistersPerRead: max as number }) });
+  let identify: ModbusIdentify | undefined;
+  if (v.identify !== undefined) {
+    const id = parseIdentify(v.identify, `${path}.identify`);
+    if (!id.ok) return id;
+    identify = id.value;
+  }
+  return ok({
+    function: v.function,
+    registers,
+    ...(max === undefined ? {} : { maxRegistersPerRead: max as number }),
+    ...(identify === undefined ? {} : { identify }),
+  });
 }
