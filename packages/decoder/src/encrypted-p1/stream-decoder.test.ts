@@ -124,3 +124,20 @@ describe('createP1Decoder: encrypted P1 (Smarty / Austrian envelope)', () => {
     expect(Buffer.from(stream).toString('hex')).toBe(before);
   });
 });
+
+describe('createP1Decoder: the end of input before the stream was recognised', () => {
+  it('reports an envelope cut by the end of input (nothing else came) instead of dropping it silently', () => {
+    const whole = envelope(SAGEMCOM, 9);
+    const d = createP1Decoder({ key: KEY });
+    const events = [...d.push(whole.subarray(0, 300)), ...(d.flush?.() ?? [])];
+    expect(kinds(events)).toEqual(['truncated']);
+    expect(d.pendingBytes).toBe(0);
+  });
+
+  it('still decodes a whole envelope and reports nothing more at the end', () => {
+    const d = createP1Decoder({ key: KEY });
+    const events = [...d.push(envelope(SAGEMCOM, 9)), ...(d.flush?.() ?? [])];
+    expect(kinds(events)).toEqual([]);
+    expect(value(snapshots(events)[0], 'energy_import_total')).toBe(6545.766);
+  });
+});

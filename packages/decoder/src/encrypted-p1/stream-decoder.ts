@@ -112,7 +112,12 @@ export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder & 
     flush() {
       if (mode === 'encrypted') return runEnvelopes((check) => envelopes.flush(check)).events;
       const rest = plain.flush();
-      if (mode === 'undecided' && sawGloTag) return [];
+      if (mode === 'undecided' && sawGloTag) {
+        // What looked like ciphertext is judged as envelopes: a cut one is reported, not dropped.
+        const env = runEnvelopes((check) => envelopes.flush(check));
+        if (env.found) mode = 'encrypted';
+        return env.events;
+      }
       return checkPlain(rest);
     },
   };
