@@ -6,7 +6,7 @@
 // Runs on `npm pack` / `npm publish` (prepack) and `npm run build -w node-red-contrib-smart-meter-interop`.
 // Usage: node scripts/build.mjs [OUT_DIR]   (default: packages/node-red/dist; tests build elsewhere)
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const pkg = new URL('..', import.meta.url).pathname;
 const root = new URL('../../..', import.meta.url).pathname;
@@ -28,11 +28,19 @@ await build({
   logLevel: 'warning',
 });
 
+/** The node's HTML with each `<!-- include: FILE -->` line replaced by FILE (next to it) without its first, comment line. */
+function withIncludes(path) {
+  return readFileSync(path, 'utf8').replace(/^ *<!-- include: ([\w.-]+) -->\n/gm, (_, file) => {
+    const text = readFileSync(new URL(file, `file://${path}`), 'utf8');
+    return text.slice(text.indexOf('\n') + 1);
+  });
+}
+
 const nodes = { 'smart-meter-in': 'registerSmartMeterIn', 'smart-meter-decode': 'registerSmartMeterDecode' };
 for (const [type, fn] of Object.entries(nodes)) {
   writeFileSync(
     `${dist}/${type}.js`,
     `'use strict';\n// Node-RED node '${type}' (built by scripts/build.mjs).\nmodule.exports = require('./nodes.js').${fn};\n`,
   );
-  copyFileSync(`${pkg}src/nodes/${type}.html`, `${dist}/${type}.html`);
+  writeFileSync(`${dist}/${type}.html`, withIncludes(`${pkg}src/nodes/${type}.html`));
 }
