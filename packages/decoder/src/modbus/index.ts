@@ -27,7 +27,20 @@ export {
 } from './registers';
 export { parseModbusSection, type ModbusIdentify, type ModbusProfileRegister, type ModbusSection } from './section';
 export { modbusReadings, planModbusReads, type ModbusReadSpan, type ModbusReadingsResult, type ModbusRegisterBlock } from './readings';
-export { BUILTIN_MODBUS_PROFILES, EASTRON_SDM120, EASTRON_SDM630, EASTRON_SDM72, builtinModbusProfile } from './profiles';
+export {
+  ABB_B23,
+  BUILTIN_MODBUS_PROFILES,
+  CARLO_GAVAZZI_EM24,
+  CARLO_GAVAZZI_EM24_E1,
+  CARLO_GAVAZZI_EM340,
+  EASTRON_SDM120,
+  EASTRON_SDM230,
+  EASTRON_SDM630,
+  EASTRON_SDM72,
+  ORNO_WE_516,
+  SCHNEIDER_IEM3000,
+  builtinModbusProfile,
+} from './profiles';
 export { modbusMeterId, modbusSnapshot, type ModbusSnapshotResult } from './snapshot';
 export type { ModbusMeterProfile } from '../common/profile';
 export {

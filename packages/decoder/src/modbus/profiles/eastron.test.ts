@@ -1,8 +1,5 @@
-import { parseMeterProfile } from '../common/profile';
-import { BUILTIN_MODBUS_PROFILES, EASTRON_SDM120, EASTRON_SDM630, EASTRON_SDM72 } from './profiles';
-import { modbusReadings, planModbusReads, type ModbusRegisterBlock } from './readings';
-import { parseModbusSection } from './section';
-import { modbusSnapshot } from './snapshot';
+import { modbusReadings, planModbusReads, type ModbusRegisterBlock } from '../readings';
+import { EASTRON_SDM120, EASTRON_SDM230, EASTRON_SDM630, EASTRON_SDM72 } from '.';
 
 /** A register image: float32 bit patterns (high word first, the Eastron data format) at protocol addresses. */
 function image(values: Record<number, number>, size = 0x160): Uint16Array {
@@ -20,16 +17,20 @@ const blocksFor = (regs: Uint16Array, spans: { address: number; count: number }[
 const table = (r: ReturnType<typeof modbusReadings>): [string, number | string | boolean | null, string | undefined][] =>
   r.readings.map((x) => [x.key, x.value, x.unit]);
 
-describe('built-in Modbus profiles in the one profile shape', () => {
-  it.each(BUILTIN_MODBUS_PROFILES.map((p) => [p.id, p] as const))('%s validates and round-trips through JSON', (_id, p) => {
-    expect(parseMeterProfile(JSON.parse(JSON.stringify(p)))).toEqual({ ok: true, value: p });
+describe('Eastron built-ins: documents and model codes', () => {
+  it('names the manufacturer document in each provenance', () => {
+    expect([EASTRON_SDM630, EASTRON_SDM120, EASTRON_SDM72].map((p) => p.provenance[0]?.split(/[,(]/)[0]?.trim())).toEqual([
+      'Eastron SDM630 Modbus Protocol V1.5',
+      'Eastron SDM120-Modbus protocol document',
+      'register list as in volkszaehler/mbmd meters/rs485/sdm72v2.go',
+    ]);
   });
 
-  it('names the manufacturer document in each provenance', () => {
-    expect(BUILTIN_MODBUS_PROFILES.map((p) => p.provenance[0]?.split(',')[0])).toEqual([
-      'Eastron SDM630 Modbus Protocol V1.5',
-      'Eastron SDM120-Modbus Protocol V2.1',
-      'Eastron SDM72D-M-2 User Manual',
+  it('identifies Eastron models by the uint16 model code in holding register 0xFC02 (Victron community driver values)', () => {
+    expect([EASTRON_SDM630, EASTRON_SDM120, EASTRON_SDM72].map((p) => p.modbus.identify)).toEqual([
+      { function: 3, address: 0xfc02, type: 'uint16', values: [112, 121] },
+      { function: 3, address: 0xfc02, type: 'uint16', values: [32] },
+      { function: 3, address: 0xfc02, type: 'uint16', values: [137, 135] },
     ]);
   });
 });
@@ -122,7 +123,7 @@ describe('Eastron SDM630 Modbus Protocol V1.5: input registers → readings', ()
   });
 });
 
-describe('Eastron SDM120-Modbus Protocol V2.1 and SDM72D-M-2 User Manual: input registers → readings', () => {
+describe('Eastron SDM120-Modbus protocol document and the SDM72D-M-2 register list (mbmd sdm72v2.go): input registers → readings', () => {
   it('SDM120: single-phase values under phase-less keys', () => {
     const regs = image({ 0x00: 0x43663333, 0x06: 0x40a66666, 0x0c: 0x43ac8000, 0x46: 0x42480000, 0x48: 0x4640e6ae, 0x156: 0x465430ae });
     const r = modbusReadings(EASTRON_SDM120.modbus, blocksFor(regs, planModbusReads(EASTRON_SDM120.modbus)));
@@ -136,7 +137,8 @@ describe('Eastron SDM120-Modbus Protocol V2.1 and SDM72D-M-2 User Manual: input 
     ]);
   });
 
-  it('SDM72: per-phase voltage, current, power and the energy registers', () => {
+  it('SDM72: per-phase voltage, current, power and the energy registers, at most 30 parameters per request', () => {
+    expect(EASTRON_SDM72.modbus.maxRegistersPerRead).toBe(60);
     expect(planModbusReads(EASTRON_SDM72.modbus)).toEqual([
       { address: 0, count: 18 },
       { address: 0x34, count: 24 },
@@ -153,72 +155,38 @@ describe('Eastron SDM120-Modbus Protocol V2.1 and SDM72D-M-2 User Manual: input 
   });
 });
 
-describe('modbus profile section validation', () => {
-  it('applies scale and a SunSpec-style scale register', () => {
-    const s = parseModbusSection({
-      function: 3,
-      registers: [
-        { address: 10, type: 'int16', obis: '1-0:32.7.0', unit: 'V', scale: 0.1 },
-        { address: 11, type: 'uint32', obis: '1-0:1.8.0', unit: 'Wh', scaleRegister: 13 },
-      ],
-    });
-    expect(s.ok).toBe(true);
-    const section = s.ok ? s.value : EASTRON_SDM630.modbus;
-    const r = modbusReadings(section, [{ address: 10, registers: [2302, 0x0001, 0x86a0, 0xfffe] }]);
-    expect(table(r)).toEqual([
-      ['voltage_l1', 230.2, 'V'],
-      ['energy_import_total', 1, 'kWh'],
+describe('Eastron SDM230Modbus Smart Meter Modbus Protocol Implementation V1.2: input registers → readings', () => {
+  it('reads 30001…30032, 30071…30080 and total kWh in three requests; no model code is known', () => {
+    expect(planModbusReads(EASTRON_SDM230.modbus)).toEqual([
+      { address: 0, count: 0x20 },
+      { address: 0x46, count: 10 },
+      { address: 0x156, count: 2 },
     ]);
+    expect(EASTRON_SDM230.modbus.identify).toBeUndefined();
   });
 
-  it('names the field at fault', () => {
-    const msg = (v: unknown): string => {
-      const r = parseModbusSection(v);
-      return r.ok ? 'ok' : r.error.message;
-    };
-    expect(msg({ function: 5, registers: [] })).toBe('modbus.function: must be 3 (holding registers) or 4 (input registers)');
-    expect(msg({ function: 4, registers: [{ address: 0, type: 'float16', obis: '1-0:1.8.0' }] })).toMatch(
-      /^modbus\.registers\[0\]\.type: must be one of int16/,
-    );
-    expect(msg({ function: 4, registers: [{ address: 0, type: 'float32', obis: '1-0:1.8.0', order: 'ACBD' }] })).toBe(
-      'modbus.registers[0].order: must be one of ABCD, CDAB, BADC, DCBA',
-    );
-    expect(msg({ function: 4, registers: [{ address: 70000, type: 'float32', obis: '1-0:1.8.0' }] })).toBe(
-      'modbus.registers[0].address: must be an integer 0…65535',
-    );
-    expect(msg({ function: 4, registers: [{ address: 0, type: 'float32', obis: 'x' }] })).toBe(
-      'modbus.registers[0].obis: not an OBIS code (e.g. "1-0:32.7.0")',
-    );
-    expect(
-      msg({
-        function: 4,
-        registers: [
-          { address: 0, type: 'float32', obis: '1-0:1.8.0' },
-          { address: 2, type: 'float32', obis: '1.8.0' },
-        ],
-      }),
-    ).toMatch(/registers\[1\]\.obis: 1-0:1\.8\.0 is listed twice/);
-  });
-
-  it('is required for a modbus profile and refused on other protocols', () => {
-    const base = { id: 'x', protocol: 'modbus', provenance: ['own capture 2026-12-07'] };
-    expect(parseMeterProfile(base)).toMatchObject({ ok: false, error: { message: 'modbus: required for protocol modbus' } });
-    expect(parseMeterProfile({ ...base, protocol: 'sml', match: { manufacturerId: 'EMH' }, sml: { quirks: {} }, modbus: EASTRON_SDM630.modbus })).toMatchObject(
-      { ok: false, error: { kind: 'bad-value' } },
-    );
-  });
-});
-
-describe('modbusSnapshot', () => {
-  it('names the unit after profile and unit id and carries the model', () => {
-    const regs = image({ 0x00: 0x43663333, 0x46: 0x42480000 });
-    const r = modbusSnapshot(EASTRON_SDM630, 3, blocksFor(regs, planModbusReads(EASTRON_SDM630.modbus)));
-    expect(r.snapshot?.meter).toEqual({ id: 'eastron-sdm630-3', model: 'Eastron SDM630' });
-    expect([r.snapshot?.protocol, r.snapshot?.readings.find((x) => x.key === 'voltage_l1')?.value, r.errors]).toEqual(['modbus', 230.2, []]);
-  });
-
-  it('gives no snapshot when nothing was read', () => {
-    const r = modbusSnapshot(EASTRON_SDM120, 1, []);
-    expect([r.snapshot, r.errors.length]).toEqual([undefined, EASTRON_SDM120.modbus.registers.length]);
+  it('single-phase values under phase-less keys', () => {
+    const regs = image({
+      0x00: 0x43663333, // 230.2 V
+      0x06: 0x40a66666, // 5.2 A
+      0x0c: 0x43ac8000, // 345 W
+      0x1e: 0x3f733333, // PF 0.95
+      0x46: 0x42480000, // 50 Hz
+      0x48: 0x4640e6ae, // 12345.67 kWh
+      0x4a: 0x449a5000, // 1234.5 kWh
+      0x156: 0x465430ae, // 13580.17 kWh
+    });
+    const r = modbusReadings(EASTRON_SDM230.modbus, blocksFor(regs, planModbusReads(EASTRON_SDM230.modbus)));
+    expect(r.errors).toEqual([]);
+    expect(table(r).filter(([, v]) => v !== 0)).toEqual([
+      ['voltage', 230.2, 'V'],
+      ['current', 5.2, 'A'],
+      ['power', 345, 'W'],
+      ['power_factor', 0.95, undefined],
+      ['frequency', 50, 'Hz'],
+      ['energy_import_total', 12345.67, 'kWh'],
+      ['energy_export_total', 1234.5, 'kWh'],
+      ['energy_absolute_total', 13580.17, 'kWh'],
+    ]);
   });
 });
