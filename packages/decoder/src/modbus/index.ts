@@ -42,6 +42,7 @@ export {
   builtinModbusProfile,
 } from './profiles';
 export { modbusMeterId, modbusSnapshot, type ModbusSnapshotResult } from './snapshot';
+export * from './identify';
 export type { ModbusMeterProfile } from '../common/profile';
 export {
   SUNSPEC_BASES,

@@ -1,7 +1,7 @@
 import { createLogger } from '../log';
 import { detectMeter, type LineOpener } from '../detect/detect';
 import { detectionYaml, type DetectTarget } from '../detect/config-yaml';
-import { DETECT_STEPS, parseLine, stepsFor, TCP_STEP, type DetectStep } from '../detect/line-settings';
+import { DETECT_STEPS, parseLine, stepsFor, TCP_STEP, type DetectStep, type LineSetting } from '../detect/line-settings';
 import { serialOpener, tcpOpener } from '../detect/serial-line';
 import { UsageError } from './input';
 
@@ -18,6 +18,10 @@ export interface DetectCliOptions {
   authKey?: string;
   name: string;
   verbose: boolean;
+  modbus: boolean;
+  units: string;
+  framing: 'tcp' | 'rtu';
+  answerMs?: string;
 }
 
 function positive(text: string, what: string): number {
@@ -26,28 +30,38 @@ function positive(text: string, what: string): number {
   return n;
 }
 
+function tcpTarget(text: string): Extract<DetectTarget, { type: 'tcp' }> {
+  const m = /^(.+):(\d{1,5})$/.exec(text);
+  if (!m) throw new UsageError(`--tcp takes HOST:PORT, got '${text}'`);
+  return { type: 'tcp', host: m[1] as string, port: Number(m[2]) };
+}
+
+function lineSettings(texts: readonly string[]): LineSetting[] {
+  return texts.map((t) => {
+    const l = parseLine(t);
+    if (!l) throw new UsageError(`--line takes a setting like '9600 8N1', got '${t}'`);
+    return l;
+  });
+}
+
 /** `smi detect`: finds protocol and line setting of a meter; prints a configuration (exit 0) or why not (exit 1). */
 export async function runDetect(o: DetectCliOptions, out: (text: string) => void, err: (line: string) => void): Promise<number> {
   if ((o.port === undefined) === (o.tcp === undefined)) throw new UsageError('give either --port PATH or --tcp HOST:PORT');
+  if (o.modbus) return runModbusDetect(o, out, err);
   const listenMs = Math.round(positive(o.listen, '--listen') * 1000);
   const maxBaudRate = positive(o.maxBaud, '--max-baud');
   let target: DetectTarget;
   let open: LineOpener;
   let steps: DetectStep[];
   if (o.tcp !== undefined) {
-    const m = /^(.+):(\d{1,5})$/.exec(o.tcp);
-    if (!m) throw new UsageError(`--tcp takes HOST:PORT, got '${o.tcp}'`);
-    target = { type: 'tcp', host: m[1] as string, port: Number(m[2]) };
-    open = tcpOpener(target.host, target.port);
+    const tcp = tcpTarget(o.tcp);
+    target = tcp;
+    open = tcpOpener(tcp.host, tcp.port);
     steps = [TCP_STEP];
   } else {
     target = { type: 'serial', port: o.port as string };
     open = serialOpener(target.port);
-    const lines = o.line.map((t) => {
-      const l = parseLine(t);
-      if (!l) throw new UsageError(`--line takes a setting like '9600 8N1', got '${t}'`);
-      return l;
-    });
+    const lines = lineSettings(o.line);
     steps = lines.length > 0 ? stepsFor(lines) : [...DETECT_STEPS];
   }
   const log = createLogger(
@@ -67,4 +81,42 @@ export async function runDetect(o: DetectCliOptions, out: (text: string) => void
   }
   out(detectionYaml(result, target, { name: o.name, address: o.address, wakeUp: o.wakeUp, maxBaudRate }));
   return result.found ? 0 : 1;
+}
+
+/**
+ * `smi detect --modbus`: asks the unit ids at each line setting (or over TCP), identifies what
+ * answers from the built-in profiles, prints a configuration (exit 0) or why none (exit 1).
+ */
+async function runModbusDetect(o: DetectCliOptions, out: (text: string) => void, err: (line: string) => void): Promise<number> {
+  const { BUILTIN_MODBUS_PROFILES } = await import('@smi/decoder');
+  const { detectModbus, MODBUS_DETECT_LINES, parseUnits } = await import('../detect/modbus-detect');
+  const { modbusDetectionYaml } = await import('../detect/modbus-yaml');
+  const units = parseUnits(o.units);
+  if (!units) throw new UsageError(`--units takes unit ids 1-247 like '1-10' or '1,2,5', got '${o.units}'`);
+  const answerMs = o.answerMs === undefined ? undefined : Math.round(positive(o.answerMs, '--answer-ms'));
+  let target: DetectTarget;
+  let open: LineOpener;
+  let lines: (LineSetting | undefined)[];
+  if (o.tcp !== undefined) {
+    const tcp = tcpTarget(o.tcp);
+    target = tcp;
+    open = tcpOpener(tcp.host, tcp.port);
+    lines = [undefined];
+  } else {
+    if (o.framing !== 'tcp') throw new UsageError('--framing is for --tcp (a serial port always carries RTU)');
+    target = { type: 'serial', port: o.port as string };
+    open = serialOpener(target.port);
+    const given = lineSettings(o.line);
+    lines = given.length > 0 ? given : [...MODBUS_DETECT_LINES];
+  }
+  const framing = o.tcp !== undefined ? o.framing : 'rtu';
+  const log = createLogger(o.verbose ? 'debug' : 'info', [], err);
+  let result;
+  try {
+    result = await detectModbus(open, { lines, framing, units, profiles: BUILTIN_MODBUS_PROFILES, ...(answerMs === undefined ? {} : { answerMs }) }, log);
+  } catch (e) {
+    throw new UsageError(`cannot open ${o.port ?? o.tcp ?? ''}: ${(e as Error).message}`);
+  }
+  out(modbusDetectionYaml(result, target, { name: o.name, framing }));
+  return result.found.some((f) => f.identity.kind !== 'unknown') ? 0 : 1;
 }

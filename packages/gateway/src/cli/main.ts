@@ -163,9 +163,11 @@ export function buildProgram(): Command {
 
   program
     .command('simulate')
-    .description('play a simulated meter on a serial port (a real one or a socat pty), for demos and tests')
+    .description('play a simulated meter on a serial port (a real one or a socat pty), or Modbus meters as a Modbus TCP server, for demos and tests')
     .addOption(new Option('--meter <name>', 'which meter').choices(SIMULATOR_NAMES).makeOptionMandatory())
-    .requiredOption('--port <path>', 'serial port to play the meter on')
+    .option('--port <path>', 'serial port to play the meter on')
+    .option('--tcp-port <port>', 'Modbus only: serve Modbus TCP on this port instead (0: any free port, logged)')
+    .option('--tcp-host <host>', 'address the Modbus TCP server listens on (0.0.0.0: every interface)', '127.0.0.1')
     .option('--interval-ms <ms>', 'pause between pushed frames (push meters)', '10000')
     .option('--set <key=value>', 'simulator setting (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (o: SimulateOptions) => {

@@ -67,7 +67,10 @@ const modbusSchema = z
   .strictObject({
     unitId: z.number().int().min(1).max(247).optional().describe('Unit (slave) id 1-247 of the meter'),
     unitIds: z.array(z.number().int().min(1).max(247)).min(1).max(247).optional().describe('Several meters of one profile on this line, polled in turn'),
-    profile: z.string().min(1).describe('Built-in profile (eastron-sdm630, eastron-sdm120, eastron-sdm72) or a JSON profile file in the one profile shape'),
+    profile: z
+      .string()
+      .min(1)
+      .describe('Built-in profile id (eastron-sdm630, abb-b23 … see docs/modbus.md), sunspec, or a JSON profile file in the one profile shape'),
     pollIntervalSeconds: z.number().int().min(1).max(86400).default(10),
     timeoutMs: z.number().int().min(20).max(60000).default(1000).describe('Silence after a request that counts as no answer'),
     retries: z.number().int().min(0).max(10).default(2).describe('Requests repeated after a timeout or a garbled answer'),

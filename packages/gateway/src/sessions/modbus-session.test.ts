@@ -246,7 +246,7 @@ describe('createMeterDecoder for protocol modbus', () => {
   it('refuses a missing block, an unknown profile, unitId with unitIds, and unit id 0 (broadcast)', () => {
     expect(build(undefined)).toBe('modbus: required for protocol modbus (unitId and profile at least)');
     expect(build({ unitId: 1, profile: 'sdm999' })).toMatch(
-      /^modbus\.profile: sdm999 is neither a built-in profile \(eastron-sdm630, eastron-sdm120, eastron-sdm72\)/,
+      /^modbus\.profile: sdm999 is neither a built-in profile \(eastron-sdm630, eastron-sdm120, eastron-sdm72[,)].*\), sunspec, nor a \.json file$/,
     );
     expect(build({ unitId: 1, unitIds: [2], profile: 'eastron-sdm630' })).toBe('config: meters.0.modbus.unitId: give either unitId or unitIds');
     expect(build({ unitId: 0, profile: 'eastron-sdm630' })).toMatch(/^config: meters\.0\.modbus\.unitId: /);

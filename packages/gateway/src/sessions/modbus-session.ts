@@ -1,37 +1,24 @@
 import { readFileSync } from 'node:fs';
 import {
-  buildModbusReadPdu,
   builtinModbusProfile,
   BUILTIN_MODBUS_PROFILES,
-  encodeModbusRtu,
-  encodeModbusTcp,
-  isSunSpecMarker,
   modbusRtuSilenceMs,
   modbusSnapshot,
-  ModbusRtuFramer,
-  ModbusTcpFramer,
   parseMeterProfile,
-  parseModbusReadResponsePdu,
-  parseSunSpecCommon,
   planModbusReads,
-  SUNSPEC_BASES,
-  SUNSPEC_END,
   sunSpecProfile,
-  type DecodeError,
   type FrameEvent,
   type ModbusMeterProfile,
   type ModbusReadFunction,
   type ModbusReadSpan,
   type ModbusRegisterBlock,
-  type SunSpecCommon,
-  type SunSpecModelHeader,
 } from '@smi/decoder';
 import type { MeterInfo } from '@smi/model';
 import type { MeterConfig } from '../config/schema';
-import { silentLogger, type Logger } from '../log';
+import type { Logger } from '../log';
 import type { MeterSession, SessionIo } from '../session';
+import { ModbusClient, walkSunSpec, type ModbusAnswer } from './modbus-client';
 import { PollRounds, type Live } from './poll-rounds';
-import { RequestSlot } from './request-slot';
 
 /** How a Modbus client polls its units (Modbus over Serial Line V1.02, Modbus Messaging on TCP/IP V1.0b). */
 export interface ModbusPollingOptions {
@@ -49,12 +36,6 @@ export interface ModbusPollingOptions {
   readonly silenceMs?: number;
 }
 
-type Answer =
-  | { readonly kind: 'registers'; readonly registers: Uint16Array; readonly frame: Uint8Array }
-  | { readonly kind: 'exception'; readonly error: DecodeError; readonly frame: Uint8Array }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'stopped' };
-
 /** What a unit is read with: its profile, the reads, and what the device said about itself. */
 interface UnitPlan {
   readonly profile: ModbusMeterProfile;
@@ -62,38 +43,20 @@ interface UnitPlan {
   readonly meter?: Partial<MeterInfo>;
 }
 
-/** What the request on the line waits for. */
-interface Waiting {
-  readonly unitId: number;
-  readonly fn: ModbusReadFunction;
-  readonly count: number;
-  readonly transactionId: number;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /**
  * A Modbus client as a meter session: every poll interval, for each unit id in turn, the reads the
  * profile needs (FC 3 or 4, neighbouring registers merged), each repeated up to `retries` times
  * after a timeout; one snapshot per unit. An exception response is an error event of its kind
  * (counted by the pipeline) and the unit's other reads go on. A unit that stays silent is logged
- * and asked again next round; nothing here ever throws at the pipeline.
+ * and asked again next round; nothing here ever throws at the pipeline. The requests and answers
+ * on the line are the `ModbusClient`'s.
  */
 export class ModbusPollingSession implements MeterSession {
   readonly protocol = 'modbus' as const;
   private readonly plans = new Map<number, UnitPlan>();
-  private rtu = new ModbusRtuFramer({ kind: 'nothing' });
-  private tcp = new ModbusTcpFramer();
-  private io: SessionIo | undefined;
-  private readonly slot: RequestSlot<Waiting, Answer>;
+  private readonly client: ModbusClient;
   private readonly rounds: PollRounds<number>;
-  private transactionId = 0;
-  /** RTU: when the line was last busy (a byte received or our request sent), for the t3.5 gap. */
-  private lineBusyAt = 0;
-  /** RTU: the request just sent, for level converters that echo it back. */
-  private echo: { bytes: Uint8Array; matched: number } | undefined;
   private readonly missing = new Set<number>();
-  private droppedBefore = 0;
 
   constructor(private readonly options: ModbusPollingOptions) {
     this.rounds = new PollRounds<number>(
@@ -101,25 +64,31 @@ export class ModbusPollingSession implements MeterSession {
       (unitId, live) => this.readUnit(unitId, live),
       (unitId, e) => this.log.error(`${this.options.label}: reading Modbus unit ${unitId} failed: ${String(e)}`),
     );
-    // A finished wait expects nothing more on an RTU line (a late answer is dropped by the framer).
-    this.slot = new RequestSlot<Waiting, Answer>(options.timeoutMs, { kind: 'timeout' }, () => {
-      if (options.framing === 'rtu') this.rtu.expect({ kind: 'nothing' });
+    this.client = new ModbusClient({
+      label: options.label,
+      framing: options.framing,
+      timeoutMs: options.timeoutMs,
+      ...(options.silenceMs === undefined ? {} : { silenceMs: options.silenceMs }),
     });
     const p = options.profile;
     if (p !== 'sunspec') for (const unitId of options.unitIds) this.plans.set(unitId, { profile: p, spans: planModbusReads(p.modbus) });
   }
 
   get discardedBytes(): number {
-    return this.droppedBefore + this.rtu.discardedBytes + this.tcp.discardedBytes;
+    return this.client.discardedBytes;
   }
 
   private get log(): Logger {
-    return this.io?.log ?? silentLogger;
+    return this.client.log;
+  }
+
+  private get io(): SessionIo | undefined {
+    return this.client.attached;
   }
 
   start(io: SessionIo): void {
     this.stop();
-    this.io = io;
+    this.client.attach(io);
     const o = this.options;
     const what = o.profile === 'sunspec' ? 'SunSpec, models discovered' : `${o.profile.id}, ${planModbusReads(o.profile.modbus).length} reads`;
     this.log.info(`${o.label}: polling Modbus ${o.framing.toUpperCase()} unit ${o.unitIds.join(', ')} (${what}) every ${o.pollIntervalMs / 1000} s`);
@@ -128,62 +97,11 @@ export class ModbusPollingSession implements MeterSession {
 
   stop(): void {
     this.rounds.stop();
-    this.slot.answer({ kind: 'stopped' });
-    this.io = undefined;
-    this.droppedBefore += this.rtu.discardedBytes + this.tcp.discardedBytes;
-    this.rtu = new ModbusRtuFramer({ kind: 'nothing' });
-    this.tcp = new ModbusTcpFramer();
+    this.client.detach();
   }
 
   push(chunk: Uint8Array): FrameEvent[] {
-    if (this.options.framing === 'tcp') return this.pushTcp(chunk);
-    this.lineBusyAt = Date.now();
-    let bytes = chunk;
-    const echo = this.echo;
-    if (echo) {
-      // Held back while the bytes repeat our request; dropped once the whole request came back.
-      let n = 0;
-      while (n < bytes.length && echo.matched + n < echo.bytes.length && bytes[n] === echo.bytes[echo.matched + n]) n++;
-      if (echo.matched + n === echo.bytes.length) {
-        this.echo = undefined;
-        bytes = bytes.subarray(n);
-      } else if (n === bytes.length) {
-        echo.matched += n;
-        return [];
-      } else {
-        this.echo = undefined;
-        bytes = Uint8Array.from([...echo.bytes.subarray(0, echo.matched), ...bytes]);
-      }
-    }
-    const events: FrameEvent[] = [];
-    for (const e of this.rtu.push(bytes)) {
-      if (!e.ok) {
-        events.push(e.bytes ? { ok: false, error: e.error, frame: e.bytes } : { ok: false, error: e.error });
-        continue;
-      }
-      const w = this.slot.waiting;
-      if (w) this.resolveWith(w, e.frame.pdu, e.frame.bytes);
-    }
-    return events;
-  }
-
-  private pushTcp(chunk: Uint8Array): FrameEvent[] {
-    const events: FrameEvent[] = [];
-    for (const e of this.tcp.push(chunk)) {
-      if (!e.ok) {
-        events.push(e.bytes ? { ok: false, error: e.error, frame: e.bytes } : { ok: false, error: e.error });
-        continue;
-      }
-      const w = this.slot.waiting;
-      if (w && e.frame.transactionId === w.transactionId && e.frame.unitId === w.unitId) this.resolveWith(w, e.frame.pdu, e.frame.bytes);
-      else this.log.debug(`${this.options.label}: ignoring a Modbus answer (transaction ${e.frame.transactionId}, unit ${e.frame.unitId}) nobody waits for`);
-    }
-    return events;
-  }
-
-  private resolveWith(w: Waiting, pdu: Uint8Array, frame: Uint8Array): void {
-    const r = parseModbusReadResponsePdu(pdu, w.fn, w.count);
-    this.slot.answer(r.ok ? { kind: 'registers', registers: r.value, frame } : { kind: 'exception', error: r.error, frame });
+    return this.client.push(chunk);
   }
 
   /** All reads of one unit, then its snapshot (or the errors) through `io.emit`. */
@@ -220,47 +138,19 @@ export class ModbusPollingSession implements MeterSession {
   }
 
   /** One read, repeated after timeouts up to `retries` times. */
-  private async request(unitId: number, fn: ModbusReadFunction, span: ModbusReadSpan, live: Live): Promise<Answer> {
-    let answer: Answer = { kind: 'timeout' };
-    for (let attempt = 0; attempt <= this.options.retries && answer.kind === 'timeout'; attempt++) {
-      if (!live()) return { kind: 'stopped' };
-      answer = await this.exchange(unitId, fn, span);
-    }
-    return answer;
+  private request(unitId: number, fn: ModbusReadFunction, span: ModbusReadSpan, live: Live): Promise<ModbusAnswer> {
+    return this.client.read(unitId, fn, span, this.options.retries, live);
   }
 
   /**
-   * SunSpec discovery: the `SunS` marker at 40000, 0 or 50000 (holding registers), then the model
-   * chain (ID, L) up to the end marker; model 1 names the device. The plan is kept for later rounds.
+   * SunSpec discovery (`walkSunSpec`): marker, model chain, model 1; the plan is kept for later
+   * rounds.
    */
   private async discover(unitId: number, live: Live): Promise<UnitPlan | undefined> {
-    const read = async (address: number, count: number): Promise<Answer> => this.request(unitId, 3, { address, count }, live);
-    let base: number | undefined;
-    for (const b of SUNSPEC_BASES) {
-      const a = await read(b, 2);
-      if (a.kind === 'stopped') return undefined;
-      if (a.kind === 'timeout') return void this.silent(unitId, `no answer to the SunSpec marker read at ${b}`);
-      if (a.kind === 'registers' && isSunSpecMarker(a.registers)) {
-        base = b;
-        break;
-      }
-    }
-    if (base === undefined) return void this.silent(unitId, `no SunSpec marker (SunS) at ${SUNSPEC_BASES.join(', ')}`);
-    const models: SunSpecModelHeader[] = [];
-    let common: SunSpecCommon | undefined;
-    for (let address = base + 2, n = 0; n < 64 && address <= 0xfffd; n++) {
-      const h = await read(address, 2);
-      if (h.kind !== 'registers') return h.kind === 'stopped' ? undefined : void this.silent(unitId, `SunSpec model header at ${address} unreadable`);
-      const [id = SUNSPEC_END, length = 0] = h.registers;
-      if (id === SUNSPEC_END) break;
-      models.push({ id, address, length });
-      if (id === 1 && !common) {
-        const c = await read(address + 2, Math.min(length, 66));
-        const parsed = c.kind === 'registers' ? parseSunSpecCommon(c.registers) : undefined;
-        if (parsed?.ok) common = parsed.value;
-      }
-      address += 2 + length;
-    }
+    const walk = await walkSunSpec((address, count) => this.request(unitId, 3, { address, count }, live));
+    if (walk.kind === 'stopped') return undefined;
+    if (walk.kind === 'silent') return void this.silent(unitId, walk.why);
+    const { base, models, common } = walk;
     const profile = sunSpecProfile(models, common);
     if (!profile.ok) return void this.silent(unitId, profile.error.message);
     const meter: Partial<MeterInfo> = common
@@ -279,31 +169,6 @@ export class ModbusPollingSession implements MeterSession {
     if (this.missing.has(unitId)) this.log.debug(line);
     else this.log.warn(line);
     this.missing.add(unitId);
-  }
-
-  /** Sends one read and waits for its answer, the timeout, or the session's end. */
-  private async exchange(unitId: number, fn: ModbusReadFunction, span: ModbusReadSpan): Promise<Answer> {
-    const o = this.options;
-    const pdu = buildModbusReadPdu(fn, span.address, span.count);
-    if (!pdu.ok) throw new Error(pdu.error.message); // planModbusReads keeps spans within the limits
-    if (o.framing === 'rtu') {
-      // t3.5: the line must be silent before a new frame starts (Modbus over Serial Line §2.5.1.1).
-      const wait = this.lineBusyAt + Math.ceil(o.silenceMs ?? 2) - Date.now();
-      if (wait > 0) await sleep(wait);
-    }
-    const io = this.io;
-    if (!io) return { kind: 'stopped' };
-    this.transactionId = (this.transactionId + 1) & 0xffff;
-    const transactionId = this.transactionId;
-    const frame = o.framing === 'rtu' ? encodeModbusRtu(unitId, pdu.value) : encodeModbusTcp(transactionId, unitId, pdu.value);
-    if (o.framing === 'rtu') {
-      this.rtu.expect({ kind: 'response', unitId, function: fn });
-      this.echo = { bytes: frame, matched: 0 };
-    }
-    const waiting: Waiting = { unitId, fn, count: span.count, transactionId };
-    return this.slot.send(io, frame, waiting, `${o.label}: cannot send a Modbus request`, () => {
-      this.lineBusyAt = Date.now();
-    });
   }
 }
 

@@ -23,7 +23,7 @@ export const SIMULATORS: Readonly<Record<SimulatorName, { readonly description: 
   mbus: { description: 'wired M-Bus slave(s) answering a master (settings frame=NAME[,NAME], address=N[,N], secondary=16HEX, split=N)', create: mbusSimulator },
   modbus: {
     description:
-      'Modbus RTU meter(s) answering reads from a built-in profile (settings profile=eastron-sdm630|eastron-sdm120|eastron-sdm72|sunspec, unit=N[,N], baud=N, missing=ADDRESS[,ADDRESS])',
+      'Modbus RTU (--port) or TCP (--tcp-port) meter(s) answering reads from a built-in profile (settings profile=ID|sunspec[,ID…], unit=N[,N], baud=N, missing=ADDRESS[,ADDRESS])',
     create: modbusSimulator,
   },
   dlms: {

@@ -4,6 +4,7 @@ import {
   buildModbusReadResponsePdu,
   builtinModbusProfile,
   BUILTIN_MODBUS_PROFILES,
+  EASTRON_SDM630,
   encodeModbusRtu,
   encodeModbusTcp,
   encodeModbusValue,
@@ -13,12 +14,15 @@ import {
   parseModbusReadPdu,
   type ModbusMeterProfile,
 } from '@smi/decoder';
+import { convertValue } from '@smi/model';
 import type { Logger } from '../log';
 import type { MeterSimulator, SimulatorAction, SimulatorFactory } from './simulator';
 
 /**
  * What the simulated meters show, by OBIS code (per phase L1/L2/L3 and totals): values a real
- * three-phase house connection could have, chosen so that every one is distinct in tests.
+ * three-phase house connection could have, chosen so that every one is distinct in tests. Units
+ * are those of the SDM630 profile (V, A, W, VA, var, Hz, kWh, kvarh); a profile whose register
+ * holds another unit (kW, Wh) gets the value converted.
  */
 export const MODBUS_SIM_VALUES: Readonly<Record<string, number>> = {
   '1-0:32.7.0': 230.1,
@@ -54,28 +58,41 @@ export const MODBUS_SIM_VALUES: Readonly<Record<string, number>> = {
   '1-0:15.8.0': 13580.17,
 };
 
+/** Text in registers, two characters each (high byte first), NUL-padded. */
+const text = (s: string, regs: number): number[] => Array.from({ length: regs }, (_, i) => ((s.charCodeAt(2 * i) || 0) << 8) | (s.charCodeAt(2 * i + 1) || 0));
+
+/** What answers Modbus reads on a line or behind a TCP server: one device, or several on one bus. */
+export interface ModbusServerSide {
+  /** What plays here, for log lines. */
+  readonly name: string;
+  readonly unitIds: readonly number[];
+  /** The response PDU, or undefined when the unit is not one of ours (RTU: silence). */
+  answer(unitId: number, pdu: Uint8Array): Uint8Array | undefined;
+}
+
 /**
- * The server side of a Modbus device: a register image and the answer to a read request PDU — the
- * registers, exception 1 for another function, exception 2 for a read that touches no register
- * of the image or an address listed as `missing`. Unlisted registers inside a read are 0.
+ * The server side of a Modbus device: a register image per read function and the answer to a read
+ * request PDU — the registers, exception 1 for a function it has no registers of, exception 2 for
+ * a read that touches no register of the image or an address listed as `missing`. Unlisted
+ * registers inside a read are 0.
  */
-export class ModbusSlave {
+export class ModbusSlave implements ModbusServerSide {
   constructor(
     /** What the device is, for log lines. */
     readonly name: string,
-    readonly fn: 3 | 4,
-    private readonly image: ReadonlyMap<number, number>,
+    /** Registers by address, for each read function the device has. */
+    private readonly images: ReadonlyMap<number, ReadonlyMap<number, number>>,
     readonly unitIds: readonly number[],
     private readonly missing: readonly number[] = [],
   ) {}
 
-  /** The response PDU, or undefined when the unit is not one of ours (RTU: silence). */
   answer(unitId: number, pdu: Uint8Array): Uint8Array | undefined {
     if (!this.unitIds.includes(unitId)) return undefined;
     const req = parseModbusReadPdu(pdu);
-    if (!req.ok || req.value.function !== this.fn) return buildModbusExceptionPdu(pdu[0] ?? 0, 1);
+    const image = req.ok ? this.images.get(req.value.function) : undefined;
+    if (!req.ok || !image) return buildModbusExceptionPdu(pdu[0] ?? 0, 1);
     const { address, count } = req.value;
-    const regs = Array.from({ length: count }, (_, i) => this.image.get(address + i));
+    const regs = Array.from({ length: count }, (_, i) => image.get(address + i));
     const touches = (a: number): boolean => a >= address && a < address + count;
     if (regs.every((r) => r === undefined) || this.missing.some(touches)) return buildModbusExceptionPdu(req.value.function, 2);
     return buildModbusReadResponsePdu(
@@ -85,20 +102,50 @@ export class ModbusSlave {
   }
 }
 
-/** A meter of a profile: each register holds its `MODBUS_SIM_VALUES` value in the profile's type and order. */
+/** Several devices on one bus, each with its own unit ids: a read goes to the one that has the unit. */
+export class ModbusBus implements ModbusServerSide {
+  readonly name: string;
+  readonly unitIds: readonly number[];
+
+  constructor(private readonly devices: readonly ModbusServerSide[]) {
+    this.name = devices.map((d) => d.name).join(', ');
+    this.unitIds = devices.flatMap((d) => d.unitIds);
+  }
+
+  answer(unitId: number, pdu: Uint8Array): Uint8Array | undefined {
+    return this.devices.find((d) => d.unitIds.includes(unitId))?.answer(unitId, pdu);
+  }
+}
+
+const SIM_UNITS = new Map(EASTRON_SDM630.modbus.registers.map((r) => [r.obis as string, r.unit]));
+
+/**
+ * A meter of a profile: each register holds its `MODBUS_SIM_VALUES` value in the profile's type,
+ * order and unit; the identify register (when the profile has one) holds its first value or its
+ * text, so that `smi detect` recognises the model.
+ */
 export function profileSlave(profile: ModbusMeterProfile, unitIds: readonly number[], missing: readonly number[] = []): ModbusSlave {
   const image = new Map<number, number>();
   for (const r of profile.modbus.registers) {
-    const raw = (MODBUS_SIM_VALUES[r.obis] ?? 0) / (r.scale ?? 1);
+    const shown = MODBUS_SIM_VALUES[r.obis] ?? 0;
+    const from = SIM_UNITS.get(r.obis);
+    const value = from !== undefined && r.unit !== undefined ? (convertValue(shown, from, r.unit) ?? shown) : shown;
+    const raw = value / (r.scale ?? 1);
     const regs = encodeModbusValue(r.type.startsWith('float') ? raw : Math.round(raw), r.type, r.order);
     regs.forEach((v, i) => image.set(r.address + i, v));
     for (let a = r.address + regs.length; a < r.address + MODBUS_TYPE_REGISTERS[r.type]; a++) image.set(a, 0);
     if (r.scaleRegister !== undefined) image.set(r.scaleRegister, 0);
   }
-  return new ModbusSlave(profile.meter?.model ?? profile.id, profile.modbus.function, image, unitIds, missing);
+  const images = new Map<3 | 4, Map<number, number>>([[profile.modbus.function, image]]);
+  const id = profile.modbus.identify;
+  if (id) {
+    const regs = 'textPrefix' in id ? text(id.textPrefix, id.registers) : encodeModbusValue(id.values[0] ?? 0, id.type, id.order);
+    const at = images.get(id.function) ?? new Map<number, number>();
+    regs.forEach((v, i) => at.set(id.address + i, v));
+    images.set(id.function, at);
+  }
+  return new ModbusSlave(profile.meter?.model ?? profile.id, images, unitIds, missing);
 }
-
-const text = (s: string, regs: number): number[] => Array.from({ length: regs }, (_, i) => ((s.charCodeAt(2 * i) || 0) << 8) | (s.charCodeAt(2 * i + 1) || 0));
 
 /**
  * A SunSpec three-phase inverter (SunSpec Information Model Reference): `SunS` at 40000, model 1
@@ -139,7 +186,7 @@ export function sunSpecInverterSlave(unitIds: readonly number[]): ModbusSlave {
   ];
   const image = new Map<number, number>();
   [[0x5375, 0x6e53], common, m103, [0xffff, 0]].flat().forEach((v, i) => image.set(40000 + i, v & 0xffff));
-  return new ModbusSlave('SunSpec inverter (model 103)', 3, image, unitIds);
+  return new ModbusSlave('SunSpec inverter (model 103)', new Map([[3, image]]), unitIds);
 }
 
 /** A Modbus RTU meter on a serial line: answers each CRC-checked read request addressed to one of its units. */
@@ -148,7 +195,7 @@ export class ModbusRtuSimulator implements MeterSimulator {
   private readonly framer = new ModbusRtuFramer({ kind: 'request' });
 
   constructor(
-    private readonly slave: ModbusSlave,
+    private readonly slave: ModbusServerSide,
     readonly line: MeterSimulator['line'],
   ) {
     this.description = `Modbus RTU ${slave.name} (unit ${slave.unitIds.join(', ')})`;
@@ -174,7 +221,7 @@ export interface RunningModbusTcpServer {
  * A Modbus TCP server (MBAP) for the slave on `port` (0: any free port). Requests to a unit it
  * does not have get exception 11 (gateway target device failed to respond), as TCP gateways do.
  */
-export async function runModbusTcpServer(slave: ModbusSlave, port: number, host: string, log: Logger): Promise<RunningModbusTcpServer> {
+export async function runModbusTcpServer(slave: ModbusServerSide, port: number, host: string, log: Logger): Promise<RunningModbusTcpServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -213,20 +260,34 @@ const numbers = (text: string | undefined, key: string, fallback: number[], min:
   return out;
 };
 
-/** The slave a `smi simulate --meter modbus` setting set describes. */
-export function modbusSlaveFromSettings(settings: Readonly<Record<string, string>>): ModbusSlave {
-  const id = settings['profile'] ?? 'eastron-sdm630';
+/**
+ * The device(s) a `smi simulate --meter modbus` setting set describes: one profile for every unit,
+ * or several profiles (`profile=A,B` with `unit=1,2`: unit 1 plays A, unit 2 plays B) on one bus.
+ */
+export function modbusSlaveFromSettings(settings: Readonly<Record<string, string>>): ModbusServerSide {
+  const ids = (settings['profile'] ?? 'eastron-sdm630').split(',').map((t) => t.trim());
   const units = numbers(settings['unit'], 'unit', [1], 1, 247);
-  if (id === 'sunspec') return sunSpecInverterSlave(units);
-  const profile = builtinModbusProfile(id);
-  if (!profile) throw new Error(`profile must be one of ${BUILTIN_MODBUS_PROFILES.map((p) => p.id).join(', ')}, sunspec, got '${id}'`);
-  return profileSlave(profile, units, numbers(settings['missing'], 'missing', [], 0, 65535));
+  const missing = numbers(settings['missing'], 'missing', [], 0, 65535);
+  if (ids.length > 1 && ids.length !== units.length)
+    throw new Error(
+      `profile lists ${ids.length} profiles for ${units.length} unit${units.length === 1 ? '' : 's'}: give one unit per profile (unit=1,2 with profile=A,B)`,
+    );
+  if (new Set(units).size !== units.length) throw new Error(`unit lists a unit id twice: '${settings['unit'] ?? ''}'`);
+  const device = (id: string, unitIds: readonly number[]): ModbusServerSide => {
+    if (id === 'sunspec') return sunSpecInverterSlave(unitIds);
+    const profile = builtinModbusProfile(id);
+    if (!profile) throw new Error(`profile must be one of ${BUILTIN_MODBUS_PROFILES.map((p) => p.id).join(', ')}, sunspec, got '${id}'`);
+    return profileSlave(profile, unitIds, missing);
+  };
+  if (ids.length === 1) return device(ids[0] as string, units);
+  return new ModbusBus(ids.map((id, i) => device(id, [units[i] as number])));
 }
 
 /**
  * Modbus RTU meter(s) on a serial line (default 9600 8N1). Settings: `profile=` a built-in
- * (`eastron-sdm630` (default), `eastron-sdm120`, `eastron-sdm72`) or `sunspec` (a SunSpec inverter), `unit=N[,N]` (default 1),
- * `baud=N`, `missing=ADDRESS[,…]` (reads touching these registers answer exception 2).
+ * (default `eastron-sdm630`) or `sunspec` (a SunSpec inverter), or several (`profile=A,B` with
+ * `unit=1,2`), `unit=N[,N]` (default 1), `baud=N`, `missing=ADDRESS[,…]` (reads touching these
+ * registers answer exception 2). `smi simulate --tcp-port` serves the same devices over Modbus TCP.
  */
 export const modbusSimulator: SimulatorFactory = ({ settings }) => {
   const slave = modbusSlaveFromSettings(settings);
