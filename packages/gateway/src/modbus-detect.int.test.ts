@@ -13,6 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { EASTRON_SDM630 } from '@smi/decoder';
 import { loadConfig } from './config/load';
 import { startMosquitto, type Mosquitto } from './test-support/mosquitto';
 import { MqttRecorder } from './test-support/mqtt-recorder';
@@ -109,6 +110,36 @@ describe('smi detect --modbus', () => {
       2,
       'smi: --framing is for --tcp (a serial port always carries RTU)',
     ]);
+  });
+
+  it('recognises a model from a profile file given with --profile and names the file in the configuration', async () => {
+    // A model of the user's own: the SDM630 register list, named by the text "ACME EM3" in holding registers 4096….
+    const file = join(mkdtempSync(join(tmpdir(), 'smi-profile-')), 'acme-em3.json');
+    const acme = {
+      id: 'acme-em3',
+      protocol: 'modbus',
+      meter: { model: 'ACME EM3' },
+      provenance: ['made up for this test'],
+      modbus: { function: 4, registers: EASTRON_SDM630.modbus.registers, identify: { function: 3, address: 4096, registers: 4, textPrefix: 'ACME EM3' } },
+    };
+    writeFileSync(file, JSON.stringify(acme));
+    sim = await runSimulatorCli(['--meter', 'modbus', '--tcp-port', '0', '--set', `profile=${file},eastron-sdm630`, '--set', 'unit=1,2']);
+    const port = Number(/on 127\.0\.0\.1:(\d+)/.exec(sim.output())?.[1]);
+    const r = smi(['detect', '--modbus', '--tcp', `127.0.0.1:${port}`, '--units', '1-2', '--profile', file]);
+    expect(r.status).toBe(0);
+    expect(comments(r.stdout).slice(1, 3)).toEqual([
+      '# unit 1: acme-em3 (holding register 4096 reads "ACME EM3")',
+      '# unit 2: eastron-sdm630 (holding register 64514 reads 112)',
+    ]);
+    const doc = parse(r.stdout) as { meters: { modbus: unknown }[] };
+    expect(doc.meters.map((m) => m.modbus)).toEqual([
+      { unitId: 1, profile: file },
+      { unitId: 2, profile: 'eastron-sdm630' },
+    ]);
+    expect(load(r.stdout).ok).toBe(true);
+    expect(smi(['detect', '--modbus', '--tcp', `127.0.0.1:${port}`, '--profile', 'eastron-sdm630']).stderr.trim()).toBe(
+      "smi: --profile takes a .json profile file (built-in profiles are always tried), got 'eastron-sdm630'",
+    );
   });
 
   it('finds an SDM630 and a SunSpec inverter behind a Modbus TCP server; the gateway publishes both with the printed configuration', async () => {

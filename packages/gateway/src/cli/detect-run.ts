@@ -20,6 +20,7 @@ export interface DetectCliOptions {
   verbose: boolean;
   modbus: boolean;
   units: string;
+  profile: string[];
   framing: 'tcp' | 'rtu';
   answerMs?: string;
 }
@@ -85,10 +86,24 @@ export async function runDetect(o: DetectCliOptions, out: (text: string) => void
 
 /**
  * `smi detect --modbus`: asks the unit ids at each line setting (or over TCP), identifies what
- * answers from the built-in profiles, prints a configuration (exit 0) or why none (exit 1).
+ * answers from the profile files given and the built-in profiles, prints a configuration (exit 0) or why none (exit 1).
  */
 async function runModbusDetect(o: DetectCliOptions, out: (text: string) => void, err: (line: string) => void): Promise<number> {
   const { BUILTIN_MODBUS_PROFILES } = await import('@smi/decoder');
+  const { isProfileFile, loadModbusProfile } = await import('../sessions/modbus-session');
+  // Profile files are asked first; the printed configuration names them by their path.
+  const files = o.profile.map((path) => {
+    if (!isProfileFile(path)) throw new UsageError(`--profile takes a .json profile file (built-in profiles are always tried), got '${path}'`);
+    const r = loadModbusProfile(path);
+    if (!r.ok) throw new UsageError(r.error.replace(/^modbus\.profile/, '--profile'));
+    const profile = r.value;
+    if (profile === 'sunspec') throw new UsageError(`--profile ${path}: not a profile file`);
+    if (BUILTIN_MODBUS_PROFILES.some((b) => b.id === profile.id))
+      throw new UsageError(`--profile ${path}: its id ${profile.id} is a built-in profile's; give it an id of its own`);
+    return { path, profile };
+  });
+  const profiles = [...files.map((f) => f.profile), ...BUILTIN_MODBUS_PROFILES];
+  const paths = new Map(files.map((f) => [f.profile.id, f.path]));
   const { detectModbus, MODBUS_DETECT_LINES, parseUnits } = await import('../detect/modbus-detect');
   const { modbusDetectionYaml } = await import('../detect/modbus-yaml');
   const units = parseUnits(o.units);
@@ -113,10 +128,10 @@ async function runModbusDetect(o: DetectCliOptions, out: (text: string) => void,
   const log = createLogger(o.verbose ? 'debug' : 'info', [], err);
   let result;
   try {
-    result = await detectModbus(open, { lines, framing, units, profiles: BUILTIN_MODBUS_PROFILES, ...(answerMs === undefined ? {} : { answerMs }) }, log);
+    result = await detectModbus(open, { lines, framing, units, profiles, ...(answerMs === undefined ? {} : { answerMs }) }, log);
   } catch (e) {
     throw new UsageError(`cannot open ${o.port ?? o.tcp ?? ''}: ${(e as Error).message}`);
   }
-  out(modbusDetectionYaml(result, target, { name: o.name, framing }));
+  out(modbusDetectionYaml(result, target, { name: o.name, framing, profilePaths: paths }));
   return result.found.some((f) => f.identity.kind !== 'unknown') ? 0 : 1;
 }

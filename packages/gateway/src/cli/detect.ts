@@ -26,6 +26,12 @@ export function registerDetect(program: Command, out: (line: string) => void, er
     .option('--name <name>', 'meter name in the printed configuration', 'meter1')
     .option('--modbus', 'look for Modbus meters: ask each unit id, identify the model from its registers', false)
     .option('--units <ids>', "Modbus unit ids to ask, e.g. '1-247' or '1,2,5'", '1-10')
+    .option(
+      '--profile <file>',
+      'Modbus: a JSON profile file to recognise besides the built-ins (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .addOption(
       new Option('--framing <framing>', 'Modbus over --tcp: tcp (Modbus TCP) or rtu (transparent RS-485 bridge)').choices(['tcp', 'rtu']).default('tcp'),
     )

@@ -7,6 +7,8 @@ export interface ModbusYamlOptions {
   readonly name: string;
   /** Over TCP: RTU frames through a transparent bridge. */
   readonly framing: 'rtu' | 'tcp';
+  /** Profiles read from files (`--profile`): the configuration names them by path, not id. */
+  readonly profilePaths?: ReadonlyMap<string, string>;
 }
 
 const targetText = (t: DetectTarget): string => (t.type === 'serial' ? t.port : `${t.host}:${t.port}`);
@@ -61,7 +63,7 @@ export function modbusDetectionYaml(result: ModbusDetectResult, target: DetectTa
       name: meters.length === 1 ? o.name : `${o.name}-${i + 1}`,
       protocol: 'modbus',
       transport,
-      modbus: { ...units, profile: m.profile, ...framing },
+      modbus: { ...units, profile: o.profilePaths?.get(m.profile) ?? m.profile, ...framing },
     };
   });
   lines.push(`# ${meters.length} meter${meters.length === 1 ? '' : 's'}: ${meters.map((m) => `${m.profile} unit ${formatUnits(m.units)}`).join('; ')}`);

@@ -177,12 +177,17 @@ export function isModbusPolling(m: MeterConfig): boolean {
   return m.protocol === 'modbus';
 }
 
+/** Whether a `profile` entry names a file (a path, or a name ending in .json) rather than a built-in id. */
+export function isProfileFile(entry: string): boolean {
+  return /[/\\]/.test(entry) || entry.toLowerCase().endsWith('.json');
+}
+
 /** A built-in profile by id, or the Modbus profile in a JSON file (the one profile shape). */
 export function loadModbusProfile(entry: string): { ok: true; value: ModbusMeterProfile | 'sunspec' } | { ok: false; error: string } {
   if (entry === 'sunspec') return { ok: true, value: 'sunspec' };
   const builtin = builtinModbusProfile(entry);
   if (builtin) return { ok: true, value: builtin };
-  if (!/[/\\]/.test(entry) && !entry.toLowerCase().endsWith('.json')) {
+  if (!isProfileFile(entry)) {
     return {
       ok: false,
       error: `modbus.profile: ${entry} is neither a built-in profile (${BUILTIN_MODBUS_PROFILES.map((p) => p.id).join(', ')}), sunspec, nor a .json file`,

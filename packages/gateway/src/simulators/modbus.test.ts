@@ -80,7 +80,7 @@ describe('Modbus simulator', () => {
 
   it('refuses unknown settings values by name', () => {
     expect(() => modbusSlaveFromSettings({ profile: 'acme-x1' })).toThrow(
-      /^profile must be one of eastron-sdm630, eastron-sdm120, .*, sunspec, got 'acme-x1'$/,
+      /^profile must be one of eastron-sdm630, eastron-sdm120, .*, sunspec, or a .json profile file, got 'acme-x1'$/,
     );
     expect(() => modbusSlaveFromSettings({ unit: '0' })).toThrow("unit must be whole numbers 1-247, comma-separated, got '0'");
     expect(() => modbusSlaveFromSettings({ profile: 'eastron-sdm630,sunspec', unit: '1' })).toThrow(

@@ -16,6 +16,7 @@ import {
 } from '@smi/decoder';
 import { convertValue } from '@smi/model';
 import type { Logger } from '../log';
+import { isProfileFile, loadModbusProfile } from '../sessions/modbus-session';
 import type { MeterSimulator, SimulatorAction, SimulatorFactory } from './simulator';
 
 /**
@@ -275,8 +276,14 @@ export function modbusSlaveFromSettings(settings: Readonly<Record<string, string
   if (new Set(units).size !== units.length) throw new Error(`unit lists a unit id twice: '${settings['unit'] ?? ''}'`);
   const device = (id: string, unitIds: readonly number[]): ModbusServerSide => {
     if (id === 'sunspec') return sunSpecInverterSlave(unitIds);
+    if (isProfileFile(id)) {
+      const file = loadModbusProfile(id);
+      if (!file.ok) throw new Error(file.error.replace(/^modbus\.profile/, 'profile'));
+      if (file.value !== 'sunspec') return profileSlave(file.value, unitIds, missing);
+    }
     const profile = builtinModbusProfile(id);
-    if (!profile) throw new Error(`profile must be one of ${BUILTIN_MODBUS_PROFILES.map((p) => p.id).join(', ')}, sunspec, got '${id}'`);
+    if (!profile)
+      throw new Error(`profile must be one of ${BUILTIN_MODBUS_PROFILES.map((p) => p.id).join(', ')}, sunspec, or a .json profile file, got '${id}'`);
     return profileSlave(profile, unitIds, missing);
   };
   if (ids.length === 1) return device(ids[0] as string, units);
