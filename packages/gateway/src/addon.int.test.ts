@@ -45,6 +45,43 @@ describe('add-on options → configuration', () => {
   });
 });
 
+describe('add-on options for polled meters (Modbus, M-Bus)', () => {
+  const base = { mqtt: {}, discovery_prefix: 'homeassistant', log_level: 'info' };
+
+  it('maps addresses, profile and poll interval into the modbus and mbus blocks', () => {
+    const doc = addonConfigDocument(
+      {
+        ...base,
+        meters: [
+          { name: 'wallbox', protocol: 'modbus', host: '192.168.1.50', tcp_port: 502, modbus_profile: 'eastron-sdm630', addresses: '1', poll_interval: 5 },
+          { name: 'subs', protocol: 'modbus', port: '/dev/ttyUSB1', baudrate: 9600, modbus_profile: 'abb-b23', addresses: '1, 2,3' },
+          { name: 'heat', protocol: 'mbus', port: '/dev/ttyUSB2', addresses: '5,12345678FFFFFFFF', poll_interval: 300 },
+          { name: 'listen', protocol: 'mbus', port: '/dev/ttyUSB3' },
+        ],
+      },
+      undefined,
+    );
+    const config = expectValid(validateConfig(doc));
+    expect(config.meters.map((m) => [m.modbus, m.mbus])).toEqual([
+      [{ unitId: 1, profile: 'eastron-sdm630', pollIntervalSeconds: 5, timeoutMs: 1000, retries: 2 }, undefined],
+      [{ unitIds: [1, 2, 3], profile: 'abb-b23', pollIntervalSeconds: 10, timeoutMs: 1000, retries: 2 }, undefined],
+      [undefined, { primaryAddresses: [5], secondaryAddresses: ['12345678FFFFFFFF'], pollIntervalSeconds: 300 }],
+      [undefined, undefined],
+    ]);
+  });
+
+  it('leaves a wrong address or a missing profile to the configuration schema, which names the field', () => {
+    const problems = (meter: Record<string, unknown>): string[] => {
+      const r = validateConfig(addonConfigDocument({ ...base, meters: [{ protocol: 'modbus', host: 'h', tcp_port: 502, ...meter }] }, undefined));
+      return r.ok ? [] : r.problems;
+    };
+    expect(problems({ modbus_profile: 'eastron-sdm630', addresses: '1,x' })).toEqual([
+      'meters.0.modbus.unitIds.1: Invalid input: expected number, received string',
+    ]);
+    expect(problems({ addresses: '1' })).toEqual(['meters.0.modbus.profile: Too small: expected string to have >=1 characters']);
+  });
+});
+
 describe('smi run --addon', () => {
   let broker: Mosquitto;
   let supervisor: Server;

@@ -18,6 +18,12 @@ const addonMeter = z.object({
   parity: z.enum(['none', 'even', 'odd']).optional(),
   key: z.string().optional(),
   auth_key: z.string().optional(),
+  /** Modbus: built-in profile id or `sunspec`. */
+  modbus_profile: z.string().optional(),
+  /** Modbus unit ids, or M-Bus primary (0–250) / secondary (16 hex digits) addresses, comma-separated. */
+  addresses: z.string().optional(),
+  /** Modbus and M-Bus polling: seconds between rounds. */
+  poll_interval: z.number().int().optional(),
 });
 
 export const addonOptionsSchema = z.object({
@@ -59,7 +65,32 @@ function meterDocument(m: AddonOptions['meters'][number], i: number): Record<str
     transport: where,
     ...(m.key ? { key: m.key } : {}),
     ...(m.auth_key ? { authKey: m.auth_key } : {}),
+    ...pollingBlock(m),
   };
+}
+
+/**
+ * The `modbus` block (protocol modbus) or `mbus` block (protocol mbus with addresses) of a meter.
+ * Text that is not a number stays text, so the configuration schema names the field and the
+ * problem (`meters.0.modbus.unitIds.1: expected number`) instead of this mapping guessing.
+ */
+function pollingBlock(m: AddonOptions['meters'][number]): Record<string, unknown> {
+  const list = (m.addresses ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const asNumber = (t: string): number | string => (/^\d+$/.test(t) ? Number(t) : t);
+  const interval = m.poll_interval === undefined ? {} : { pollIntervalSeconds: m.poll_interval };
+  if (m.protocol === 'modbus') {
+    const units = list.map(asNumber);
+    return { modbus: { ...(units.length === 1 ? { unitId: units[0] } : { unitIds: units }), profile: m.modbus_profile ?? '', ...interval } };
+  }
+  if (m.protocol === 'mbus' && list.length > 0) {
+    const secondary = list.filter((t) => /^[0-9a-f]{16}$/i.test(t));
+    const primary = list.filter((t) => !secondary.includes(t)).map(asNumber);
+    return { mbus: { primaryAddresses: primary, secondaryAddresses: secondary, ...interval } };
+  }
+  return {};
 }
 
 /** Where the add-on keeps state between starts (`/data` is the add-on's own persistent folder). */
