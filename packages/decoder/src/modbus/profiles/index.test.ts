@@ -37,6 +37,11 @@ describe('built-in Modbus profiles in the one profile shape', () => {
       'carlo-gavazzi-em340',
       'schneider-iem3000',
       'orno-we-516',
+      'orno-we-504',
+      'orno-we-514',
+      'finder-7m38',
+      'finder-7m24',
+      'janitza-umg96rm',
     ]);
     expect(BUILTIN_MODBUS_PROFILES.map((p) => builtinModbusProfile(p.id))).toEqual(BUILTIN_MODBUS_PROFILES);
     expect(builtinModbusProfile('eastron-sdm999')).toBeUndefined();

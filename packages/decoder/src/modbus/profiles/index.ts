@@ -7,6 +7,11 @@ import { EASTRON_SDM120 } from './eastron-sdm120';
 import { EASTRON_SDM230 } from './eastron-sdm230';
 import { EASTRON_SDM630 } from './eastron-sdm630';
 import { EASTRON_SDM72 } from './eastron-sdm72';
+import { FINDER_7M24 } from './finder-7m24';
+import { FINDER_7M38 } from './finder-7m38';
+import { JANITZA_UMG96RM } from './janitza-umg96rm';
+import { ORNO_WE_504 } from './orno-we-504';
+import { ORNO_WE_514 } from './orno-we-514';
 import { ORNO_WE_516 } from './orno-we-516';
 import { SCHNEIDER_IEM3000 } from './schneider-iem3000';
 
@@ -19,6 +24,11 @@ export {
   EASTRON_SDM230,
   EASTRON_SDM630,
   EASTRON_SDM72,
+  FINDER_7M24,
+  FINDER_7M38,
+  JANITZA_UMG96RM,
+  ORNO_WE_504,
+  ORNO_WE_514,
   ORNO_WE_516,
   SCHNEIDER_IEM3000,
 };
@@ -35,6 +45,11 @@ export const BUILTIN_MODBUS_PROFILES: readonly ModbusMeterProfile[] = [
   CARLO_GAVAZZI_EM340,
   SCHNEIDER_IEM3000,
   ORNO_WE_516,
+  ORNO_WE_504,
+  ORNO_WE_514,
+  FINDER_7M38,
+  FINDER_7M24,
+  JANITZA_UMG96RM,
 ];
 
 export function builtinModbusProfile(id: string): ModbusMeterProfile | undefined {
