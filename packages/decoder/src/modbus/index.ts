@@ -27,25 +27,8 @@ export {
 } from './registers';
 export { parseModbusSection, type ModbusIdentify, type ModbusProfileRegister, type ModbusSection } from './section';
 export { modbusReadings, planModbusReads, type ModbusReadSpan, type ModbusReadingsResult, type ModbusRegisterBlock } from './readings';
-export {
-  ABB_B23,
-  BUILTIN_MODBUS_PROFILES,
-  CARLO_GAVAZZI_EM24,
-  CARLO_GAVAZZI_EM24_E1,
-  CARLO_GAVAZZI_EM340,
-  EASTRON_SDM120,
-  EASTRON_SDM230,
-  EASTRON_SDM630,
-  EASTRON_SDM72,
-  FINDER_7M24,
-  FINDER_7M38,
-  JANITZA_UMG96RM,
-  ORNO_WE_504,
-  ORNO_WE_514,
-  ORNO_WE_516,
-  SCHNEIDER_IEM3000,
-  builtinModbusProfile,
-} from './profiles';
+/** The built-in profiles, one constant per model (`profiles/index.ts` lists them). */
+export * from './profiles';
 export { modbusMeterId, modbusSnapshot, type ModbusSnapshotResult } from './snapshot';
 export * from './identify';
 export type { ModbusMeterProfile } from '../common/profile';

@@ -1,24 +1,9 @@
 import { modbusText } from '../sunspec';
-import { modbusReadings, planModbusReads, type ModbusRegisterBlock } from '../readings';
+import { planModbusReads } from '../readings';
+import { readWords } from './testing';
 import { ABB_B23 } from '.';
 
-/** Register words as the meter sends them, at protocol addresses; every other register reads 0. */
-function blocks(words: Record<number, readonly number[]>): ModbusRegisterBlock[] {
-  return planModbusReads(ABB_B23.modbus).map((s) => {
-    const registers = new Array<number>(s.count).fill(0);
-    for (const [address, ws] of Object.entries(words))
-      ws.forEach((w, i) => {
-        const at = Number(address) + i - s.address;
-        if (at >= 0 && at < s.count) registers[at] = w;
-      });
-    return { address: s.address, registers };
-  });
-}
-
-const table = (words: Record<number, readonly number[]>) => {
-  const r = modbusReadings(ABB_B23.modbus, blocks(words));
-  return { errors: r.errors, readings: r.readings.map((x) => [x.key, x.value, x.unit]) };
-};
+const table = (words: Record<number, readonly number[]>) => readWords(ABB_B23, words);
 
 describe('ABB B23/B24 register map (mbmd abb.go; ABB 2CMC485003M0201 as openWB cites it): holding registers → readings', () => {
   it('reads the energy block and the instantaneous block (0x5B00…0x5B3D) in two requests', () => {

@@ -1,21 +1,9 @@
 import type { ModbusMeterProfile } from '../../common/profile';
-import { modbusReadings, planModbusReads, type ModbusRegisterBlock } from '../readings';
+import { planModbusReads } from '../readings';
+import { readWords } from './testing';
 import { CARLO_GAVAZZI_EM24, CARLO_GAVAZZI_EM24_E1, CARLO_GAVAZZI_EM340 } from '.';
 
-/** Register words as the meter sends them, at protocol addresses, read as the profile plans; every other register reads 0. */
-function read(p: ModbusMeterProfile, words: Record<number, readonly number[]>) {
-  const blocks: ModbusRegisterBlock[] = planModbusReads(p.modbus).map((s) => {
-    const registers = new Array<number>(s.count).fill(0);
-    for (const [address, ws] of Object.entries(words))
-      ws.forEach((w, i) => {
-        const at = Number(address) + i - s.address;
-        if (at >= 0 && at < s.count) registers[at] = w;
-      });
-    return { address: s.address, registers };
-  });
-  const r = modbusReadings(p.modbus, blocks);
-  return { errors: r.errors, readings: r.readings.filter((x) => x.value !== 0).map((x) => [x.key, x.value, x.unit]) };
-}
+const read = (p: ModbusMeterProfile, words: Record<number, readonly number[]>) => readWords(p, words, { skipZeros: true });
 
 // int32 least significant word first: 2302 → [0x08FE, 0x0000]; -2000 (0xFFFFF830) → [0xF830, 0xFFFF]; 1234567 (0x0012D687) → [0xD687, 0x0012]
 const EXPECTED = [

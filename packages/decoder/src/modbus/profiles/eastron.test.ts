@@ -1,21 +1,6 @@
-import { modbusReadings, planModbusReads, type ModbusRegisterBlock } from '../readings';
+import { modbusReadings, planModbusReads } from '../readings';
+import { blocksFor, floatImage as image, table } from './testing';
 import { EASTRON_SDM120, EASTRON_SDM230, EASTRON_SDM630, EASTRON_SDM72 } from '.';
-
-/** A register image: float32 bit patterns (high word first, the Eastron data format) at protocol addresses. */
-function image(values: Record<number, number>, size = 0x160): Uint16Array {
-  const regs = new Uint16Array(size);
-  for (const [address, bits] of Object.entries(values)) {
-    regs[Number(address)] = bits >>> 16;
-    regs[Number(address) + 1] = bits & 0xffff;
-  }
-  return regs;
-}
-
-const blocksFor = (regs: Uint16Array, spans: { address: number; count: number }[]): ModbusRegisterBlock[] =>
-  spans.map((s) => ({ address: s.address, registers: regs.slice(s.address, s.address + s.count) }));
-
-const table = (r: ReturnType<typeof modbusReadings>): [string, number | string | boolean | null, string | undefined][] =>
-  r.readings.map((x) => [x.key, x.value, x.unit]);
 
 describe('Eastron built-ins: documents and model codes', () => {
   it('names the manufacturer document in each provenance', () => {

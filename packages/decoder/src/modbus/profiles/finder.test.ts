@@ -1,21 +1,9 @@
 import type { ModbusMeterProfile } from '../../common/profile';
-import { modbusReadings, planModbusReads, type ModbusRegisterBlock } from '../readings';
+import { planModbusReads } from '../readings';
+import { readWords } from './testing';
 import { FINDER_7M24, FINDER_7M38 } from '.';
 
-/** Register words as the meter sends them, at protocol addresses, read as the profile plans; every other register reads 0. */
-function read(p: ModbusMeterProfile, words: Record<number, readonly number[]>) {
-  const blocks: ModbusRegisterBlock[] = planModbusReads(p.modbus).map((s) => {
-    const registers = new Array<number>(s.count).fill(0);
-    for (const [address, ws] of Object.entries(words))
-      ws.forEach((w, i) => {
-        const at = Number(address) + i - s.address;
-        if (at >= 0 && at < s.count) registers[at] = w;
-      });
-    return { address: s.address, registers };
-  });
-  const r = modbusReadings(p.modbus, blocks);
-  return { errors: r.errors, readings: r.readings.filter((x) => x.value !== 0).map((x) => [x.key, x.value, x.unit]) };
-}
+const read = (p: ModbusMeterProfile, words: Record<number, readonly number[]>) => readWords(p, words, { skipZeros: true });
 
 describe('Finder 7M.38 (mbmd finder7m38.go, go-iotdevice finder7M38.go, modbus_local_gateway 7M_38.yaml; dndg/Finder7M for E1/E2): input registers → readings', () => {
   it('reads the MID energy counters with their exponents and the float block 2498…2561 in two requests; no identify', () => {

@@ -1,24 +1,9 @@
 import { parseMeterProfile } from '../../common/profile';
-import { modbusReadings, planModbusReads, type ModbusRegisterBlock } from '../readings';
+import { modbusReadings, planModbusReads } from '../readings';
+import { blocksFor, floatImage as image, table } from './testing';
 import { parseModbusSection } from '../section';
 import { modbusSnapshot } from '../snapshot';
 import { BUILTIN_MODBUS_PROFILES, EASTRON_SDM120, EASTRON_SDM630, builtinModbusProfile } from '.';
-
-/** A register image: float32 bit patterns (high word first, the Eastron data format) at protocol addresses. */
-function image(values: Record<number, number>, size = 0x160): Uint16Array {
-  const regs = new Uint16Array(size);
-  for (const [address, bits] of Object.entries(values)) {
-    regs[Number(address)] = bits >>> 16;
-    regs[Number(address) + 1] = bits & 0xffff;
-  }
-  return regs;
-}
-
-const blocksFor = (regs: Uint16Array, spans: { address: number; count: number }[]): ModbusRegisterBlock[] =>
-  spans.map((s) => ({ address: s.address, registers: regs.slice(s.address, s.address + s.count) }));
-
-const table = (r: ReturnType<typeof modbusReadings>): [string, number | string | boolean | null, string | undefined][] =>
-  r.readings.map((x) => [x.key, x.value, x.unit]);
 
 describe('built-in Modbus profiles in the one profile shape', () => {
   it.each(BUILTIN_MODBUS_PROFILES.map((p) => [p.id, p] as const))('%s validates and round-trips through JSON', (_id, p) => {

@@ -1,20 +1,8 @@
-import { modbusReadings, planModbusReads, type ModbusRegisterBlock } from '../readings';
+import { planModbusReads } from '../readings';
+import { readWords } from './testing';
 import { JANITZA_UMG96RM } from '.';
 
-/** Register words as the meter sends them, at protocol addresses, read as the profile plans; every other register reads 0. */
-function read(words: Record<number, readonly number[]>) {
-  const blocks: ModbusRegisterBlock[] = planModbusReads(JANITZA_UMG96RM.modbus).map((s) => {
-    const registers = new Array<number>(s.count).fill(0);
-    for (const [address, ws] of Object.entries(words))
-      ws.forEach((w, i) => {
-        const at = Number(address) + i - s.address;
-        if (at >= 0 && at < s.count) registers[at] = w;
-      });
-    return { address: s.address, registers };
-  });
-  const r = modbusReadings(JANITZA_UMG96RM.modbus, blocks);
-  return { errors: r.errors, readings: r.readings.map((x) => [x.key, x.value, x.unit]) };
-}
+const read = (words: Record<number, readonly number[]>) => readWords(JANITZA_UMG96RM, words);
 
 describe('Janitza UMG 96RM (OpenEMS umg96rme, Roos-AID MBmapUMG96.cfg): holding registers → readings', () => {
   it('reads 19000…19027 and the frequency at 19050 in two requests; no identify, no energy', () => {

@@ -1,21 +1,9 @@
 import type { ModbusMeterProfile } from '../../common/profile';
-import { modbusReadings, planModbusReads, type ModbusRegisterBlock } from '../readings';
+import { planModbusReads } from '../readings';
+import { readWords } from './testing';
 import { ORNO_WE_504, ORNO_WE_514 } from '.';
 
-/** Register words as the meter sends them, at protocol addresses, read as the profile plans; every other register reads 0. */
-function read(p: ModbusMeterProfile, words: Record<number, readonly number[]>) {
-  const blocks: ModbusRegisterBlock[] = planModbusReads(p.modbus).map((s) => {
-    const registers = new Array<number>(s.count).fill(0);
-    for (const [address, ws] of Object.entries(words))
-      ws.forEach((w, i) => {
-        const at = Number(address) + i - s.address;
-        if (at >= 0 && at < s.count) registers[at] = w;
-      });
-    return { address: s.address, registers };
-  });
-  const r = modbusReadings(p.modbus, blocks);
-  return { errors: r.errors, readings: r.readings.map((x) => [x.key, x.value, x.unit]) };
-}
+const read = (p: ModbusMeterProfile, words: Record<number, readonly number[]>) => readWords(p, words);
 
 describe('ORNO OR-WE-504 (mbmd orno1p504.go, HARDWARIO drv_or_we_504.h, a modbus-serial driver citing OR-WE-504_rejestry.pdf): holding registers → readings', () => {
   it('reads 0x00…0x08 in one request; no identify', () => {

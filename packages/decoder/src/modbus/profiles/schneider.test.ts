@@ -1,22 +1,10 @@
 import type { ModbusMeterProfile } from '../../common/profile';
 import { modbusText } from '../sunspec';
-import { modbusReadings, planModbusReads, type ModbusRegisterBlock } from '../readings';
+import { planModbusReads } from '../readings';
+import { readWords } from './testing';
 import { SCHNEIDER_IEM3000 } from '.';
 
-/** Register words as the meter sends them, at protocol addresses, read as the profile plans; every other register reads 0. */
-function read(p: ModbusMeterProfile, words: Record<number, readonly number[]>) {
-  const blocks: ModbusRegisterBlock[] = planModbusReads(p.modbus).map((s) => {
-    const registers = new Array<number>(s.count).fill(0);
-    for (const [address, ws] of Object.entries(words))
-      ws.forEach((w, i) => {
-        const at = Number(address) + i - s.address;
-        if (at >= 0 && at < s.count) registers[at] = w;
-      });
-    return { address: s.address, registers };
-  });
-  const r = modbusReadings(p.modbus, blocks);
-  return { errors: r.errors, readings: r.readings.filter((x) => x.value !== 0).map((x) => [x.key, x.value, x.unit]) };
-}
+const read = (p: ModbusMeterProfile, words: Record<number, readonly number[]>) => readWords(p, words, { skipZeros: true });
 
 describe('Schneider Electric iEM3000 series (mbmd iem3000.go, citing DOCA0005DE-12): holding registers → readings', () => {
   it('reads currents, voltages, powers, frequency and the energy counters in five requests', () => {
