@@ -55,6 +55,27 @@ export const eastronModelCode = (...values: number[]): ModbusIdentify => holding
 export const EASTRON_CODE_SOURCE =
   'identify: model code in holding register 0xFC02 as probed by the Victron Venus OS community Eastron drivers (Thomas Weichenberger), not verified in an Eastron document';
 
+/**
+ * The input registers Eastron's single-phase meters (SDM120, SDM230) share: V, A, W, VA, var, PF,
+ * Hz, import/export kWh and kvarh, total kWh — float32 at the SDM630's total-value addresses.
+ */
+export function eastronSinglePhaseRows(): ModbusProfileRegister[] {
+  return [
+    f32(0x00, '1-0:12.7.0', 'V'),
+    f32(0x06, '1-0:11.7.0', 'A'),
+    f32(0x0c, '1-0:16.7.0', 'W'),
+    f32(0x12, '1-0:9.7.0', 'VA'),
+    f32(0x18, '1-0:3.7.0', 'var'),
+    f32(0x1e, '1-0:13.7.0'),
+    f32(0x46, '1-0:14.7.0', 'Hz'),
+    f32(0x48, '1-0:1.8.0', 'kWh'),
+    f32(0x4a, '1-0:2.8.0', 'kWh'),
+    f32(0x4c, '1-0:3.8.0', 'kvarh'),
+    f32(0x4e, '1-0:4.8.0', 'kvarh'),
+    f32(0x156, '1-0:15.8.0', 'kWh'),
+  ];
+}
+
 /** Carlo Gavazzi 32-bit integers: signed, least significant word first (`CDAB`). */
 export const CG32 = { order: 'CDAB' } as const;
 
