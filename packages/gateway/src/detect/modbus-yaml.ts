@@ -33,7 +33,6 @@ function groups(found: readonly ModbusUnitFinding[]): { line: LineSetting | unde
  * `smi run --config` accepts as it is.
  */
 export function modbusDetectionYaml(result: ModbusDetectResult, target: DetectTarget, o: ModbusYamlOptions): string {
-  const meters = groups(result.found);
   const lines: string[] = [];
   if (result.found.length === 0) lines.push(`# smi detect: no Modbus unit answered on ${targetText(target)}`);
   else {
@@ -51,21 +50,40 @@ export function modbusDetectionYaml(result: ModbusDetectResult, target: DetectTa
     );
   lines.push('# steps:');
   for (const s of result.steps) lines.push(`#   ${lineName(s.line)}: ${s.summary}`);
+  const meters = modbusMeterConfigs(result, target, o);
   if (meters.length === 0) return lines.join('\n') + '\n';
-  const doc = meters.map((m, i) => {
+  lines.push(`# ${meters.length} meter${meters.length === 1 ? '' : 's'}: ${meters.map((m) => `${m.profile} unit ${formatUnits(m.units)}`).join('; ')}`);
+  return `${lines.join('\n')}\n${stringify({ meters: meters.map((m) => m.config) })}`;
+}
+
+/** One meter to configure from a Modbus detection: its configuration entry and what it groups. */
+export interface ModbusFoundMeter {
+  readonly config: Record<string, unknown>;
+  readonly profile: string;
+  readonly units: readonly number[];
+  readonly line: LineSetting | undefined;
+}
+
+/**
+ * The meters a Modbus detection configures (what `smi detect --modbus` prints under `meters:`, and
+ * what the web UI's Detect offers): one per line setting and profile, `unitId` or `unitIds`, named
+ * `name`, or `name-1`, `name-2` … when there are several. Units matching no profile are left out.
+ */
+export function modbusMeterConfigs(result: ModbusDetectResult, target: DetectTarget, o: ModbusYamlOptions): ModbusFoundMeter[] {
+  const meters = groups(result.found);
+  return meters.map((m, i) => {
     const transport =
       target.type === 'tcp'
         ? { type: 'tcp', host: target.host, port: target.port }
         : { type: 'serial', port: target.port, ...(m.line ?? { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 }) };
     const units = m.units.length === 1 ? { unitId: m.units[0] } : { unitIds: m.units };
     const framing = target.type === 'tcp' && o.framing === 'rtu' ? { framing: 'rtu' } : {};
-    return {
+    const config = {
       name: meters.length === 1 ? o.name : `${o.name}-${i + 1}`,
       protocol: 'modbus',
       transport,
       modbus: { ...units, profile: o.profilePaths?.get(m.profile) ?? m.profile, ...framing },
     };
+    return { config, profile: m.profile, units: m.units, line: m.line };
   });
-  lines.push(`# ${meters.length} meter${meters.length === 1 ? '' : 's'}: ${meters.map((m) => `${m.profile} unit ${formatUnits(m.units)}`).join('; ')}`);
-  return `${lines.join('\n')}\n${stringify({ meters: doc })}`;
 }

@@ -219,38 +219,74 @@ export function mountSetup(main: HTMLElement): () => void {
       ),
     );
     const tcp = h('input', { id: 'detect-tcp', type: 'text', placeholder: '192.168.1.20:8088', autocomplete: 'off' });
+    const kind = h(
+      'select',
+      { id: 'detect-kind' },
+      h('option', { value: 'push' }, 'Meter that sends, or answers /?! (DSMR, SML, D0, M-Bus, DLMS)'),
+      h('option', { value: 'modbus' }, 'Modbus (ask unit ids)'),
+    );
     const key = h('input', { id: 'detect-key', type: 'password', autocomplete: 'off', placeholder: 'only for encrypted meters' });
+    const units = h('input', { id: 'detect-units', type: 'text', value: '1-10', autocomplete: 'off', spellcheck: 'false' });
+    const framing = h(
+      'select',
+      { id: 'detect-framing' },
+      h('option', { value: 'tcp' }, 'Modbus TCP'),
+      h('option', { value: 'rtu' }, 'RTU through a transparent bridge'),
+    );
+    const keyField = h('div', { class: 'field' }, h('label', { for: 'detect-key' }, 'Key (optional)'), key);
+    const modbusFields = h(
+      'div',
+      { class: 'grid2' },
+      h('div', { class: 'field' }, h('label', { for: 'detect-units' }, 'Unit ids (1-247, like 1-10 or 1,2,5)'), units),
+      h('div', { class: 'field' }, h('label', { for: 'detect-framing' }, 'Framing over TCP'), framing),
+    );
+    const options = h('div');
+    const showOptions = (): void => replace(options, kind.value === 'modbus' ? modbusFields : keyField);
+    kind.addEventListener('change', showOptions);
+    showOptions();
     const progress = h('pre', { id: 'detect-progress', 'aria-live': 'polite' });
-    const result = h('div');
+    const result = h('div', { id: 'detect-result' });
+    /** A button that adds these entries to the meters (named meterN as the list grows), then disables itself and every button adding them again. */
+    const addButton = (text: string, entries: readonly Doc[]): HTMLButtonElement => {
+      const button = h('button', { type: 'button', class: 'add-found' }, text);
+      button.addEventListener('click', () => {
+        doc['meters'] = [...meters(), ...entries.map((e, i) => ({ ...e, name: `meter${meters().length + i + 1}` }))];
+        const all = entries.length > 1;
+        for (const b of result.querySelectorAll<HTMLButtonElement>('button.add-found')) if (all || b === button || b.dataset['all']) b.disabled = true;
+        drawMeters();
+        validate();
+      });
+      if (entries.length > 1) button.dataset['all'] = '1';
+      return button;
+    };
     const poll = (): void => {
       getJson<UiDetectState>('api/ui/detect')
         .then((s) => {
           progress.textContent = [...s.progress, s.summary].join('\n');
           if (s.running) timers.push(window.setTimeout(poll, 700));
-          else if (s.found) {
-            const found = s.found;
+          else if (s.found) replace(result, addButton('Add this meter', [s.found]));
+          else if (s.meters.length > 0)
             replace(
               result,
-              h(
-                'button',
-                {
-                  type: 'button',
-                  onclick: () => {
-                    doc['meters'] = [...meters(), { ...found, name: `meter${meters().length + 1}` }];
-                    drawMeters();
-                    validate();
-                  },
-                },
-                'Add this meter',
-              ),
+              h('ul', { class: 'compact' }, ...s.meters.map((m) => h('li', {}, addButton(`Add ${m.label}`, [m.meter])))),
+              s.meters.length > 1
+                ? addButton(
+                    `Add all ${s.meters.length} meters`,
+                    s.meters.map((m) => m.meter),
+                  )
+                : null,
             );
-          }
         })
         .catch((e: unknown) => (progress.textContent = message(e)));
     };
     const detect = (): void => {
       replace(result);
-      send('POST', 'api/ui/detect', tcp.value.trim() ? { tcp: tcp.value.trim(), key: key.value } : { port: portSelect.value, key: key.value })
+      const where = tcp.value.trim() ? { tcp: tcp.value.trim() } : { port: portSelect.value };
+      const body =
+        kind.value === 'modbus'
+          ? { ...where, modbus: true, units: units.value, ...(tcp.value.trim() ? { framing: framing.value } : {}) }
+          : { ...where, key: key.value };
+      send('POST', 'api/ui/detect', body)
         .then(poll)
         .catch((e: unknown) => (progress.textContent = message(e)));
     };
@@ -266,7 +302,8 @@ export function mountSetup(main: HTMLElement): () => void {
           h('div', { class: 'field' }, h('label', { for: 'detect-port' }, 'Serial port'), portSelect),
           h('div', { class: 'field' }, h('label', { for: 'detect-tcp' }, 'or TCP bridge (host:port)'), tcp),
         ),
-        h('div', { class: 'field' }, h('label', { for: 'detect-key' }, 'Key (optional)'), key),
+        h('div', { class: 'field' }, h('label', { for: 'detect-kind' }, 'Kind of meter'), kind),
+        options,
         h('button', { type: 'button', onclick: detect }, 'Detect'),
         progress,
         result,

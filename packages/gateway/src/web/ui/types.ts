@@ -108,10 +108,19 @@ export interface UiPort {
   readonly description: string;
 }
 
-/** Detect's state: progress lines while running, then the meter entry found (or null). */
+/** A meter a Modbus detection proposes: what it is (profile, unit ids, line setting) and its configuration entry. */
+export interface UiFoundMeter {
+  readonly label: string;
+  readonly meter: Record<string, unknown>;
+}
+
+/** Detect's state: progress lines while running, then what it found. */
 export interface UiDetectState {
   readonly running: boolean;
   readonly progress: readonly string[];
+  /** Push and D0 meters: the meter entry found (or null). */
   readonly found: Record<string, unknown> | null;
+  /** Modbus: one meter per line setting and profile, with the unit ids that play it (empty when none, or for push meters). */
+  readonly meters: readonly UiFoundMeter[];
   readonly summary: string;
 }
