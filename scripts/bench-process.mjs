@@ -3,7 +3,8 @@
 // `smi decode --summary FILE` and by scripts/peer-decode.mjs (the npm peer in a minimal script
 // that materialises every value); CPU seconds (user + sys) from /usr/bin/time, runs interleaved
 // (smi, peer, smi, peer…), medians and spread (min–max). Then `smi --help` and `smi decode` of one
-// frame, and the peak RSS of `smi decode -` fed GB of generated frames through a pipe.
+// frame, the ceiling of each ratio (peer ÷ start-up: what a decoder taking no time would reach), and
+// the peak RSS of `smi decode -` fed GB of generated frames through a pipe.
 //   node scripts/bench-process.mjs [--runs 7] [--frames 20000] [--stream-bytes 1e9] [--json FILE]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -139,6 +140,16 @@ async function main() {
     result.startup = startup.map(([name], k) => {
       console.log(`${name.padEnd(28)} ${median(times[k]).toFixed(2).padStart(6)} ${spread(times[k]).padStart(11)}`);
       return { name, cpu: median(times[k]), spread: spread(times[k]) };
+    });
+    // What ratio is possible at all: node's own start-up is in both sides, so even a decoder that
+    // took no time could not beat peer ÷ floor (node -e 0), nor peer ÷ smi's own start-up.
+    const floor = result.startup[0].cpu;
+    const smiStart = result.startup[2].cpu;
+    console.log(`\nceiling of the ratio — peer CPU s ÷ node's start-up (${floor.toFixed(2)} s), ÷ smi decode of one frame (${smiStart.toFixed(2)} s)`);
+    result.ceiling = result.rows.map((row) => {
+      const c = { input: row.input, peer: row.peer, overFloor: row.peer / floor, overSmiStart: row.peer / smiStart };
+      console.log(`${row.input.padEnd(28)} ${(c.overFloor.toFixed(1) + '×').padStart(7)} ${(c.overSmiStart.toFixed(1) + '×').padStart(7)}`);
+      return c;
     });
     if (STREAM_BYTES > 0) {
       const s = await streamRss(gen, STREAM_BYTES);

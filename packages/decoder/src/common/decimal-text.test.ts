@@ -54,6 +54,20 @@ describe('parseDecimalText', () => {
     expect(parseDecimalText(text)).toBeUndefined();
   });
 
+  it('accepts exactly the texts of the grammar [+-]?(\\d+(\\.\\d*)?|\\.\\d+)', () => {
+    const grammar = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+    const random = seededRandom(21);
+    const alphabet = '0123456789..++--e \n';
+    let accepted = 0;
+    for (let i = 0; i < 20000; i++) {
+      const text = Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const got = parseDecimalText(text);
+      expect(got === undefined ? undefined : text).toBe(grammar.test(text) ? text : undefined);
+      if (got !== undefined) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(1000);
+  });
+
   it('reads the same numbers as parseDecimal (but -0)', () => {
     const random = seededRandom(62056);
     for (let i = 0; i < 20000; i++) {

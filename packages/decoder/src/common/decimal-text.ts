@@ -68,7 +68,26 @@ export function stripLeadingZeros(text: string): string {
   return i === 0 ? text : text.slice(i);
 }
 
-const DECIMAL_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+/** Whether `text` is `[+-]?(\d+(\.\d*)?|\.\d+)`, checked char by char (no regex). */
+function isDecimalText(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  const first = text.charCodeAt(0);
+  if (first === 43 /* + */ || first === 45 /* - */) i++;
+  const intStart = i;
+  while (i < n && isDigitCode(text.charCodeAt(i))) i++;
+  const intDigits = i - intStart;
+  if (i === n) return intDigits > 0;
+  if (text.charCodeAt(i) !== 46 /* . */) return false;
+  i++;
+  const fracStart = i;
+  while (i < n && isDigitCode(text.charCodeAt(i))) i++;
+  return i === n && (intDigits > 0 || i > fracStart);
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 /**
  * A decimal number as D0 meters write it (`0008048.375`, `+000.8`, `5.`, `.5`; the caller trims)
@@ -76,7 +95,7 @@ const DECIMAL_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
  * `parseDecimal` without shift (up to 22 decimals), except that `-0` stays negative here.
  */
 export function parseDecimalText(text: string): number | undefined {
-  return DECIMAL_TEXT.test(text) ? Number(text) : undefined;
+  return isDecimalText(text) ? Number(text) : undefined;
 }
 
 /**

@@ -15,6 +15,11 @@ import { parseTimestamp } from './values';
  */
 export const ID_PRECEDENCE: readonly string[] = ['96.1.0', '96.1.255', '96.1.1', '0.0.0'];
 
+/** Whether the value of a code with `C.D.E` = `cde` can be a fact (id, clock, time stamp); the medium comes from the address alone. */
+export function isValueFact(cde: string | undefined): boolean {
+  return cde !== undefined && (ID_PRECEDENCE.includes(cde) || cde === '0.9.1' || cde === '0.9.2' || cde === '1.0.0');
+}
+
 /** What a data block says besides its readings: the meter id, its clock and its medium. */
 export interface BlockFacts {
   readonly id?: string;

@@ -20,7 +20,8 @@ export class SignOnLines {
       return { type: 'request', address, ...frame };
     }
     const id = this.identification(frame.bytes);
-    return id.ok ? { type: 'identification', identification: id.value, ...frame } : { type: 'error', error: id.error, ...frame };
+    const { offset, bytes } = frame;
+    return id.ok ? { type: 'identification', identification: id.value, offset, bytes } : { type: 'error', error: id.error, offset, bytes };
   }
 
   private identification(bytes: Uint8Array): Result<Identification> {

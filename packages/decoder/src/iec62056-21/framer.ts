@@ -298,7 +298,7 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
       return end;
     }
     this.afterIdent = false;
-    this.emit({ type: 'data', message: stxMessage(this.buf, this.start, this.etx, good ? 'ok' : 'mismatch'), ...frame });
+    this.emit({ type: 'data', message: stxMessage(this.buf, this.start, this.etx, good ? 'ok' : 'mismatch'), offset: frame.offset, bytes: frame.bytes });
     return end;
   }
 
@@ -306,7 +306,8 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
     this.state = IDLE;
     this.afterIdent = false;
     const message = stxMessage(this.buf, this.start, end, 'absent');
-    this.emit({ type: 'data', message, ...this.frame(end) });
+    const frame = this.frame(end);
+    this.emit({ type: 'data', message, offset: frame.offset, bytes: frame.bytes });
   }
 
   /**
@@ -359,7 +360,10 @@ export class D0Framer extends FramerWindow implements Framer<D0Frame> {
   private emitPush(end: number): void {
     this.state = IDLE;
     this.afterIdent = false;
-    this.emit({ type: 'data', message: pushMessage(this.buf, this.start, this.bang, end), ...this.frame(end) });
+    // Fields written out (no spread: one object shape, no clone of the frame object per readout).
+    const message = pushMessage(this.buf, this.start, this.bang, end);
+    const frame = this.frame(end);
+    this.emit({ type: 'data', message, offset: frame.offset, bytes: frame.bytes });
   }
 
   /** At a line end inside push data: whether a `/` in the line began a new sign-on. */

@@ -1,7 +1,8 @@
 import type { Reading } from '@smi/model';
 import { parseDataBlock, type DataSet } from './data-sets';
 import { factsOf, hasFacts as factsPresent, mergeFacts, type BlockFacts } from './facts';
-import { ReadingFactory, UniqueKeys } from './readings';
+import { lineShape, readShaped, type LineShape } from './line-shape';
+import { ReadingFactory, UniqueKeys, type AddressInfo } from './readings';
 
 /** One line of a data block, parsed, with its readings when the line stands on its own. */
 interface Line {
@@ -9,13 +10,15 @@ interface Line {
   readonly text: string;
   readonly sets: readonly DataSet[];
   /** Id, clock and medium candidates on this line, when it has any. */
-  readonly facts?: BlockFacts;
+  readonly facts: BlockFacts | undefined;
   /** Undefined for lines that need their neighbours (profile header, bare-bracket rows). */
-  readonly readings?: readonly Reading[];
+  readonly readings: readonly Reading[] | undefined;
   /** Text that is no data set (line noise). */
   readonly malformed: boolean;
   /** A byte outside printable ASCII and CR on this line. */
   readonly control: boolean;
+  /** How the next block's line at this place is read when only its number changed. */
+  readonly shape: LineShape | undefined;
 }
 
 /** A byte outside printable ASCII, CR and LF. */
@@ -37,7 +40,15 @@ interface Block {
   readonly starts: readonly number[];
   readonly lines: readonly Line[];
   readonly result: Interpretation;
+  /** Per line: index of its first data set in `result.sets`, and of its first reading in `result.readings` (-1: none of its own). */
+  readonly setAt: Int32Array;
+  readonly readingAt: Int32Array;
+  /** Per line: 1 when it was not the previous block's line (its text changed). */
+  readonly changed: Uint8Array;
 }
+
+/** Lines compared as one text when none of them changed in the block before. */
+const GROUP = 8;
 
 /** Line starts of `text` (each just after a LF), plus `text.length + 1` as sentinel. */
 function lineStarts(text: string): number[] {
@@ -64,10 +75,75 @@ function sameLine(text: string, starts: readonly number[], k: number, line: Line
 }
 
 /**
+ * Whether lines `[k, k + GROUP)` have the text of the previous block's, compared as one text (one
+ * compare instead of GROUP: the compare is cheap, each slice is not). Equal texts from the same
+ * line start have their line ends in the same places.
+ */
+function sameGroup(text: string, starts: readonly number[], k: number, prev: Block): boolean {
+  if (k + GROUP > prev.lines.length) return false;
+  for (let j = k; j < k + GROUP; j++) if (prev.changed[j] !== 0) return false;
+  const a = starts[k] as number;
+  const b = starts[k + GROUP] as number;
+  const pa = prev.starts[k] as number;
+  const pb = prev.starts[k + GROUP] as number;
+  return b - a === pb - pa && text.slice(a, b) === prev.text.slice(pa, pb);
+}
+
+/** Line `k` read through the shape of the previous block's line `k` (it carries the shape on). */
+function shapedLine(text: string, starts: readonly number[], k: number, shape: LineShape): Line | undefined {
+  const r = readShaped(text, starts[k] as number, lineEnd(text, starts, k), k, shape);
+  if (r === undefined) return undefined;
+  return newLine(r.text, [r.set], [r.reading], false, false, shape.facts, shape);
+}
+
+/**
+ * The block whose lines are the previous block's, but for the lines `shaped` (read through their
+ * shape: one data set, one reading each, the same key, no facts of their own but the medium):
+ * the previous result with those sets and readings replaced. Keys were made unique over the same
+ * sequence of keys, so each reading takes the key its place had (`_2`…), as UniqueKeys gives it.
+ */
+function patched(prev: Block, text: string, starts: readonly number[], lines: readonly Line[], changed: Uint8Array, shaped: readonly number[]): Block {
+  const before = prev.result;
+  const sets = before.sets.slice();
+  const readings = before.readings.slice();
+  for (const k of shaped) {
+    const line = lines[k] as Line;
+    sets[prev.setAt[k] as number] = line.sets[0] as DataSet;
+    const at = prev.readingAt[k] as number;
+    const r = (line.readings as readonly Reading[])[0] as Reading;
+    const key = (readings[at] as Reading).key;
+    readings[at] = r.key === key ? r : { ...r, key };
+  }
+  const result = { sets, readings, facts: before.facts, malformed: before.malformed, control: before.control };
+  return { text, starts, lines, result, setAt: prev.setAt, readingAt: prev.readingAt, changed };
+}
+
+/** A result to hand out: its own readings array (the caller may change it). */
+function copyOf(r: Interpretation): Interpretation {
+  return { sets: r.sets, readings: r.readings.slice(), facts: r.facts, malformed: r.malformed, control: r.control };
+}
+
+/** Every line as one object shape (monomorphic reads in `assemble`). */
+function newLine(
+  text: string,
+  sets: readonly DataSet[],
+  readings: readonly Reading[] | undefined,
+  malformed: boolean,
+  control: boolean,
+  facts: BlockFacts | undefined,
+  shape: LineShape | undefined,
+): Line {
+  return { text, sets, facts, readings, malformed, control, shape };
+}
+
+/**
  * Interprets the data blocks of one stream. Meters send the same layout every readout with most
- * lines unchanged, so the new block is compared with the previous one line by line, and unchanged lines reuse their parsed sets and readings. Changed lines
- * are parsed and typed anew (through the factory's per-set cache and the model's `buildReading`).
- * An unchanged block returns copies of the previous result's arrays.
+ * lines unchanged, so the new block is compared with the previous one line by line: unchanged
+ * lines reuse their parsed sets and readings, lines where only a number changed are read through
+ * their shape (line-shape.ts), other lines are parsed and typed anew (through the factory's
+ * per-set cache and the model's `buildReading`). When no line needed a full parse, the previous
+ * result is patched in place of assembling a new one. An unchanged block returns copies of the
+ * previous result's arrays.
  */
 export class ReadoutInterpreter {
   private previous: Block | undefined;
@@ -77,24 +153,49 @@ export class ReadoutInterpreter {
   interpret(text: string): Interpretation {
     const prev = this.previous;
     if (prev !== undefined && prev.text === text) {
-      return { ...prev.result, readings: prev.result.readings.slice() };
+      return copyOf(prev.result);
     }
     const starts = lineStarts(text);
     const count = starts.length - 1;
     const lines: Line[] = new Array<Line>(count);
-    this.fill(text, starts, lines, 0, count, prev);
-    const result = this.assemble(lines);
-    this.previous = { text, starts, lines, result };
-    return { ...result, readings: result.readings.slice() };
+    const changed = new Uint8Array(count);
+    const shaped = this.fill(text, starts, lines, changed, prev);
+    const block =
+      prev !== undefined && shaped !== undefined && count === prev.lines.length
+        ? patched(prev, text, starts, lines, changed, shaped)
+        : this.assemble(text, starts, lines, changed);
+    this.previous = block;
+    return copyOf(block.result);
   }
 
-  /** Fills `lines[from, to)`, reusing the previous block's lines where the text is equal. */
-  private fill(text: string, starts: readonly number[], lines: Line[], from: number, to: number, prev: Block | undefined): void {
-    const reusable = prev === undefined ? 0 : Math.min(to, prev.starts.length - 1);
-    for (let k = from; k < to; k++) {
-      if (prev !== undefined && k < reusable && sameLine(text, starts, k, prev.lines[k] as Line)) lines[k] = prev.lines[k] as Line;
-      else lines[k] = this.parseLine(text, starts, k);
+  /**
+   * Fills `lines`, reusing the previous block's lines where the text is equal and reading them
+   * through their shape where only the number changed. Returns the lines read through a shape
+   * when every line was one of the two, else undefined (a line was parsed in full).
+   */
+  private fill(text: string, starts: readonly number[], lines: Line[], changed: Uint8Array, prev: Block | undefined): number[] | undefined {
+    const count = lines.length;
+    const reusable = prev === undefined ? 0 : Math.min(count, prev.starts.length - 1);
+    let shaped: number[] | undefined = [];
+    for (let k = 0; k < count;) {
+      if (prev !== undefined && k + GROUP <= reusable && sameGroup(text, starts, k, prev)) {
+        for (const end = k + GROUP; k < end; k++) lines[k] = prev.lines[k] as Line;
+        continue;
+      }
+      for (const end = Math.min(count, k + GROUP); k < end; k++) {
+        const before = prev !== undefined && k < reusable ? (prev.lines[k] as Line) : undefined;
+        if (before !== undefined && sameLine(text, starts, k, before)) {
+          lines[k] = before;
+          continue;
+        }
+        changed[k] = 1;
+        const line = before?.shape === undefined ? undefined : shapedLine(text, starts, k, before.shape);
+        if (line !== undefined) shaped?.push(k);
+        else shaped = undefined;
+        lines[k] = line ?? this.parseLine(text, starts, k);
+      }
     }
+    return shaped;
   }
 
   private parseLine(text: string, starts: readonly number[], k: number): Line {
@@ -105,31 +206,40 @@ export class ReadoutInterpreter {
     const readings: Reading[] = [];
     let alone = true;
     let hasFacts = false;
+    let firstInfo: AddressInfo | undefined;
     for (const set of sets) {
       if (set.address === '') {
         alone = false;
         continue;
       }
       const info = this.factory.address(set.address);
+      firstInfo ??= info;
       if (info.cde !== undefined || info.kind === 'obis') hasFacts = true;
       if (info.profile) alone = false;
       if (alone) readings.push(this.factory.cached(info, set));
     }
     const f = hasFacts ? factsOf(sets, this.factory) : undefined;
-    const facts = f !== undefined && factsPresent(f) ? { facts: f } : {};
-    return alone ? { text: lineText, sets, readings, malformed, control, ...facts } : { text: lineText, sets, malformed, control, ...facts };
+    const facts = f !== undefined && factsPresent(f) ? f : undefined;
+    if (!alone) return newLine(lineText, sets, undefined, malformed, control, facts, undefined);
+    const shape = malformed || control || firstInfo === undefined ? undefined : lineShape(lineText, sets, firstInfo, this.factory, facts);
+    return newLine(lineText, sets, readings, malformed, control, facts, shape);
   }
 
-  private assemble(lines: readonly Line[]): Interpretation {
+  private assemble(text: string, starts: readonly number[], lines: readonly Line[], changed: Uint8Array): Block {
+    const setAt = new Int32Array(lines.length);
+    const readingAt = new Int32Array(lines.length);
     const sets: DataSet[] = [];
     const facts: BlockFacts[] = [];
     const keys = new UniqueKeys();
     let pending: DataSet[] = [];
     let malformed = 0;
     let control = false;
-    for (const line of lines) {
+    for (let k = 0; k < lines.length; k++) {
+      const line = lines[k] as Line;
       if (line.malformed) malformed++;
       if (line.control) control = true;
+      setAt[k] = sets.length;
+      readingAt[k] = -1;
       for (const s of line.sets) sets.push(s);
       if (line.facts !== undefined) facts.push(line.facts);
       if (line.readings === undefined) {
@@ -140,9 +250,11 @@ export class ReadoutInterpreter {
         this.factory.collect(pending, keys);
         pending = [];
       }
+      readingAt[k] = keys.readings.length;
       for (const r of line.readings) keys.add(r);
     }
     if (pending.length > 0) this.factory.collect(pending, keys);
-    return { sets, readings: keys.readings, facts: mergeFacts(facts), malformed, control };
+    const result = { sets, readings: keys.readings, facts: mergeFacts(facts), malformed, control };
+    return { text, starts, lines, result, setAt, readingAt, changed };
   }
 }

@@ -14,7 +14,8 @@ export class ReadingTemplates {
   private readonly byCode = new Map<ObisCode, Map<string, ReadingTemplate>>();
   private count = 0;
 
-  private template(obis: ObisCode, unitText: string): ReadingTemplate {
+  /** The template of a code with the unit text `unitText` (`''`: none). */
+  template(obis: ObisCode, unitText: string): ReadingTemplate {
     let byUnit = this.byCode.get(obis);
     const known = byUnit?.get(unitText);
     if (known !== undefined) return known;

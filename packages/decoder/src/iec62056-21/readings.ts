@@ -1,4 +1,15 @@
-import { buildReading, describeObis, normalizeUnit, QUANTITY_DEFINITIONS, type LogEntry, type Reading, type ReadingValue, type Unit } from '@smi/model';
+import {
+  buildReading,
+  describeObis,
+  normalizeUnit,
+  QUANTITY_DEFINITIONS,
+  type LogEntry,
+  type ObisCode,
+  type Reading,
+  type ReadingValue,
+  type Unit,
+} from '@smi/model';
+import type { ReadingTemplate } from '../common/reading-template';
 import { classifyAddress, letterCodeCde, type D0Address } from './address';
 import { entriesInUnit } from './entries';
 import type { DataSet } from './data-sets';
@@ -76,6 +87,11 @@ export class ReadingFactory {
     return skipped;
   }
 
+  /** The template `cached` fills a one-value data set of `obis` with the unit text `unitText` from. */
+  template(obis: ObisCode, unitText: string): ReadingTemplate {
+    return this.templates.template(obis, unitText);
+  }
+
   /**
    * The reading of a data set. One value of an OBIS code is filled from the code's template (no
    * memo: filling is cheaper than hashing the set text, and values change every readout);
@@ -119,16 +135,17 @@ export class ReadingFactory {
 export class UniqueKeys {
   readonly readings: Reading[] = [];
   private readonly keys = new Set<string>();
-  /** Next suffix to try per repeated key (keeps many repeats linear). */
-  private readonly next = new Map<string, number>();
+  /** Next suffix to try per repeated key (keeps many repeats linear); made at the first repeat. */
+  private next: Map<string, number> | undefined;
 
   add(r: Reading): void {
     let key = r.key;
     if (this.keys.has(key)) {
-      let n = this.next.get(r.key) ?? 2;
+      const next = (this.next ??= new Map<string, number>());
+      let n = next.get(r.key) ?? 2;
       while (this.keys.has(`${r.key}_${n}`)) n++;
       key = `${r.key}_${n}`;
-      this.next.set(r.key, n + 1);
+      next.set(r.key, n + 1);
       r = { ...r, key };
     }
     this.keys.add(key);
