@@ -1,5 +1,5 @@
 /**
- * `node scripts/gen-frames.mjs --protocol dsmr|sml|d0 [--fixture NAME] [--seed N]
+ * `node scripts/gen-frames.mjs --protocol dsmr|sml|d0|mbus|dlms [--fixture NAME] [--seed N]
  *  (--frames N | --bytes N) [--out FILE]`: writes distinct generated frames as a capture file
  * (`smi decode FILE` reads it), or to standard output with backpressure when --out is absent or
  * `-` (e.g. 1 GB streamed into `smi decode -` without touching the disk).
@@ -17,7 +17,7 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const protocol = arg('protocol') as GenProtocol | undefined;
-  if (protocol === undefined || !(protocol in DEFAULT_FIXTURES)) throw new Error('--protocol dsmr|sml|d0 is required');
+  if (protocol === undefined || !(protocol in DEFAULT_FIXTURES)) throw new Error('--protocol dsmr|sml|d0|mbus|dlms is required');
   const fixture = arg('fixture') ?? DEFAULT_FIXTURES[protocol];
   const seed = Number(arg('seed') ?? 1);
   const frames = Number(arg('frames') ?? Infinity);

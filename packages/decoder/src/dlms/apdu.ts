@@ -10,12 +10,15 @@ import {
   securityControl,
   type CipherKeys,
 } from './ciphering';
+import type { AxdrListMemo } from './axdr';
 import { DATA_NOTIFICATION, parseDataNotification, type DataNotification } from './data-notification';
 import { GENERAL_BLOCK_TRANSFER, parseGbtBlock } from './gbt';
 
 export interface DlmsApduOptions extends CipherKeys {
   /** Replay check: the caller's tracker of the last accepted invocation counter per system title. */
   readonly counters?: FrameCounterTracker;
+  /** A decoder's memo (the `ReadingCache` has one): nested lists of the last push are not parsed again. */
+  readonly cache?: { readonly lists?: AxdrListMemo };
 }
 
 export interface DlmsSecurity {
@@ -53,7 +56,7 @@ export function decodeDlmsApdu(apdu: Uint8Array, options: DlmsApduOptions = {}):
     switch (tag) {
       case DATA_NOTIFICATION: {
         if (security === undefined && options.key) return fail('not-encrypted', LAYER, 'a key is configured but the APDU is not ciphered');
-        const dn = parseDataNotification(bytes);
+        const dn = parseDataNotification(bytes, security !== undefined, options.cache?.lists); // decrypted: our own bytes
         if (!dn.ok) return security && !security.authenticated ? asDecryptFailed(dn.error) : dn;
         if (security) options.counters?.accept(security.systemTitle, security.invocationCounter);
         return ok(security ? { notification: dn.value, security } : { notification: dn.value });

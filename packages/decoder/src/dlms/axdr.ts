@@ -4,26 +4,44 @@ import { AXDR_TAGS, type AxdrTag, type DlmsData } from './axdr-types';
 const LAYER = 'axdr';
 /** Nesting limit for arrays and structures (real push lists use 3 levels). */
 const MAX_DEPTH = 16;
-const FIXED_SIZE: Readonly<Partial<Record<number, number>>> = {
-  0x03: 1,
-  0x05: 4,
-  0x06: 4,
-  0x0d: 1,
-  0x0f: 1,
-  0x10: 2,
-  0x11: 1,
-  0x12: 2,
-  0x14: 8,
-  0x15: 8,
-  0x16: 1,
-  0x17: 4,
-  0x18: 8,
-  0x19: 12,
-  0x1a: 5,
-  0x1b: 4,
-};
+/** Data bytes of the fixed-size types by tag; 0 for the others (null-data has none either). */
+const FIXED_SIZE = new Uint8Array(256);
+for (const [tag, size] of [
+  [0x03, 1],
+  [0x05, 4],
+  [0x06, 4],
+  [0x0d, 1],
+  [0x0f, 1],
+  [0x10, 2],
+  [0x11, 1],
+  [0x12, 2],
+  [0x14, 8],
+  [0x15, 8],
+  [0x16, 1],
+  [0x17, 4],
+  [0x18, 8],
+  [0x19, 12],
+  [0x1a, 5],
+  [0x1b, 4],
+] as const)
+  FIXED_SIZE[tag] = size;
 
 const utf8 = new TextDecoder('utf-8');
+
+/** Elements shorter than this are parsed again rather than compared. */
+const LIST_MEMO_MIN = 32;
+
+/**
+ * The nested arrays/structures of the last outermost list, by position, with their bytes: the same
+ * bytes at the same position give the same (immutable) value without parsing them again.
+ */
+export interface AxdrListMemo {
+  readonly lists: ({ readonly bytes: Uint8Array; readonly value: DlmsData } | undefined)[];
+}
+
+export function createAxdrListMemo(): AxdrListMemo {
+  return { lists: [] };
+}
 
 /** Visible-string bytes as text (one char per byte; faster than TextDecoder for short strings). */
 function latin1(b: Uint8Array): string {
@@ -39,15 +57,27 @@ function latin1(b: Uint8Array): string {
 export class AxdrReader {
   pos: number;
   error: DecodeError | undefined;
-  private readonly view: DataView;
+  /** Only for the 64-bit and floating-point types (integers up to 32 bits are read from the bytes). */
+  private dataView: DataView | undefined;
 
+  /**
+   * `views`: octet strings, dates and times are views of `bytes` instead of copies — only for bytes
+   * the decoder owns and never hands out otherwise (a decrypted APDU). `lists`: a decoder's memo of
+   * the elements of the outermost array/structure (a push repeats its capture definitions).
+   */
   constructor(
     readonly bytes: Uint8Array,
     start = 0,
     readonly end = bytes.length,
+    readonly views = false,
+    readonly lists?: AxdrListMemo,
   ) {
     this.pos = start;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private get view(): DataView {
+    this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    return this.dataView;
   }
 
   fail(kind: DecodeError['kind'], message: string, offset = this.pos): undefined {
@@ -80,7 +110,7 @@ export class AxdrReader {
 
   take(n: number): Uint8Array | undefined {
     if (!this.need(n)) return undefined;
-    const out = Uint8Array.prototype.slice.call(this.bytes, this.pos, this.pos + n); // a copy even for a Buffer
+    const out = this.views ? this.bytes.subarray(this.pos, this.pos + n) : Uint8Array.prototype.slice.call(this.bytes, this.pos, this.pos + n); // a copy even for a Buffer
     this.pos += n;
     return out;
   }
@@ -95,51 +125,54 @@ export class AxdrReader {
   /** The value part of a Data item whose tag is already read. */
   value(tag: number, depth: number): DlmsData | undefined {
     const at = this.pos - 1;
-    const fixed = FIXED_SIZE[tag];
-    if (fixed !== undefined && !this.need(fixed)) return undefined;
+    const fixed = FIXED_SIZE[tag] as number;
+    if (fixed !== 0 && !this.need(fixed)) return undefined;
     const p = this.pos;
-    const v = this.view;
+    const b = this.bytes;
     switch (tag) {
       case 0x00:
         return { type: 'null-data' };
       case 0x03:
         this.pos += 1;
-        return { type: 'boolean', value: this.bytes[p] !== 0 };
+        return { type: 'boolean', value: b[p] !== 0 };
       case 0x05:
         this.pos += 4;
-        return { type: 'double-long', value: v.getInt32(p) };
+        return { type: 'double-long', value: ((b[p] as number) << 24) | ((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number) };
       case 0x06:
         this.pos += 4;
-        return { type: 'double-long-unsigned', value: v.getUint32(p) };
+        return {
+          type: 'double-long-unsigned',
+          value: (((b[p] as number) << 24) | ((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number)) >>> 0,
+        };
       case 0x0d:
         return this.bcd();
       case 0x0f:
         this.pos += 1;
-        return { type: 'integer', value: v.getInt8(p) };
+        return { type: 'integer', value: ((b[p] as number) << 24) >> 24 };
       case 0x10:
         this.pos += 2;
-        return { type: 'long', value: v.getInt16(p) };
+        return { type: 'long', value: ((((b[p] as number) << 8) | (b[p + 1] as number)) << 16) >> 16 };
       case 0x11:
         this.pos += 1;
-        return { type: 'unsigned', value: v.getUint8(p) };
+        return { type: 'unsigned', value: b[p] as number };
       case 0x12:
         this.pos += 2;
-        return { type: 'long-unsigned', value: v.getUint16(p) };
+        return { type: 'long-unsigned', value: ((b[p] as number) << 8) | (b[p + 1] as number) };
       case 0x14:
         this.pos += 8;
-        return { type: 'long64', value: v.getBigInt64(p) };
+        return { type: 'long64', value: this.view.getBigInt64(p) };
       case 0x15:
         this.pos += 8;
-        return { type: 'long64-unsigned', value: v.getBigUint64(p) };
+        return { type: 'long64-unsigned', value: this.view.getBigUint64(p) };
       case 0x16:
         this.pos += 1;
-        return { type: 'enum', value: v.getUint8(p) };
+        return { type: 'enum', value: b[p] as number };
       case 0x17:
         this.pos += 4;
-        return { type: 'float32', value: v.getFloat32(p) };
+        return { type: 'float32', value: this.view.getFloat32(p) };
       case 0x18:
         this.pos += 8;
-        return { type: 'float64', value: v.getFloat64(p) };
+        return { type: 'float64', value: this.view.getFloat64(p) };
       case 0x19:
         return { type: 'date-time', value: this.take(12) as Uint8Array };
       case 0x1a:
@@ -182,7 +215,7 @@ export class AxdrReader {
     if (!this.need(n)) return undefined;
     const raw = this.bytes.subarray(this.pos, this.pos + n);
     this.pos += n;
-    if (tag === 0x09) return { type: 'octet-string', value: Uint8Array.prototype.slice.call(raw) };
+    if (tag === 0x09) return { type: 'octet-string', value: this.views ? raw : Uint8Array.prototype.slice.call(raw) };
     return tag === 0x0a ? { type: 'visible-string', value: latin1(raw) } : { type: 'utf8-string', value: utf8.decode(raw) };
   }
 
@@ -192,12 +225,31 @@ export class AxdrReader {
     if (count === undefined) return undefined;
     if (count > this.end - this.pos) return this.fail('bad-length', `${type} of ${count} items in ${this.end - this.pos} bytes`);
     const items: DlmsData[] = new Array<DlmsData>(count);
+    const memo = depth === 0 ? this.lists : undefined;
     for (let i = 0; i < count; i++) {
+      const start = this.pos;
+      const known = memo?.lists[i];
+      if (known !== undefined && this.same(known.bytes)) {
+        items[i] = known.value;
+        this.pos += known.bytes.length;
+        continue;
+      }
       const d = this.data(depth + 1);
       if (d === undefined) return undefined;
       items[i] = d;
+      if (memo !== undefined && i < 256 && (d.type === 'array' || d.type === 'structure') && this.pos - start >= LIST_MEMO_MIN) {
+        memo.lists[i] = { bytes: this.bytes.slice(start, this.pos), value: d };
+      }
     }
     return { type, items };
+  }
+
+  /** Whether the bytes at the cursor are `bytes`. */
+  private same(bytes: Uint8Array): boolean {
+    const n = bytes.length;
+    if (this.pos + n > this.end) return false;
+    for (let k = 0; k < n; k++) if (this.bytes[this.pos + k] !== bytes[k]) return false;
+    return true;
   }
 
   /**
@@ -209,7 +261,7 @@ export class AxdrReader {
     if (desc === undefined) return undefined;
     const size = this.berLength();
     if (size === undefined || !this.need(size)) return undefined;
-    const inner = new AxdrReader(this.bytes, this.pos, this.pos + size);
+    const inner = new AxdrReader(this.bytes, this.pos, this.pos + size, this.views);
     this.pos += size;
     const items: DlmsData[] = [];
     while (inner.pos < inner.end) {
@@ -226,7 +278,7 @@ export class AxdrReader {
     if (tag === undefined) return undefined;
     if (tag === 0x01) {
       if (!this.need(2)) return undefined;
-      const count = this.view.getUint16(this.pos);
+      const count = ((this.bytes[this.pos] as number) << 8) | (this.bytes[this.pos + 1] as number);
       this.pos += 2;
       const of = this.typeDescription(depth + 1);
       return of && { tag, count, of: [of] };

@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../common';
-import { AxdrReader } from './axdr';
+import { AxdrReader, type AxdrListMemo } from './axdr';
 import type { DlmsData } from './axdr-types';
 
 /** APDU tag of data-notification (§4.4). */
@@ -22,12 +22,14 @@ const LAYER = 'data-notification';
 /**
  * Parses `0F · invoke-id (4) · date-time · body`. The date-time comes as `00` (absent), `0C` + 12
  * bytes (octet string) or `09 0C` + 12 bytes (Kaifa's Data-typed form). The body must end the APDU.
+ * `owned`: the APDU is the decoder's own (decrypted) copy, so its values may be views of it;
+ * `lists`: the decoder's memo of the body's nested lists.
  */
-export function parseDataNotification(apdu: Uint8Array): Result<DataNotification> {
+export function parseDataNotification(apdu: Uint8Array, owned = false, lists?: AxdrListMemo): Result<DataNotification> {
   if (apdu[0] !== DATA_NOTIFICATION) return fail('bad-format', LAYER, 'APDU is not a data-notification (0F)', 0);
   if (apdu.length < 7) return fail('truncated', LAYER, 'data-notification shorter than its header', apdu.length);
   const longInvokeIdAndPriority = (((apdu[1] as number) << 24) | ((apdu[2] as number) << 16) | ((apdu[3] as number) << 8) | (apdu[4] as number)) >>> 0;
-  const r = new AxdrReader(apdu, 5);
+  const r = new AxdrReader(apdu, 5, apdu.length, owned, lists);
   if (apdu[5] === 0x09) r.pos += 1; // Data-typed octet string
   const dtLength = r.berLength();
   if (dtLength === undefined) return { ok: false, error: r.error ?? fail('truncated', LAYER, 'date-time', 5).error };

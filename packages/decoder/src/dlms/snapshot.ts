@@ -1,12 +1,9 @@
 import {
   buildReading,
-  convertValue,
   formatObis,
   manufacturerName,
   normalizeUnit,
   obisFromBytes,
-  optional,
-  parseObis,
   type MeterInfo,
   type MeterSnapshot,
   type Obis,
@@ -24,6 +21,9 @@ import { BUILTIN_DLMS_PROFILES } from './builtin-profiles';
 import { decodeCosemDate, decodeCosemDateTime, decodeCosemTime } from './cosem-datetime';
 import type { DlmsProfile, DlmsProfileRegister } from './profile';
 import { readPushList, type PushItem, type PushList } from './push-list';
+import { ascii, compileProfile, systemTitleInfo, type CompiledPosition, type CompiledProfile, type ReadingCache } from './reading-cache';
+
+export { createReadingCache, type CompiledProfile, type ReadingCache } from './reading-cache';
 
 export interface DlmsMapOptions {
   /** Caller's profiles, tried before the built-in ones. */
@@ -40,87 +40,6 @@ export interface DlmsMapResult {
   readonly profile?: DlmsProfile;
   /** Whether the meter id came from this frame (an id object or the system title). */
   readonly idFromFrame: boolean;
-}
-
-/**
- * Per-decoder memo (no module-level state): `buildReading` per (OBIS, meter unit, value kind) — only
- * the value changes between pushes —, OBIS text per 6-byte code and each profile compiled to maps.
- */
-export interface ReadingCache {
-  /** `slot` is the value's position in the push; a repeat of the last layout skips the map lookup. */
-  reading(obis: ObisCode, value: ReadingValue, unit: Unit | undefined, slot?: number): Reading;
-  /** OBIS text of a decoded logical name (a push repeats the same codes every few seconds). */
-  code(o: Obis): ObisCode;
-  /** A profile's positions and registers as maps, built once per profile object. */
-  profile(p: DlmsProfile): CompiledProfile;
-}
-
-interface Template {
-  readonly obis: ObisCode;
-  readonly unit: Unit | undefined;
-  readonly numeric: boolean;
-  readonly reading: Reading;
-}
-
-export function createReadingCache(limit = 2048): ReadingCache {
-  const templates = new Map<string, Template>();
-  const slots: (Template | undefined)[] = [];
-  const codes = new Map<number, ObisCode>();
-  const profiles = new Map<DlmsProfile, CompiledProfile>();
-  return {
-    code(o) {
-      const key = ((((o.a * 256 + o.b) * 256 + o.c) * 256 + o.d) * 256 + o.e) * 256 + o.f;
-      let code = codes.get(key);
-      if (code === undefined) {
-        if (codes.size >= limit) codes.clear();
-        code = formatObis(o);
-        codes.set(key, code);
-      }
-      return code;
-    },
-    profile(p) {
-      let c = profiles.get(p);
-      if (c === undefined) {
-        if (profiles.size >= 64) profiles.clear();
-        c = compileProfile(p);
-        profiles.set(p, c);
-      }
-      return c;
-    },
-    reading(obis, value, unit, slot) {
-      const numeric = typeof value === 'number';
-      let t = slot === undefined ? undefined : slots[slot];
-      if (t === undefined || t.obis !== obis || t.unit !== unit || t.numeric !== numeric) {
-        const key = `${obis}|${unit ?? ''}|${typeof value}`;
-        t = templates.get(key);
-        if (t === undefined) {
-          const reading = buildReading(unit === undefined ? { obis, value } : { obis, value, unit });
-          if (templates.size >= limit) templates.clear();
-          t = { obis, unit, numeric, reading };
-          templates.set(key, t);
-        }
-        if (slot !== undefined && slot < limit) slots[slot] = t;
-      }
-      // Same conversion buildReading made for this key: from the meter unit to the publishing unit.
-      const r = t.reading;
-      let v = value;
-      if (numeric && unit !== undefined && r.unit !== undefined && r.unit !== unit) v = convertValue(value as number, unit, r.unit) ?? v;
-      return r.value === v ? r : { ...r, value: v };
-    },
-  };
-}
-
-/** Printable ASCII of an octet string (trailing NULs dropped), else undefined. */
-function ascii(b: Uint8Array): string | undefined {
-  let end = b.length;
-  while (end > 0 && b[end - 1] === 0) end--;
-  let s = '';
-  for (let i = 0; i < end; i++) {
-    const c = b[i] as number;
-    if (c < 0x20 || c > 0x7e) return undefined;
-    s += String.fromCharCode(c);
-  }
-  return s;
 }
 
 function text(d: DlmsData): string | undefined {
@@ -201,33 +120,15 @@ interface Labelled {
   readonly position?: CompiledPosition;
 }
 
-interface CompiledPosition {
-  readonly o: Obis;
-  readonly scaler?: number;
-  readonly unit?: Unit | number;
-}
-
-/** A profile's positions and registers as maps. */
-export interface CompiledProfile {
-  readonly positions: ReadonlyMap<number, CompiledPosition>;
-  readonly registers: ReadonlyMap<ObisCode, DlmsProfileRegister>;
-}
-
-function compileProfile(p: DlmsProfile): CompiledProfile {
-  const positions = new Map<number, CompiledPosition>();
-  for (const pos of p.positions ?? []) {
-    const o = parseObis(pos.obis);
-    if (o) positions.set(pos.index, { o, ...optional('scaler', pos.scaler), ...optional('unit', pos.unit) });
-  }
-  return { positions, registers: new Map((p.registers ?? []).map((r) => [r.obis, r])) };
-}
-
 /** Register scaler/unit: the exact code, else (electricity, B ≠ 0) the same code for B = 0. */
 function registerFor(p: CompiledProfile | undefined, o: Obis, code: ObisCode, codeOf: (o: Obis) => ObisCode): DlmsProfileRegister | undefined {
   if (!p || p.registers.size === 0) return undefined;
+  const known = p.found.get(code);
+  if (known !== undefined) return known ?? undefined;
   const exact = p.registers.get(code);
-  if (exact || o.a !== 1 || o.b === 0) return exact;
-  return p.registers.get(codeOf({ ...o, b: 0 }));
+  const r = exact || o.a !== 1 || o.b === 0 ? exact : p.registers.get(codeOf({ ...o, b: 0 }));
+  if (p.found.size < 4096) p.found.set(code, r ?? null);
+  return r;
 }
 
 function flagOf(s: string | undefined): string | undefined {
@@ -312,26 +213,32 @@ export function mapDlmsPush(apdu: DlmsApdu, options: DlmsMapOptions = {}): DlmsM
   const ident: Identity = { id: undefined, idRank: 99, model: undefined, listId: undefined };
   for (let i = 0; i < list.items.length; i++) {
     const item = list.items[i] as PushItem;
-    const o = item.obis && obisFromBytes(item.obis);
+    if (item.obis === undefined) continue;
+    const name = cache ? cache.logicalName(item.obis) : undefined;
+    const o = name ? name.o : obisFromBytes(item.obis);
     if (!o) continue;
-    labelled[i] = { item, o, code: codeOf(o) };
+    labelled[i] = { item, o, code: name ? name.code : codeOf(o) };
     noteIdentity(ident, o, item.value);
   }
   noteLeadingText(ident, list);
   const st = apdu.security?.systemTitle;
-  const stText = st ? ascii(st.subarray(0, 3)) : undefined;
-  const stFlag = stText !== undefined && /^[A-Za-z]{3}$/.test(stText) ? stText.toUpperCase() : undefined;
-  const stHex = st ? bytesToHex(st) : undefined;
+  const stInfo = st === undefined ? undefined : cache ? cache.systemTitle(st) : systemTitleInfo(st);
+  const stFlag = stInfo?.flag;
+  const stHex = stInfo?.hex;
   const frameFlag = stFlag ?? (ident.idRank <= 1 ? flagOf(ident.id) : undefined) ?? flagOf(ident.listId);
-  const profile =
-    options.profiles?.find((p) => matches(p, list, ident.listId, frameFlag)) ?? BUILTIN_DLMS_PROFILES.find((p) => matches(p, list, ident.listId, frameFlag));
+  const find = (profiles: readonly DlmsProfile[] | undefined, listId: string | undefined, flag: string | undefined): DlmsProfile | undefined =>
+    profiles?.find((p) => matches(p, list, listId, flag)) ?? BUILTIN_DLMS_PROFILES.find((p) => matches(p, list, listId, flag));
+  const profile = cache
+    ? cache.chooseProfile(options.profiles, list.style, list.elementCount, ident.listId, frameFlag, find)
+    : find(options.profiles, ident.listId, frameFlag);
   const plan = profile && (cache ? cache.profile(profile) : compileProfile(profile));
   const head = plan?.positions.get(0);
   if (ident.listIdGuessed && head && !isListId(head.o)) ident.listId = undefined; // the profile names element 0 otherwise
 
   // Pass 2: positions from the profile, values with scaler/unit, readings.
-  const readings: Reading[] = [];
-  const keys = new Set<string>();
+  // Every value's reading; keys taken twice are dropped below (the first one stays).
+  let readings: Reading[] = [];
+  const fromA1: boolean[] = [];
   let clock: string | undefined;
   let unlabelledTime: string | undefined;
   let electricity = false;
@@ -354,35 +261,64 @@ export function mapDlmsPush(apdu: DlmsApdu, options: DlmsMapOptions = {}): DlmsM
           ? l.position
           : registerFor(plan, l.o, l.code, codeOf)
         : undefined;
-    const v = valueOf(item.value, item.scaler ?? reg?.scaler ?? 0, item.unit ?? reg?.unit);
+    const scaler = item.scaler ?? reg?.scaler ?? 0;
+    const unit = item.unit ?? reg?.unit;
+    // A number the meter sent unchanged at this position: the reading made from it last time.
+    const d = item.value;
+    const n = cache ? dlmsNumber(d) : undefined;
+    const memo = n === undefined ? undefined : cache?.numbers[i];
+    if (memo !== undefined && Object.is(memo.raw, n) && memo.type === d.type && memo.code === l.code && memo.scaler === scaler && memo.unit === unit) {
+      readings.push(memo.reading);
+      fromA1.push(l.o.a === 1);
+      continue;
+    }
+    const v = valueOf(d, scaler, unit);
     if (v === undefined) continue;
     if (clock === undefined && typeof v.value === 'string' && isClock(l.o)) clock = v.value;
     const reading = cache
       ? cache.reading(l.code, v.value, v.unit, i)
       : buildReading(v.unit === undefined ? { obis: l.code, value: v.value } : { obis: l.code, value: v.value, unit: v.unit });
-    if (keys.has(reading.key)) continue;
-    keys.add(reading.key);
+    if (cache && n !== undefined && i < 2048) cache.numbers[i] = { raw: n, type: d.type, code: l.code, scaler, unit, reading };
     readings.push(reading);
-    if (l.o.a === 1) electricity = true;
+    fromA1.push(l.o.a === 1);
+  }
+  if (cache?.sameUniqueKeys(readings) === true) electricity = fromA1.includes(true);
+  else {
+    const keys = new Set<string>();
+    const kept: Reading[] = [];
+    readings.forEach((r, k) => {
+      if (keys.has(r.key)) return;
+      keys.add(r.key);
+      kept.push(r);
+      if (fromA1[k] === true) electricity = true;
+    });
+    if (kept.length === readings.length) cache?.noteUniqueKeys(kept);
+    readings = kept;
   }
 
   const frameId = ident.id ?? stHex;
   const prev = options.previousMeter;
-  const manufacturerId = frameFlag ?? flagOf(frameId) ?? profile?.manufacturerId ?? prev?.manufacturerId;
-  const meter: { -readonly [K in keyof MeterInfo]: MeterInfo[K] } = { id: frameId ?? prev?.id ?? 'unknown' };
-  const manufacturer = manufacturerId === undefined ? undefined : manufacturerName(manufacturerId);
-  const model = ident.model ?? (frameId ? undefined : prev?.model);
-  const version = ident.listId ?? (frameId ? undefined : prev?.version);
-  if (manufacturerId !== undefined) meter.manufacturerId = manufacturerId;
-  if (manufacturer !== undefined) meter.manufacturer = manufacturer;
-  if (model !== undefined) meter.model = model;
-  if (version !== undefined) meter.version = version;
-  if (electricity) meter.medium = 'electricity';
-  if (stHex !== undefined) meter.identification = stHex;
+  const makeMeter = (): MeterInfo => {
+    const manufacturerId = frameFlag ?? flagOf(frameId) ?? profile?.manufacturerId ?? prev?.manufacturerId;
+    const meter: { -readonly [K in keyof MeterInfo]: MeterInfo[K] } = { id: frameId ?? prev?.id ?? 'unknown' };
+    const manufacturer = manufacturerId === undefined ? undefined : manufacturerName(manufacturerId);
+    const model = ident.model ?? (frameId ? undefined : prev?.model);
+    const version = ident.listId ?? (frameId ? undefined : prev?.version);
+    if (manufacturerId !== undefined) meter.manufacturerId = manufacturerId;
+    if (manufacturer !== undefined) meter.manufacturer = manufacturer;
+    if (model !== undefined) meter.model = model;
+    if (version !== undefined) meter.version = version;
+    if (electricity) meter.medium = 'electricity';
+    if (stHex !== undefined) meter.identification = stHex;
+    return meter;
+  };
+  // The meter info depends on these only (a push repeats them): the last one is kept.
+  const meter = cache ? cache.meter([frameId, frameFlag, profile, prev, ident.model, ident.listId, electricity, stHex], makeMeter) : makeMeter();
   const dnTime = clock ?? unlabelledTime ?? (apdu.notification.dateTime && decodeCosemDateTime(apdu.notification.dateTime));
   const time = typeof dnTime === 'object' ? (dnTime.ok ? dnTime.value.iso : undefined) : dnTime;
-  const snapshot: MeterSnapshot = { protocol: 'dlms', meter, ...optional('time', time), readings };
-  return { snapshot, ...(profile ? { profile } : {}), idFromFrame: frameId !== undefined };
+  const snapshot: MeterSnapshot = time === undefined ? { protocol: 'dlms', meter, readings } : { protocol: 'dlms', meter, time, readings };
+  const idFromFrame = frameId !== undefined;
+  return profile ? { snapshot, profile, idFromFrame } : { snapshot, idFromFrame };
 }
 
 /** A unit text or DLMS code as a model unit (for profile tooling). */

@@ -3,12 +3,12 @@ import { ByteQueue, fail, ok, type DecodeError, type FrameEvent, type Result, ty
 import { createFrameCounterTracker, type FrameCounterTracker } from '../crypto';
 import { createHdlcFramer, createHdlcReassembler, HDLC_FLAG, parseHdlcFrame, scanHdlc, stripLlc, type HdlcFrame, type HdlcScan } from '../hdlc';
 import type { FramerEvent } from '../common/framer';
-import { MBUS_LONG_START, parseMbusFrame } from '../mbus';
+import { MBUS_LONG_START, parseMbusFrameView } from '../mbus';
 import { decodeDlmsApdu, type DlmsApduOptions } from './apdu';
 import { createGbtAssembler, GENERAL_BLOCK_TRANSFER, parseGbtBlock } from './gbt';
 import { createMbusSegmentAssembler, dlmsSegmentOf, scanDlmsMbus } from './mbus-carrier';
 import type { DlmsProfile } from './profile';
-import { createReadingCache, mapDlmsPush, type ReadingCache } from './snapshot';
+import { createReadingCache, mapDlmsPush, type DlmsMapOptions, type ReadingCache } from './snapshot';
 
 export type DlmsCarrier = 'hdlc' | 'mbus';
 
@@ -47,11 +47,17 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
   const gbt = createGbtAssembler();
   const mbus = createMbusSegmentAssembler();
   const counters = options.counters ?? createFrameCounterTracker();
-  const apduOptions: DlmsApduOptions = { counters, ...(options.key ? { key: options.key } : {}), ...(options.authKey ? { authKey: options.authKey } : {}) };
+  const cache = createReadingCache();
+  const apduOptions: DlmsApduOptions = {
+    counters,
+    cache,
+    ...(options.key ? { key: options.key } : {}),
+    ...(options.authKey ? { authKey: options.authKey } : {}),
+  };
   let carrier = options.carrier;
   let discarded = 0;
-  let meter: MeterInfo | undefined;
-  const cache = createReadingCache();
+  /** Mapping options; `previousMeter` is the identity from the last push that carried one. */
+  const mapOptions: { -readonly [K in keyof DlmsMapOptions]: DlmsMapOptions[K] } = { cache, ...(options.profiles ? { profiles: options.profiles } : {}) };
 
   function complete(apdu: Uint8Array, events: FrameEvent[]): void {
     const decoded = decodeDlmsApdu(apdu, apduOptions);
@@ -59,12 +65,8 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
       events.push({ ok: false, error: decoded.error, frame: apdu });
       return;
     }
-    const mapped = mapDlmsPush(decoded.value, {
-      cache,
-      ...(options.profiles ? { profiles: options.profiles } : {}),
-      ...(meter ? { previousMeter: meter } : {}),
-    });
-    if (mapped.idFromFrame) meter = mapped.snapshot.meter;
+    const mapped = mapDlmsPush(decoded.value, mapOptions);
+    if (mapped.idFromFrame) mapOptions.previousMeter = mapped.snapshot.meter;
     events.push({ ok: true, snapshot: mapped.snapshot, frame: apdu });
   }
 
@@ -101,11 +103,11 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
       onResult(hdlc.push(f.value), bytes, events);
       return undefined;
     }
-    const f = parseMbusFrame(bytes);
+    const f = parseMbusFrameView(bytes); // the segment is copied by the assembler
     if (!f.ok) return f.error;
     const seg = dlmsSegmentOf(f.value);
     if (!seg.ok) {
-      events.push({ ok: false, error: seg.error, frame: f.value.bytes }); // a valid M-Bus frame, but no DLMS segment
+      events.push({ ok: false, error: seg.error, frame: bytes.slice() }); // a valid M-Bus frame, but no DLMS segment
       return undefined;
     }
     carrier ??= 'mbus';

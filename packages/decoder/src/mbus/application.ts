@@ -2,7 +2,7 @@ import { fail, ok, type Result } from '../common';
 import { parseFixedData, type MbusFixedData } from './fixed-data';
 import { isFromSlave, type MbusFrame } from './frame';
 import { LONG_HEADER_LENGTH, SHORT_HEADER_LENGTH, parseLongHeader, parseShortHeader, type MbusLongHeader, type MbusShortHeader } from './header';
-import { parseRecords, type MbusRecord } from './records';
+import { parseRecords, type MbusRecord, type MbusRecordCache } from './records';
 
 /** CI fields of slave responses (EN 13757-3; protocol notes §5.2). */
 export const CI = {
@@ -62,11 +62,12 @@ function inFrame<T>(r: Result<T>): Result<T> {
   return { ok: false, error: { ...r.error, offset: r.error.offset + USER_DATA_OFFSET } };
 }
 
-/** Decodes the application layer of a slave's long frame (RSP_UD). */
-export function decodeApplicationLayer(frame: MbusFrame): Result<MbusTelegram> {
+/** Decodes the application layer of a slave's long frame (RSP_UD); `cache`: a decoder's record shapes. */
+export function decodeApplicationLayer(frame: MbusFrame, cache?: MbusRecordCache): Result<MbusTelegram> {
   if (frame.type === 'ack' || frame.type === 'short') return fail('unsupported', LAYER, `${frame.type} frame carries no application data`);
   if (!isFromSlave(frame.control)) return fail('unsupported', LAYER, 'master-to-slave frame (a request, not a response)', 4);
-  const base = { ci: frame.ci, control: frame.control, address: frame.address };
+  const { ci, control, address } = frame;
+  const base = { ci, control, address };
   const data = frame.data;
   switch (frame.ci) {
     case CI.errorReport:
@@ -82,17 +83,19 @@ export function decodeApplicationLayer(frame: MbusFrame): Result<MbusTelegram> {
       if (data.length < LONG_HEADER_LENGTH) return fail('truncated', LAYER, 'variable data header needs 12 bytes', USER_DATA_OFFSET + data.length);
       const msbFirst = frame.ci === CI.variableDataMsb;
       const header = parseLongHeader(data, 0, msbFirst);
-      const list = inFrame(parseRecords(data, LONG_HEADER_LENGTH, data.length, msbFirst));
-      return list.ok ? ok({ ...base, kind: 'variable', header, records: list.value.records, moreRecordsFollow: list.value.moreRecordsFollow }) : list;
+      const list = inFrame(parseRecords(data, LONG_HEADER_LENGTH, data.length, msbFirst, cache));
+      return list.ok
+        ? ok({ ci, control, address, kind: 'variable', header, records: list.value.records, moreRecordsFollow: list.value.moreRecordsFollow })
+        : list;
     }
     case CI.variableDataShortHeader: {
       if (data.length < SHORT_HEADER_LENGTH) return fail('truncated', LAYER, 'short header needs 4 bytes', USER_DATA_OFFSET + data.length);
       const shortHeader = parseShortHeader(data);
-      const list = inFrame(parseRecords(data, SHORT_HEADER_LENGTH));
+      const list = inFrame(parseRecords(data, SHORT_HEADER_LENGTH, data.length, false, cache));
       return list.ok ? ok({ ...base, kind: 'variable', shortHeader, records: list.value.records, moreRecordsFollow: list.value.moreRecordsFollow }) : list;
     }
     case CI.variableDataNoHeader: {
-      const list = inFrame(parseRecords(data, 0));
+      const list = inFrame(parseRecords(data, 0, data.length, false, cache));
       return list.ok ? ok({ ...base, kind: 'variable', records: list.value.records, moreRecordsFollow: list.value.moreRecordsFollow }) : list;
     }
     default:

@@ -29,11 +29,52 @@ export function readReal32LE(bytes: Uint8Array): number {
   return view.getFloat32(0, true);
 }
 
+/** Upper-case hex of every byte value. */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+/** Upper-case hex of the bytes in wire order (`bytesToHex` for the short fields of a record). */
+export function hexInOrder(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX2[bytes[i] as number] as string;
+  return s;
+}
+
+/** `hexInOrder` of `data[at, at + n)` without a view. */
+export function hexRange(data: Uint8Array, at: number, n: number): string {
+  let s = '';
+  for (let i = at; i < at + n; i++) s += HEX2[data[i] as number] as string;
+  return s;
+}
+
+/** `readSignedLE` of `data[at, at + n)` for 1…6 bytes, in place. */
+export function readIntLE(data: Uint8Array, at: number, n: number): number {
+  let v = 0;
+  for (let i = at + n - 1; i >= at; i--) v = v * 256 + (data[i] as number);
+  return ((data[at + n - 1] as number) & 0x80) !== 0 ? v - 2 ** (n * 8) : v;
+}
+
+/** `readBcd` of `data[at, at + n)` for up to 7 bytes, in place. */
+export function readBcdAt(data: Uint8Array, at: number, n: number): number | undefined {
+  let v = 0;
+  let negative = false;
+  for (let i = at + n - 1; i >= at; i--) {
+    const b = data[i] as number;
+    const hi = b >> 4;
+    const lo = b & 15;
+    if (i === at + n - 1 && hi === 15) negative = true;
+    else if (hi > 9) return undefined;
+    else v = v * 10 + hi;
+    if (lo > 9) return undefined;
+    v = v * 10 + lo;
+  }
+  return negative ? -v : v;
+}
+
 /** The BCD digits of an LSB-first field, most significant first (`78 03 49 11` → `11490378`). */
 export function bcdDigits(bytes: Uint8Array): string {
   let s = '';
-  for (let i = bytes.length - 1; i >= 0; i--) s += (bytes[i] as number).toString(16).padStart(2, '0');
-  return s.toUpperCase();
+  for (let i = bytes.length - 1; i >= 0; i--) s += HEX2[bytes[i] as number] as string;
+  return s;
 }
 
 /**
@@ -41,6 +82,11 @@ export function bcdDigits(bytes: Uint8Array): string {
  * (the nibble itself is not a digit). Undefined when any other nibble is not a decimal digit.
  */
 export function readBcd(bytes: Uint8Array): number | undefined {
+  const n = bytes.length;
+  return n > 7 ? readLongBcd(bytes) : readBcdAt(bytes, 0, n); // beyond 2^53 only the text conversion rounds as before
+}
+
+function readLongBcd(bytes: Uint8Array): number | undefined {
   const digits = bcdDigits(bytes);
   const negative = digits.startsWith('F');
   const body = negative ? digits.slice(1) : digits;

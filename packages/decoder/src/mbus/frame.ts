@@ -19,7 +19,7 @@ export type MbusFrame =
       readonly control: number;
       readonly address: number;
       readonly ci: number;
-      /** User data after the CI field (empty for control frames). A copy, never the caller's buffer. */
+      /** User data after the CI field (empty for control frames): a view of `bytes`, never of the caller's buffer. */
       readonly data: Uint8Array;
       readonly bytes: Uint8Array;
     };
@@ -43,9 +43,21 @@ export function isFromSlave(control: number): boolean {
  * then the lengths, then the stop byte, then the checksum: the first failure is reported.
  */
 export function parseMbusFrame(bytes: Uint8Array): Result<MbusFrame> {
+  return readMbusFrame(bytes, true);
+}
+
+/**
+ * `parseMbusFrame` without the copy: `bytes` and `data` of the frame are views of the input, valid
+ * while the caller keeps the input unchanged (the DLMS carrier copies the segment at once).
+ */
+export function parseMbusFrameView(bytes: Uint8Array): Result<MbusFrame> {
+  return readMbusFrame(bytes, false);
+}
+
+function readMbusFrame(bytes: Uint8Array, copyBytes: boolean): Result<MbusFrame> {
   const first = bytes[0];
   if (first === undefined) return fail('truncated', LAYER, 'empty input', 0);
-  const copy = new Uint8Array(bytes); // a copy, and a plain Uint8Array even when given a Buffer
+  const copy = copyBytes ? new Uint8Array(bytes) : bytes; // a copy, and a plain Uint8Array even when given a Buffer
   if (first === MBUS_ACK) {
     if (bytes.length !== 1) return fail('bad-length', LAYER, 'bytes after the single-character ACK', 1);
     return ok({ type: 'ack', bytes: copy });
@@ -74,7 +86,7 @@ export function parseMbusFrame(bytes: Uint8Array): Result<MbusFrame> {
     control: bytes[4] as number,
     address: bytes[5] as number,
     ci: bytes[6] as number,
-    data: copy.slice(7, total - 2),
+    data: copy.subarray(7, total - 2),
     bytes: copy,
   });
 }

@@ -28,7 +28,7 @@ export const SHORT_HEADER_LENGTH = 4;
 
 /** 16-bit FLAG code → three letters: ((c1−64)≪10) + ((c2−64)≪5) + (c3−64). Bit 15 is ignored. */
 export function decodeManufacturer(code: number): string {
-  return [10, 5, 0].map((shift) => String.fromCharCode(((code >> shift) & 0x1f) + 64)).join('');
+  return String.fromCharCode(((code >> 10) & 0x1f) + 64, ((code >> 5) & 0x1f) + 64, (code & 0x1f) + 64);
 }
 
 /** Three letters → 16-bit FLAG code; undefined unless exactly three letters A–Z. */
@@ -45,16 +45,18 @@ function field(bytes: Uint8Array, msbFirst: boolean): Uint8Array {
 /** Reads the 12-byte header at `offset` (`msbFirst` for CI 76: multi-byte fields reversed, unverified). */
 export function parseLongHeader(data: Uint8Array, offset = 0, msbFirst = false): MbusLongHeader {
   const at = (from: number, len: number): Uint8Array => field(data.subarray(offset + from, offset + from + len), msbFirst);
-  const manufacturerCode = readUnsignedLE(at(4, 2));
+  const o = offset;
+  // LSB first (CI 72): read in place; CI 76 reverses the multi-byte fields first.
+  const manufacturerCode = msbFirst ? readUnsignedLE(at(4, 2)) : (data[o + 4] as number) | ((data[o + 5] as number) << 8);
   return {
-    id: bcdDigits(at(0, 4)),
+    id: msbFirst ? bcdDigits(at(0, 4)) : bcdDigits(data.subarray(o, o + 4)),
     manufacturerCode,
     manufacturerId: decodeManufacturer(manufacturerCode),
     version: data[offset + 6] as number,
     mediumCode: data[offset + 7] as number,
     accessNumber: data[offset + 8] as number,
     status: data[offset + 9] as number,
-    signature: readUnsignedLE(at(10, 2)),
+    signature: msbFirst ? readUnsignedLE(at(10, 2)) : (data[o + 10] as number) | ((data[o + 11] as number) << 8),
   };
 }
 

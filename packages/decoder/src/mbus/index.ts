@@ -9,6 +9,7 @@ export {
   isFromSlave as isMbusSlaveFrame,
   mbusChecksum as mbusFrameChecksum,
   parseMbusFrame,
+  parseMbusFrameView,
   type MbusFrame,
 } from './frame';
 export { MBUS_MAX_FRAME, createMbusFramer, scanMbusFrame, type MbusFramer, type MbusFramerError, type MbusFramerEvent, type MbusScan } from './framer';
@@ -48,7 +49,15 @@ export {
   type MbusDateTime,
 } from './data-coding';
 export { recordToReading as mbusRecordToReading, recordsToReadings as mbusRecordsToReadings } from './readings';
-export { decodeMbusFrame, decodeMbusTelegram, telegramToSnapshot as mbusTelegramToSnapshot, type MbusDecodeOptions } from './snapshot';
+export {
+  createMbusDecoderCache,
+  createMbusFrameDecoder,
+  decodeMbusFrame,
+  decodeMbusTelegram,
+  telegramToSnapshot as mbusTelegramToSnapshot,
+  type MbusDecodeOptions,
+  type MbusDecoderCache,
+} from './snapshot';
 export { createMbusDecoder, type MbusStreamDecoder, type MbusStreamOptions } from './stream-decoder';
 export {
   DEFAULT_MAX_TELEGRAMS as MBUS_MAX_TELEGRAMS,

@@ -3,7 +3,7 @@ import { decodeApplicationLayer, type MbusTelegram } from './application';
 import { isFromSlave } from './frame';
 import { createMbusFramer, type MbusFramerEvent } from './framer';
 import { DEFAULT_MAX_TELEGRAMS, EMPTY_READOUT, accumulateReadout, belongsToReadout, mergeReadout, type ReadoutAccumulator } from './multi-telegram';
-import { telegramToSnapshot, type MbusDecodeOptions } from './snapshot';
+import { createMbusDecoderCache, telegramToSnapshot, type MbusDecodeOptions } from './snapshot';
 
 export interface MbusStreamOptions extends MbusDecodeOptions {
   /**
@@ -37,9 +37,10 @@ export function createMbusDecoder(options: MbusStreamOptions = {}): MbusStreamDe
   const maxTelegrams = options.maxTelegrams ?? DEFAULT_MAX_TELEGRAMS;
   let pending: ReadoutAccumulator = EMPTY_READOUT;
   let pendingFrame: Uint8Array | undefined;
+  const cache = createMbusDecoderCache();
 
   function snapshotEvent(t: MbusTelegram, frame: Uint8Array): FrameEvent {
-    return frameEvent(telegramToSnapshot(t, options), frame);
+    return frameEvent(telegramToSnapshot(t, options, cache), frame);
   }
 
   function flushPending(out: FrameEvent[]): void {
@@ -76,7 +77,7 @@ export function createMbusDecoder(options: MbusStreamOptions = {}): MbusStreamDe
       }
       const f = e.frame;
       if (f.type === 'ack' || f.type === 'short' || !isFromSlave(f.control)) continue;
-      const t = decodeApplicationLayer(f);
+      const t = decodeApplicationLayer(f, cache.records);
       if (!t.ok) {
         out.push({ ok: false, error: t.error, frame: f.bytes });
         continue;

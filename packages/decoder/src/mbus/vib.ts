@@ -57,10 +57,20 @@ function reserved(table: string, code: number): VifDefinition {
   };
 }
 
+/** Every code of a table resolved once (constant data derived from the tables; null: reserved). */
+const RESOLVED = new Map<readonly VifRow[], readonly (VifDefinition | null)[]>();
+
 /** The code's row in a table, resolved; undefined for reserved codes. */
 function lookup(rows: readonly VifRow[], code: number): VifDefinition | undefined {
-  const row = findRow(rows, code);
-  return row ? resolveRow(row, code) : undefined;
+  let table = RESOLVED.get(rows);
+  if (table === undefined) {
+    table = Array.from({ length: 128 }, (_, c) => {
+      const row = findRow(rows, c);
+      return row ? resolveRow(row, c) : null;
+    });
+    RESOLVED.set(rows, table);
+  }
+  return table[code] ?? undefined;
 }
 
 function slug(text: string): string {
