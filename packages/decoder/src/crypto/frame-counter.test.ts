@@ -16,4 +16,14 @@ describe('createFrameCounterTracker', () => {
     t.reset(a);
     expect(t.isFresh(a, 1)).toBe(true);
   });
+
+  it('keeps titles apart when one buffer is rewritten in place with another title', () => {
+    const t = createFrameCounterTracker();
+    const buf = a.slice();
+    t.accept(buf, 100);
+    buf.set(b);
+    expect(t.isFresh(buf, 1)).toBe(true); // b has no counter yet
+    t.accept(buf, 5);
+    expect([t.last(a), t.last(b)]).toEqual([100, 5]);
+  });
 });

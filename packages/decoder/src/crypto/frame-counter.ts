@@ -18,21 +18,35 @@ export interface FrameCounterTracker {
 
 export function createFrameCounterTracker(): FrameCounterTracker {
   const counters = new Map<string, number>();
+  // A stream carries one meter's title push after push: its hex text is made once, not per call.
+  let lastTitle = new Uint8Array(0);
+  let lastKey = '';
+  const same = (title: Uint8Array): boolean => {
+    if (title.length !== lastTitle.length) return false;
+    for (let i = 0; i < title.length; i++) if (title[i] !== lastTitle[i]) return false;
+    return true;
+  };
+  const keyOf = (title: Uint8Array): string => {
+    if (same(title)) return lastKey;
+    lastTitle = title.slice();
+    lastKey = bytesToHex(title);
+    return lastKey;
+  };
   return {
     isFresh(systemTitle, counter) {
-      const last = counters.get(bytesToHex(systemTitle));
+      const last = counters.get(keyOf(systemTitle));
       return last === undefined || counter > last;
     },
     accept(systemTitle, counter) {
-      const key = bytesToHex(systemTitle);
+      const key = keyOf(systemTitle);
       const last = counters.get(key);
       if (last === undefined || counter > last) counters.set(key, counter);
     },
     last(systemTitle) {
-      return counters.get(bytesToHex(systemTitle));
+      return counters.get(keyOf(systemTitle));
     },
     reset(systemTitle) {
-      if (systemTitle) counters.delete(bytesToHex(systemTitle));
+      if (systemTitle) counters.delete(keyOf(systemTitle));
       else counters.clear();
     },
   };

@@ -68,14 +68,18 @@ function ecb(key: AesKey): Cipher {
 function ctr(key: AesKey, iv: Uint8Array, data: Uint8Array): Uint8Array {
   const blocks = Math.ceil(data.length / 16);
   const counters = Buffer.allocUnsafe(blocks * 16);
-  for (let i = 0; i < blocks; i++) {
-    counters.set(iv, i * 16);
-    counters.writeUInt32BE((2 + i) >>> 0, i * 16 + 12);
+  for (let i = 0, o = 0; i < blocks; i++, o += 16) {
+    for (let k = 0; k < 12; k++) counters[o + k] = iv[k] as number;
+    const n = (2 + i) >>> 0;
+    counters[o + 12] = n >>> 24;
+    counters[o + 13] = (n >>> 16) & 0xff;
+    counters[o + 14] = (n >>> 8) & 0xff;
+    counters[o + 15] = n & 0xff;
   }
+  // the keystream buffer is ours alone: XOR the data into it and hand out its first bytes
   const stream = ecb(key).update(counters);
-  const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = (data[i] as number) ^ (stream[i] as number);
-  return out;
+  for (let i = 0; i < data.length; i++) stream[i] = (data[i] as number) ^ (stream[i] as number);
+  return new Uint8Array(stream.buffer, stream.byteOffset, data.length);
 }
 
 /**
