@@ -1,7 +1,8 @@
 /**
  * Minimal throughput harness on the one core this process has: ours and the peer are timed in
- * alternating runs (ours, peer, ours, peer…) so that load from other processes hits both alike;
- * medians, spread (min–max) and the ratio of the medians are printed and collected.
+ * alternating runs (ours, peer, ours, peer…) so that load from other processes hits both alike,
+ * in CPU time of this process (so time other jobs take from it does not count); medians, spread
+ * (min–max) and the ratio of the medians are printed and collected.
  */
 export interface Case {
   readonly name: string;
@@ -31,13 +32,20 @@ export function configure(runs: number, minMs: number): void {
   settings.minMs = minMs;
 }
 
+/** CPU milliseconds (user + system) this process has used: time the machine's other jobs take is not in it. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Units per CPU-second of this process (its GC threads included), over at least `minMs` of CPU time. */
 function timeRun(c: Case, minMs: number, from: number): { rate: number; next: number } {
   let n = from;
-  const start = process.hrtime.bigint();
+  const start = cpuMs();
   let elapsed = 0;
   while (elapsed < minMs) {
     for (let k = 0; k < 64; k++) c.run(n++);
-    elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+    elapsed = cpuMs() - start;
   }
   return { rate: ((n - from) / elapsed) * 1000, next: n };
 }
