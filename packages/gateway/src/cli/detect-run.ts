@@ -1,3 +1,4 @@
+import { BUILTIN_MODBUS_PROFILES } from '@smi/decoder';
 import { createLogger } from '../log';
 import { detectMeter, type LineOpener } from '../detect/detect';
 import { detectionYaml, type DetectTarget } from '../detect/config-yaml';
@@ -89,7 +90,6 @@ export async function runDetect(o: DetectCliOptions, out: (text: string) => void
  * answers from the profile files given and the built-in profiles, prints a configuration (exit 0) or why none (exit 1).
  */
 async function runModbusDetect(o: DetectCliOptions, out: (text: string) => void, err: (line: string) => void): Promise<number> {
-  const { BUILTIN_MODBUS_PROFILES } = await import('@smi/decoder');
   const { isProfileFile, loadModbusProfile } = await import('../sessions/modbus-session');
   // Profile files are asked first; the printed configuration names them by their path.
   const files = o.profile.map((path) => {
