@@ -4,7 +4,8 @@
 // publishes to a Mosquitto started here; a subscriber measures the latency from the write of a
 // frame's last byte to the broker's delivery of the state message that carries its values.
 // Prints one JSON line per N: {"meters","seconds","cpuPercent","rssMb","delivered","expected","p50Ms","p99Ms"}.
-//   node scripts/bench-load.mjs [--meters 100,1000] [--seconds 30] [--warmup 15] [--broker-nodelay 1]
+//   node scripts/bench-load.mjs [--meters 100,1000] [--seconds 30] [--warmup 15] [--broker-nodelay 1] [--bundle smi.js]
+//   [--node-args "--cpu-prof --cpu-prof-dir=DIR"] (extra node options for the gateway process)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,6 +24,8 @@ const COUNTS = arg('meters', '100,1000').split(',').map(Number);
 const SECONDS = Number(arg('seconds', '30'));
 const WARMUP = Number(arg('warmup', '15'));
 const BROKER_NODELAY = arg('broker-nodelay', '1') === '1';
+const BUNDLE = arg('bundle', join(root, 'packages/gateway/dist/smi.js'));
+const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
 const PROTOCOLS = ['dsmr', 'sml', 'd0'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MAX_METERS = 1000; // the configuration's limit (packages/gateway/src/config/schema.ts)
@@ -116,7 +119,7 @@ async function runLoad(n, gen, dir) {
     ].join('\n');
     writeFileSync(cfg, yaml + '\n');
     const gw = {
-      proc: spawn(process.execPath, [join(root, 'packages/gateway/dist/smi.js'), 'run', '-c', cfg], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] }),
+      proc: spawn(process.execPath, [...NODE_ARGS, BUNDLE, 'run', '-c', cfg], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] }),
       err: '',
       exit: undefined,
     };

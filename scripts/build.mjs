@@ -6,7 +6,41 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
+// `--outfile PATH`: another place for the bundle (benchmarks of a working copy next to dist/smi.js).
+const outAt = process.argv.indexOf('--outfile');
+const outfile = outAt > 0 ? process.argv[outAt + 1] : `${root}/packages/gateway/dist/smi.js`;
 const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+
+/**
+ * npm modules an idle default gateway (simulated meter, embedded broker, web UI) never calls are
+ * loaded at their first use, not at start: serialport (native binding and a dozen parsers) and the
+ * YAML library. Each gets a stand-in with the names the sources import; a name the stand-in lacks
+ * fails the build ("No matching export"), so a new import cannot slip through unnoticed.
+ */
+const LAZY = {
+  serialport: `
+export const SerialPort = new Proxy(function SerialPort() {}, {
+  construct: (_, args) => Reflect.construct(load().SerialPort, args),
+  get: (_, key) => {
+    const value = load().SerialPort[key];
+    return typeof value === 'function' ? value.bind(load().SerialPort) : value;
+  },
+});`,
+  yaml: `
+export const parse = (...args) => load().parse(...args);
+export const stringify = (...args) => load().stringify(...args);`,
+};
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(LAZY).join('|')})$`);
+    b.onResolve({ filter }, (args) => (args.namespace === 'lazy' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+      contents: `let real;\nconst load = () => (real ??= require(${JSON.stringify(args.path)}));\n${LAZY[args.path]}\n`,
+      loader: 'js',
+    }));
+  },
+};
 
 const uiOptions = JSON.parse(readFileSync(`${root}/packages/gateway/src/web/ui/esbuild-options.json`, 'utf8'));
 const ui = await build({ ...uiOptions, entryPoints: [`${root}/packages/gateway/src/web/ui/main.ts`], outdir: 'ui', write: false, logLevel: 'warning' });
@@ -14,7 +48,7 @@ const uiText = (ext) => ui.outputFiles.find((f) => f.path.endsWith(ext)).text;
 
 await build({
   entryPoints: [`${root}/packages/gateway/src/cli/main.ts`],
-  outfile: `${root}/packages/gateway/dist/smi.js`,
+  outfile,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -23,7 +57,8 @@ await build({
   tsconfig: `${root}/tsconfig.base.json`,
   // Workspace packages (@smi/*) are bundled from source; everything from npm stays external.
   // esbuild itself is only loaded when running from the sources (the UI is embedded here).
-  external: ['serialport', '@serialport/*', 'mqtt', 'aedes', 'express', 'nunjucks', 'yaml', 'zod', 'commander', 'esbuild'],
+  external: ['@serialport/*', 'mqtt', 'aedes', 'express', 'nunjucks', 'zod', 'commander', 'esbuild'],
+  plugins: [lazyModules],
   define: { SMI_VERSION: JSON.stringify(version), SMI_UI_JS: JSON.stringify(uiText('.js')), SMI_UI_CSS: JSON.stringify(uiText('.css')) },
   banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',

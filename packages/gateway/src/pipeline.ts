@@ -164,7 +164,10 @@ export class MeterPipeline {
   private armIdleFlush(): void {
     const flush = this.decoder.flush?.bind(this.decoder);
     if (this.idleFlushMs === undefined || flush === undefined || isSession(this.decoder)) return;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       this.onEvents(flush());
@@ -237,7 +240,11 @@ export class MeterPipeline {
   }
 
   private armStaleTimer(): void {
-    if (this.staleTimer) clearTimeout(this.staleTimer);
+    // one timer per meter, restarted at every frame (refresh: no new timer per frame)
+    if (this.staleTimer) {
+      this.staleTimer.refresh();
+      return;
+    }
     this.staleTimer = setTimeout(() => {
       this.staleTimer = undefined;
       if (this.meterIds.size > 0) {

@@ -6,6 +6,13 @@ import { assetsDir } from '../assets';
 import { FrameLog, frameText, identifiersOf, maskIdentifiers } from './frame-log';
 
 const ISKRA = Uint8Array.from(readFileSync(join(assetsDir(), 'simulator', 'dsmr-v5-iskra.txt')));
+const asset = (name: string): Uint8Array => Uint8Array.from(readFileSync(join(assetsDir(), 'simulator', name)));
+const V3 = readFileSync(join(__dirname, '../../../decoder/fixtures/dsmr/v3-iskra-mt382.txt'), 'latin1');
+/** The DSMR 3 telegram (no CRC) with other register values: same layout, other values. */
+const v3With = (import1: string, power: string): Uint8Array =>
+  Uint8Array.from(
+    Buffer.from(V3.replace('1-0:1.8.1(12345.678*kWh)', `1-0:1.8.1(${import1}*kWh)`).replace('1-0:1.7.0(001.19*kW)', `1-0:1.7.0(${power}*kW)`), 'latin1'),
+  );
 
 function dsmr(): ReturnType<typeof createDecoder> & { ok: true } {
   const d = createDecoder('dsmr');
@@ -31,6 +38,39 @@ describe('FrameLog', () => {
       '3232323241424344313233343536373839',
     ]);
     expect(log.recent('other')).toEqual([]);
+  });
+
+  it('gives back every frame and snapshot exactly as recorded while layouts and values change', () => {
+    const log = new FrameLog(20, () => 1_700_000_000_000);
+    const decoder = log.wrap('p1', dsmr().value);
+    const telegrams = [
+      v3With('12345.678', '001.19'),
+      v3With('12345.679', '001.19'),
+      v3With('12345.701', '002.50'),
+      ISKRA,
+      asset('dsmr-fluvius.txt'),
+      v3With('12345.702', '000.07'),
+      asset('dsmr-v4-kaifa.txt'),
+      asset('dsmr-sagemcom-t210-d-r.txt'),
+      ISKRA,
+      ISKRA, // the same layout again: its power-failure log entries are new objects in every frame
+    ];
+    const events = telegrams.flatMap((t) => decoder.push(t));
+    expect(events.map((e) => e.ok)).toEqual(telegrams.map(() => true));
+    const recent = log.recent('p1');
+    expect(recent.map((f) => f.snapshot)).toStrictEqual(events.map((e) => (e.ok ? e.snapshot : undefined)));
+    const hex = (b: Uint8Array | undefined): string => Buffer.from(b ?? []).toString('hex');
+    expect(recent.map((f) => hex(f.bytes))).toEqual(events.map((e) => hex(e.frame)));
+    expect(recent.map((f) => f.length)).toEqual(events.map((e) => e.frame?.length));
+    expect(recent[3]?.length).toBe(ISKRA.length - 2); // the telegram without the line break after its CRC
+    // the values of the changed telegrams, read back from the compact record
+    const valueOf = (i: number, key: string): unknown => recent[i]?.snapshot?.readings.find((r) => r.key === key)?.value;
+    expect([0, 1, 2, 5].map((i) => valueOf(i, 'energy_import_tariff_1'))).toEqual([12345.678, 12345.679, 12345.701, 12345.702]);
+    expect([0, 1, 2, 5].map((i) => valueOf(i, 'power_import'))).toEqual([1190, 1190, 2500, 70]);
+    // bytes are copies: changing what the view got changes nothing in the log
+    const first = recent[0]?.bytes;
+    if (first) first[0] = 0;
+    expect(recent[0]?.bytes[0]).toBe(0x2f);
   });
 
   it('keeps at most 64 KiB of frames per meter, the newest always', () => {

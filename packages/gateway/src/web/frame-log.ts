@@ -1,5 +1,5 @@
 import type { DecodeError, FrameEvent, StreamDecoder } from '@smi/decoder';
-import type { MeterSnapshot } from '@smi/model';
+import type { MeterSnapshot, Reading } from '@smi/model';
 import { isSession, type SessionIo } from '../session';
 
 /** Frames kept per meter for the diagnostics view. */
@@ -12,20 +12,163 @@ export const MAX_BYTES_PER_METER = 64 * 1024;
 export interface LoggedFrame {
   /** Receive time (ms since the epoch). */
   readonly at: number;
-  /** The frame's bytes (a copy; cut at MAX_FRAME_BYTES). */
+  /** The frame's bytes (a fresh copy at every access; cut at MAX_FRAME_BYTES). */
   readonly bytes: Uint8Array;
   readonly length: number;
-  readonly snapshot?: MeterSnapshot;
-  readonly error?: DecodeError;
+  /** What the frame decoded to (rebuilt from the compact record at every access). */
+  readonly snapshot?: MeterSnapshot | undefined;
+  readonly error?: DecodeError | undefined;
+}
+
+/**
+ * Fields of a reading that change from frame to frame (an object such as a log's `entries` is new
+ * in every frame); the others are shared with the layout.
+ */
+const VARYING_FIELDS = ['value', 'raw', 'time', 'entries'] as const;
+const VARYING: ReadonlySet<string> = new Set(VARYING_FIELDS);
+
+/**
+ * The parts of a meter's snapshots that rarely change: the snapshot itself (meter info, devices,
+ * protocol) and its readings as templates (key, name, unit, quantity…). Frames with the same layout
+ * keep only their values, so 20 frames per meter cost little more than one snapshot.
+ */
+interface Layout {
+  readonly shell: MeterSnapshot;
+  readonly templates: readonly Reading[];
+  /** Per template: which of VARYING_FIELDS it carries (bit i for field i); each takes a slot of the values. */
+  readonly present: readonly number[];
+  /** Slots of a frame's values: snapshot time, receive time, then the present varying fields in order. */
+  readonly slots: number;
+  /** Whether any reading's key names an identifier (then each frame's identifiers are collected). */
+  readonly identifying: boolean;
+}
+
+function layoutOf(s: MeterSnapshot): Layout {
+  const present = s.readings.map((r) => VARYING_FIELDS.reduce((mask, f, i) => (f in r ? mask | (1 << i) : mask), 0));
+  let slots = 2;
+  for (const mask of present) for (let i = 0; i < VARYING_FIELDS.length; i++) if (mask & (1 << i)) slots++;
+  return { shell: s, templates: s.readings, present, slots, identifying: s.readings.some((r) => IDENTIFYING_KEY.test(r.key)) };
+}
+
+const NOTHING: ReadonlySet<string> = new Set();
+
+/** Sub-meter lists with equal entries (flat objects: channel, medium, id). */
+function sameDevices(a: MeterSnapshot['devices'], b: MeterSnapshot['devices']): boolean {
+  if (a === undefined || b === undefined || a.length !== b.length) return a === b;
+  for (let i = 0; i < a.length; i++) if (!sameShape(a[i] as object, b[i] as object, NOTHING)) return false;
+  return true;
+}
+
+function presentMask(r: Reading): number {
+  let mask = 0;
+  for (let i = 0; i < VARYING_FIELDS.length; i++) if ((VARYING_FIELDS[i] as string) in r) mask |= 1 << i;
+  return mask;
+}
+
+/** Same own keys with the same values (by identity), except the varying ones. */
+function sameShape(a: object, b: object, varying: ReadonlySet<string>): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    n++;
+    if (!(k in y) || (!varying.has(k) && x[k] !== y[k])) return false;
+  }
+  for (const _k in y) n--;
+  return n === 0;
+}
+
+const SNAPSHOT_VARYING = new Set(['readings', 'time', 'receivedAt', 'meter', 'devices']);
+
+function fitsLayout(s: MeterSnapshot, l: Layout): boolean {
+  const shell = l.shell;
+  if (s.readings.length !== l.templates.length || !sameShape(s, shell, SNAPSHOT_VARYING)) return false;
+  if ('time' in s !== 'time' in shell || 'receivedAt' in s !== 'receivedAt' in shell) return false;
+  if (s.meter !== shell.meter && !sameShape(s.meter, shell.meter, NOTHING)) return false;
+  if (s.devices !== shell.devices && !sameDevices(s.devices, shell.devices)) return false;
+  for (let i = 0; i < s.readings.length; i++) {
+    const r = s.readings[i] as Reading;
+    if (!sameShape(r, l.templates[i] as Reading, VARYING) || presentMask(r) !== l.present[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * One recorded frame: its bytes as a one-byte string (no typed-array overhead), and, when it
+ * decoded, the layout plus the varying values (value, raw, time and entries, as far as the
+ * template has them), equal values shared with the meter's previous frame.
+ */
+class FrameRecord implements LoggedFrame {
+  constructor(
+    readonly at: number,
+    private readonly text: string,
+    readonly length: number,
+    private readonly layout: Layout | undefined,
+    /** Snapshot time, receive time, then the readings' varying values. */
+    private readonly values: readonly unknown[] | undefined,
+    readonly error: DecodeError | undefined,
+  ) {}
+
+  get bytes(): Uint8Array {
+    const b = Buffer.from(this.text, 'latin1');
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  }
+
+  /** Bytes kept (for the per-meter bound). */
+  get kept(): number {
+    return this.text.length;
+  }
+
+  get snapshot(): MeterSnapshot | undefined {
+    const l = this.layout;
+    const v = this.values;
+    if (!l || !v) return undefined;
+    let at = 2;
+    const readings = l.templates.map((t, i) => {
+      const r: Record<string, unknown> = {};
+      for (const k in t) r[k] = (t as unknown as Record<string, unknown>)[k];
+      const mask = l.present[i] as number;
+      for (let f = 0; f < VARYING_FIELDS.length; f++) if (mask & (1 << f)) r[VARYING_FIELDS[f] as string] = v[at++];
+      return r as unknown as Reading;
+    });
+    const s: Record<string, unknown> = { ...l.shell, readings };
+    if ('time' in l.shell) s['time'] = v[0];
+    if ('receivedAt' in l.shell) s['receivedAt'] = v[1];
+    return s as unknown as MeterSnapshot;
+  }
+}
+
+/** The varying values of a snapshot that fits `l`; values equal to `prev`'s at the same place reuse them. */
+function valuesOf(s: MeterSnapshot, l: Layout, prev: readonly unknown[] | undefined): unknown[] {
+  const out = new Array<unknown>(l.slots);
+  out[0] = s.time;
+  out[1] = s.receivedAt;
+  let at = 2;
+  const rs = s.readings;
+  for (let i = 0; i < rs.length; i++) {
+    const r = rs[i] as unknown as Record<string, unknown>;
+    const mask = l.present[i] as number;
+    for (let f = 0; f < VARYING_FIELDS.length; f++) if (mask & (1 << f)) out[at++] = r[VARYING_FIELDS[f] as string];
+  }
+  if (prev) for (let i = 0; i < out.length; i++) if (out[i] === prev[i]) out[i] = prev[i];
+  return out;
+}
+
+interface MeterFrames {
+  readonly list: FrameRecord[];
+  kept: number;
+  layout: Layout | undefined;
+  lastValues: readonly unknown[] | undefined;
 }
 
 /**
  * The last frames of every meter (by the meter's label), with what they decoded to: what the
  * diagnostics view and the capture download show. Bounded: FRAMES_PER_METER frames and
- * MAX_BYTES_PER_METER bytes per meter.
+ * MAX_BYTES_PER_METER bytes per meter. Compact: bytes as one-byte strings, snapshots as values
+ * against a shared layout (rebuilt when the view asks).
  */
 export class FrameLog {
-  private readonly frames = new Map<string, LoggedFrame[]>();
+  private readonly frames = new Map<string, MeterFrames>();
   /** Identifiers seen per meter, masked in captures even in frames that did not decode. */
   private readonly identifiers = new Map<string, Set<string>>();
 
@@ -37,26 +180,44 @@ export class FrameLog {
   record(meter: string, event: FrameEvent): void {
     const frame = event.frame;
     if (!frame) return;
-    const list = this.frames.get(meter) ?? [];
-    const bytes = frame.slice(0, MAX_FRAME_BYTES);
-    list.push(
-      event.ok
-        ? { at: this.now(), bytes, length: frame.length, snapshot: event.snapshot }
-        : { at: this.now(), bytes, length: frame.length, error: event.error },
-    );
-    let kept = list.reduce((n, f) => n + f.bytes.length, 0);
-    while (list.length > this.perMeter || (list.length > 1 && kept > MAX_BYTES_PER_METER)) kept -= list.shift()?.bytes.length ?? 0;
-    this.frames.set(meter, list);
+    let m = this.frames.get(meter);
+    if (!m) this.frames.set(meter, (m = { list: [], kept: 0, layout: undefined, lastValues: undefined }));
+    const cut = frame.length > MAX_FRAME_BYTES ? frame.subarray(0, MAX_FRAME_BYTES) : frame;
+    const text = Buffer.from(cut.buffer, cut.byteOffset, cut.length).toString('latin1');
+    let rec: FrameRecord;
     if (event.ok) {
-      const ids = this.identifiers.get(meter) ?? new Set<string>();
-      for (const id of identifiersOf(event.snapshot)) if (ids.size < 64) ids.add(id);
-      this.identifiers.set(meter, ids);
+      const s = event.snapshot;
+      let layout = m.layout;
+      if (!layout || !fitsLayout(s, layout)) {
+        layout = m.layout = layoutOf(s);
+        m.lastValues = undefined;
+        this.collectIdentifiers(meter, s);
+      } else if (layout.identifying || s.meter.id !== layout.shell.meter.id) {
+        this.collectIdentifiers(meter, s);
+      }
+      const values = valuesOf(s, layout, m.lastValues);
+      m.lastValues = values;
+      rec = new FrameRecord(this.now(), text, frame.length, layout, values, undefined);
+    } else {
+      rec = new FrameRecord(this.now(), text, frame.length, undefined, undefined, event.error);
     }
+    const list = m.list;
+    list.push(rec);
+    m.kept += rec.kept;
+    while (list.length > this.perMeter || (list.length > 1 && m.kept > MAX_BYTES_PER_METER)) m.kept -= list.shift()?.kept ?? 0;
+  }
+
+  /** A layout without identifying readings has only the meter id and identification, the same in all its frames. */
+  private collectIdentifiers(meter: string, s: MeterSnapshot): void {
+    let ids = this.identifiers.get(meter);
+    if (!ids) this.identifiers.set(meter, (ids = new Set()));
+    if (ids.size >= 64) return;
+    for (const id of identifiersOf(s)) if (ids.size < 64) ids.add(id);
   }
 
   /** The meter's frames, oldest first. */
   recent(meter: string): readonly LoggedFrame[] {
-    return this.frames.get(meter) ?? [];
+    return this.frames.get(meter)?.list ?? [];
   }
 
   /** Identifiers (serial numbers, equipment ids) the meter's frames carried. */
