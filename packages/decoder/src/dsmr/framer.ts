@@ -25,7 +25,8 @@ function eventSink(events: FramerEvent<Uint8Array>[]): FramerSink {
 
 const SLASH = 0x2f;
 const BANG = 0x21;
-const MIN_CAPACITY = 65536;
+/** Smallest buffer: a dozen telegrams (one per meter stream: 1,000 meters × 64 KiB were 64 MB). */
+const MIN_CAPACITY = 16384;
 
 /**
  * Storage: an append-only Buffer (its `indexOf` is memchr). Frames are handed out as views
@@ -185,7 +186,8 @@ export class DsmrFramer implements Framer<Uint8Array> {
   private append(chunk: Uint8Array): void {
     if (this.len + chunk.length > this.buf.length) {
       const keep = this.len - this.base;
-      const bigger = Buffer.alloc(Math.max(MIN_CAPACITY, 2 * (keep + chunk.length)));
+      // not zeroed: only bytes copied in (base…len) are ever read
+      const bigger = Buffer.allocUnsafe(Math.max(MIN_CAPACITY, 2 * (keep + chunk.length)));
       this.buf.copy(bigger, 0, this.base, this.len);
       const shift = this.base;
       if (this.start >= 0) {

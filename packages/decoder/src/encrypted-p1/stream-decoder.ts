@@ -40,8 +40,9 @@ export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder & 
   const envelopes = createEncryptedP1Framer();
   const plain = createDsmrDecoder(options.dsmr);
   // One envelope holds exactly one telegram: pushed and flushed, it reports it whole or why not.
-  // One decoder for all envelopes keeps the per-meter caches warm.
-  const inner = createDsmrDecoder(options.dsmr);
+  // One decoder for all envelopes keeps the per-meter caches warm; made at the first envelope
+  // (a plain meter never needs it).
+  let inner: ReturnType<typeof createDsmrDecoder> | undefined;
   let mode: Mode = 'undecided';
   let sawGloTag = false;
   let envelopeDiscarded = 0;
@@ -51,6 +52,7 @@ export function createP1Decoder(options: P1StreamOptions = {}): StreamDecoder & 
       return [{ ok: false, error: fail('missing-key', LAYER, 'the meter sends encrypted telegrams and no key is configured').error, frame: envelope }];
     const opened = unwrapEncryptedP1(envelope, options.authKey ? { key: options.key, authKey: options.authKey } : { key: options.key });
     if (!opened.ok) return [{ ok: false, error: opened.error, frame: envelope }];
+    inner ??= createDsmrDecoder(options.dsmr);
     const events = [...inner.push(opened.value), ...inner.flush()];
     return events.length > 0 ? events : [{ ok: false, error: fail('decrypt-failed', LAYER, 'decrypted content holds no P1 telegram').error, frame: envelope }];
   }

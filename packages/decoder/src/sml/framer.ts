@@ -31,7 +31,8 @@ export interface SmlFramerOptions {
 }
 
 const DEFAULT_MAX_FILE = 64 * 1024;
-const SLAB = 64 * 1024;
+/** Smallest slab: a few files (a meter has one stream; 1,000 meters × 64 KiB was 64 MB); it grows with the live bytes. */
+const SLAB = 8 * 1024;
 /** Length of the start sequence; while hunting, up to 7 trailing bytes are kept for the next push. */
 const START_LEN = 8;
 

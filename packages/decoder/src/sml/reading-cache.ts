@@ -38,7 +38,8 @@ export interface SmlCode {
   other: Template | undefined;
 }
 
-const SIZE = 4096;
+/** Slots for OBIS codes (a meter sends a few dozen; kept small: one cache per meter stream). */
+const SIZE = 512;
 const LIMIT = SIZE / 2;
 const MAX_UNITS_PER_CODE = 16;
 

@@ -61,7 +61,6 @@ export function installIdOf(config: Config): string {
 export class MessageFactory {
   private readonly engine = createTemplateEngine();
   private readonly preset: CompiledPreset;
-  private readonly discoveryCache = new Map<string, { signature: string; messages: MqttMessage[] }>();
 
   readonly installId: string;
   readonly topics: Topics;
@@ -153,24 +152,15 @@ export class MessageFactory {
   }
 
   /**
-   * HA discovery configs for a meter; recomputed only when the meter's set of readings changes.
+   * HA discovery configs for a meter (the publisher asks only when the meter's readings or the
+   * broker's retained configs changed, so nothing is kept here).
    * Device style: one message, in which `previousComponents` (component ids announced before)
    * that are gone now are listed for removal.
    */
   discoveryMessages(snapshot: MeterSnapshot, previousComponents: ReadonlySet<string> = new Set()): MqttMessage[] {
     if (!this.config.homeassistant.enabled) return [];
-    const device = this.discoveryStyle === 'device';
-    const signature = JSON.stringify([
-      snapshot.meter,
-      snapshot.readings.map((r) => [r.key, r.name, r.quantity, r.unit, r.enabledByDefault]),
-      device ? [...previousComponents] : [],
-    ]);
-    const cached = this.discoveryCache.get(snapshot.meter.id);
-    if (cached?.signature === signature) return cached.messages;
     const opts = this.haOptions(snapshot);
-    const messages = device ? [haDeviceDiscovery(snapshot, opts, previousComponents)] : haMeterDiscovery(snapshot, opts);
-    this.discoveryCache.set(snapshot.meter.id, { signature, messages });
-    return messages;
+    return this.discoveryStyle === 'device' ? [haDeviceDiscovery(snapshot, opts, previousComponents)] : haMeterDiscovery(snapshot, opts);
   }
 
   /**
