@@ -53,5 +53,11 @@ else
   status=1
 fi
 
+# Benchmark regression check (ratios against the npm peers, not absolute times; docs/performance.md):
+# a figure more than 20 % below packages/decoder/bench/baseline.json fails. Uses the bundle the
+# integration tests built.
+[ -f packages/gateway/dist/smi.js ] || npm run -s build
+npm run -s bench:check || status=1
+
 node scripts/test-summary.mjs || status=1
 exit $status
