@@ -41,4 +41,20 @@ describe('ByteQueue', () => {
     q.clear();
     expect(q.length).toBe(0);
   });
+
+  it('finds a byte only among the live bytes, never in stale ones past the end, and exposes them in place', () => {
+    const q = new ByteQueue();
+    q.append(Uint8Array.of(1, 2, 0x7e, 4, 0x7e));
+    q.consume(5); // empty: the buffer still holds the old bytes
+    q.append(Uint8Array.of(9, 8));
+    expect(q.indexOf(0x7e)).toBe(-1); // the old 7E at index 2 lies past the live end
+    expect(q.indexOf(9)).toBe(0);
+    expect(q.indexOf(8)).toBe(1);
+    expect(q.indexOf(8, 2)).toBe(-1);
+    q.append(Uint8Array.of(0x7e));
+    q.consume(1);
+    expect(q.indexOf(0x7e)).toBe(1);
+    expect(q.bytes[q.offset]).toBe(8);
+    expect(q.bytes[q.offset + 1]).toBe(0x7e);
+  });
 });

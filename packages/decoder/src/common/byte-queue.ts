@@ -36,10 +36,27 @@ export class ByteQueue {
     return this.buf[this.start + index] ?? 0;
   }
 
+  /**
+   * The backing buffer and the index of the front byte in it (`bytes[offset + i]` is `at(i)`): for
+   * scanners and checks that read the queued bytes in place. Valid until the next `append`.
+   */
+  get bytes(): Uint8Array {
+    return this.buf;
+  }
+
+  get offset(): number {
+    return this.start;
+  }
+
   /** Index (from the front) of the first `byte` at or after `from`, or -1. */
   indexOf(byte: number, from = 0): number {
-    const i = this.buf.subarray(0, this.end).indexOf(byte, this.start + from);
-    return i < 0 ? -1 : i - this.start;
+    const at = this.start + from;
+    if (at >= this.end) return -1;
+    // Framers mostly find their marker right at the front: check it before the native search, which
+    // needs a view bounded by the live length (stale bytes past `end` must not match).
+    if (this.buf[at] === byte) return from;
+    const i = this.buf.subarray(at + 1, this.end).indexOf(byte);
+    return i < 0 ? -1 : from + 1 + i;
   }
 
   /** A view of the queued bytes; valid only until the next `append` or `consume`. */

@@ -1,3 +1,4 @@
+import { createDecipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hexBytes as h } from '../common/testing';
@@ -39,6 +40,21 @@ describe('AES-128-GCM (DLMS suite 0)', () => {
   ])('reports %s as auth-failed', (_n, k) => {
     const r = gcmDecrypt({ ...k, iv, ciphertext: sealed.subarray(0, sealed.length - 12), tag: sealed.subarray(sealed.length - 12) });
     expect(r.ok ? 'ok' : r.error.kind).toBe('auth-failed');
+  });
+
+  it("without a tag matches node's AES-128-GCM for any data offset and length (word-wise XOR, growing scratch)", () => {
+    const buffer = Uint8Array.from({ length: 2100 }, (_, i) => (i * 37 + 11) & 0xff);
+    const cases: [number, number][] = [];
+    for (let offset = 0; offset < 4; offset++) for (const length of [0, 1, 3, 4, 5, 15, 16, 17, 31, 33, 524]) cases.push([offset, length]);
+    cases.push([1, 1500], [3, 2093]); // past the first scratch size, then larger again
+    const mismatches = cases.filter(([offset, length]) => {
+      const data = buffer.subarray(offset, offset + length);
+      const r = gcmDecrypt({ key, iv, ciphertext: data });
+      const reference = createDecipheriv('aes-128-gcm', key, iv).update(data);
+      return !(r.ok && Buffer.from(r.value).equals(reference) && r.value.length === length);
+    });
+    expect(mismatches).toEqual([]);
+    expect(cases).toHaveLength(46);
   });
 
   it('rejects an IV that is not 12 bytes', () => {

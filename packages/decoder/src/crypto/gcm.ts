@@ -64,22 +64,49 @@ function ecb(key: AesKey): Cipher {
   return c;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * Counter blocks, written as 32-bit words into one scratch buffer that lives as long as the module
+ * (grown when a longer APDU comes): nothing of it outlives a call, only node's output is new.
+ */
+let scratch = new ArrayBuffer(1024);
+let scratchWords = new Uint32Array(scratch);
+let scratchBytes = new Uint8Array(scratch);
+
 /** GCM's CTR part: keystream blocks E(IV ‖ n) for n = 2, 3, … (32-bit counter), XORed with the data. */
 function ctr(key: AesKey, iv: Uint8Array, data: Uint8Array): Uint8Array {
   const blocks = Math.ceil(data.length / 16);
-  const counters = Buffer.allocUnsafe(blocks * 16);
-  for (let i = 0, o = 0; i < blocks; i++, o += 16) {
-    for (let k = 0; k < 12; k++) counters[o + k] = iv[k] as number;
-    const n = (2 + i) >>> 0;
-    counters[o + 12] = n >>> 24;
-    counters[o + 13] = (n >>> 16) & 0xff;
-    counters[o + 14] = (n >>> 8) & 0xff;
-    counters[o + 15] = n & 0xff;
+  const size = blocks * 16;
+  if (size > scratch.byteLength) {
+    scratch = new ArrayBuffer(size);
+    scratchWords = new Uint32Array(scratch);
+    scratchBytes = new Uint8Array(scratch);
+  }
+  const w = scratchWords;
+  for (let k = 0; k < 12; k++) scratchBytes[k] = iv[k] as number;
+  const w0 = w[0] as number;
+  const w1 = w[1] as number;
+  const w2 = w[2] as number;
+  for (let i = 0, o = 0; i < blocks; i++, o += 4) {
+    w[o] = w0;
+    w[o + 1] = w1;
+    w[o + 2] = w2;
+    const n = 2 + i; // big-endian in the block
+    w[o + 3] = LITTLE_ENDIAN ? ((n & 0xff) << 24) | ((n & 0xff00) << 8) | ((n >>> 8) & 0xff00) | (n >>> 24) : n;
   }
   // the keystream buffer is ours alone: XOR the data into it and hand out its first bytes
-  const stream = ecb(key).update(counters);
-  for (let i = 0; i < data.length; i++) stream[i] = (data[i] as number) ^ (stream[i] as number);
-  return new Uint8Array(stream.buffer, stream.byteOffset, data.length);
+  const stream = ecb(key).update(new Uint8Array(scratch, 0, size));
+  const length = data.length;
+  if ((stream.byteOffset & 3) === 0) {
+    // Four bytes per step: the counters are spent, so the data (at any offset) is copied into the
+    // aligned scratch and XORed word by word; the bytes past `length` are never handed out.
+    scratchBytes.set(data);
+    const sw = new Uint32Array(stream.buffer, stream.byteOffset, size >>> 2);
+    const words = (length + 3) >>> 2;
+    for (let j = 0; j < words; j++) sw[j] = (sw[j] as number) ^ (scratchWords[j] as number);
+  } else for (let i = 0; i < length; i++) stream[i] = (data[i] as number) ^ (stream[i] as number);
+  return new Uint8Array(stream.buffer, stream.byteOffset, length);
 }
 
 /**

@@ -17,23 +17,32 @@ export interface GbtBlock {
 }
 
 const LAYER = 'gbt';
+/** The answer while blocks are still coming (one shared object). */
+const PENDING = ok(undefined);
 
 /** Parses `E0 · block-control · block-number (2) · block-number-ack (2) · BER length · data`. */
 export function parseGbtBlock(apdu: Uint8Array): Result<GbtBlock> {
   if (apdu[0] !== GENERAL_BLOCK_TRANSFER) return fail('bad-format', LAYER, 'APDU is not general-block-transfer (E0)', 0);
   if (apdu.length < 7) return fail('truncated', LAYER, 'block shorter than its header', apdu.length);
   const control = apdu[1] as number;
-  const r = new AxdrReader(apdu, 6);
-  const length = r.berLength();
-  if (length === undefined) return { ok: false, error: r.error ?? fail('truncated', LAYER, 'block length', 6).error };
-  if (r.pos + length !== apdu.length) return fail('bad-length', LAYER, `block length ${length} disagrees with ${apdu.length - r.pos} bytes`, 6);
+  let length = apdu[6] as number;
+  let pos = 7;
+  if (length >= 0x80) {
+    // a long-form BER length (blocks of 128 bytes and more)
+    const r = new AxdrReader(apdu, 6);
+    const long = r.berLength();
+    if (long === undefined) return { ok: false, error: r.error ?? fail('truncated', LAYER, 'block length', 6).error };
+    length = long;
+    pos = r.pos;
+  }
+  if (pos + length !== apdu.length) return fail('bad-length', LAYER, `block length ${length} disagrees with ${apdu.length - pos} bytes`, 6);
   return ok({
     last: (control & 0x80) !== 0,
     streaming: (control & 0x40) !== 0,
     window: control & 0x3f,
     blockNumber: ((apdu[2] as number) << 8) | (apdu[3] as number),
     ackNumber: ((apdu[4] as number) << 8) | (apdu[5] as number),
-    data: apdu.subarray(r.pos),
+    data: apdu.subarray(pos),
   });
 }
 
@@ -70,7 +79,7 @@ export function createGbtAssembler(): GbtAssembler {
         reset();
         return fail('too-long', LAYER, `APDU over ${GBT_MAX_APDU} bytes`);
       }
-      if (!block.last) return ok(undefined);
+      if (!block.last) return PENDING;
       next = 0;
       return ok(apdu.take());
     },

@@ -11,6 +11,8 @@ const LAYER = 'mbus';
 /** STSAP and DTSAP of the Austrian push (client 01, management logical device 67). */
 const STSAP = 0x01;
 const DTSAP = 0x67;
+/** The answer while segments are still coming (one shared object). */
+const PENDING = ok(undefined);
 
 /**
  * Scanner for a queue whose first byte is `68`: the M-Bus framer's rules (L trusted only when both L
@@ -75,7 +77,7 @@ export function createMbusSegmentAssembler(): MbusSegmentAssembler {
       }
       apdu.append(s.segment);
       next = (s.sequence + 1) & 0x0f;
-      if (!s.last) return ok(undefined);
+      if (!s.last) return PENDING;
       next = -1;
       return ok(apdu.take());
     },

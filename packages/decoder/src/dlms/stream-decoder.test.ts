@@ -44,6 +44,16 @@ describe('createDlmsDecoder over HDLC', () => {
     ]);
   });
 
+  it('keeps the frame of an event intact when later pushes reuse the framer buffer', () => {
+    const d = createDlmsDecoder();
+    d.push(buildHdlcFrame(list1)); // the carrier is known: the HDLC framer takes over
+    const first = d.push(buildHdlcFrame(list2))[0]; // one unsegmented frame: its APDU is copied once
+    // frame by frame, until the framer's buffer is compacted over the bytes of the first frame
+    const again = [1, 2, 3, 4].flatMap(() => d.push(buildHdlcFrame(list1)));
+    expect(kinds(again)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(first?.frame && Buffer.from(first.frame).toString('hex')).toBe(Buffer.from(list2.subarray(3)).toString('hex')); // without the LLC
+  });
+
   it('counts garbage between frames but not flags', () => {
     const d = createDlmsDecoder();
     const events = d.push(Uint8Array.from([0x01, 0x02, 0x7e, 0x7e, ...buildHdlcFrame(list1), 0x7e, 0x03, 0x04]));

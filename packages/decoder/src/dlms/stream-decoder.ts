@@ -1,7 +1,7 @@
 import type { MeterInfo, MeterSnapshot } from '@smi/model';
 import { ByteQueue, fail, ok, type DecodeError, type FrameEvent, type Result, type StreamDecoder } from '../common';
 import { createFrameCounterTracker, type FrameCounterTracker } from '../crypto';
-import { createHdlcFramer, createHdlcReassembler, HDLC_FLAG, parseHdlcFrame, scanHdlc, stripLlc, type HdlcFrame, type HdlcScan } from '../hdlc';
+import { createHdlcFramer, createHdlcReassembler, HDLC_FLAG, readHdlcFrame, scanHdlc, stripLlc, type HdlcFrame, type HdlcScan } from '../hdlc';
 import type { FramerEvent } from '../common/framer';
 import { MBUS_LONG_START, parseMbusFrameView } from '../mbus';
 import { decodeDlmsApdu, type DlmsApduOptions } from './apdu';
@@ -41,8 +41,12 @@ export function decodeDlmsPush(
  */
 export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecoder & { readonly pendingBytes: number; flush(): FrameEvent[] } {
   const queue = new ByteQueue();
-  /** Once the carrier is HDLC, the HDLC framer (framer contract) finds the frames. */
-  const framer = createHdlcFramer();
+  /**
+   * Once the carrier is HDLC, the HDLC framer (framer contract) finds the frames. Its frames'
+   * information fields are views of its buffer: the reassembler and the GBT assembler copy them
+   * into the APDU, and an APDU that is one frame's information is copied once (`apduIn`).
+   */
+  const framer = createHdlcFramer(true);
   const hdlc = createHdlcReassembler();
   const gbt = createGbtAssembler();
   const mbus = createMbusSegmentAssembler();
@@ -70,19 +74,23 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
     events.push({ ok: true, snapshot: mapped.snapshot, frame: apdu });
   }
 
-  /** An APDU from either carrier: joins GBT blocks first when the APDU is one. */
-  function apduIn(bytes: Uint8Array, events: FrameEvent[]): void {
+  /**
+   * An APDU from either carrier: joins GBT blocks first when the APDU is one. `borrowed`: the bytes
+   * are a view of a framer's buffer, copied here when an event keeps them (GBT copies its blocks).
+   */
+  function apduIn(bytes: Uint8Array, borrowed: boolean, events: FrameEvent[]): void {
     const apdu = stripLlc(bytes);
-    if (apdu[0] !== GENERAL_BLOCK_TRANSFER) return complete(apdu, events);
+    if (apdu[0] !== GENERAL_BLOCK_TRANSFER) return complete(borrowed ? apdu.slice() : apdu, events);
     const block = parseGbtBlock(apdu);
     const joined = block.ok ? gbt.push(block.value) : block;
-    if (!joined.ok) events.push({ ok: false, error: joined.error, frame: apdu });
+    if (!joined.ok) events.push({ ok: false, error: joined.error, frame: borrowed ? apdu.slice() : apdu });
     else if (joined.value) complete(joined.value, events);
   }
 
-  function onResult(r: Result<Uint8Array | undefined>, frame: Uint8Array, events: FrameEvent[]): void {
+  /** A reassembler's answer to `frame`; its APDU is borrowed when it is the frame's own information. */
+  function onResult(r: Result<Uint8Array | undefined>, frame: Uint8Array, information: Uint8Array | undefined, events: FrameEvent[]): void {
     if (!r.ok) events.push({ ok: false, error: r.error, frame: frame.slice() });
-    else if (r.value) apduIn(r.value, events);
+    else if (r.value) apduIn(r.value, r.value === information, events);
   }
 
   function onHdlc(e: FramerEvent<HdlcFrame>, events: FrameEvent[]): void {
@@ -92,15 +100,15 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
     }
     const r = hdlc.push(e.frame);
     if (!r.ok) events.push({ ok: false, error: r.error });
-    else if (r.value) apduIn(r.value, events);
+    else if (r.value) apduIn(r.value, r.value === e.frame.information, events);
   }
 
   function handleFrame(kind: DlmsCarrier, bytes: Uint8Array, events: FrameEvent[]): DecodeError | undefined {
     if (kind === 'hdlc') {
-      const f = parseHdlcFrame(bytes);
+      const f = readHdlcFrame(bytes, 0, bytes.length, false); // the information is copied when kept
       if (!f.ok) return f.error;
       carrier ??= 'hdlc';
-      onResult(hdlc.push(f.value), bytes, events);
+      onResult(hdlc.push(f.value), bytes, f.value.information, events);
       return undefined;
     }
     const f = parseMbusFrameView(bytes); // the segment is copied by the assembler
@@ -111,7 +119,7 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
       return undefined;
     }
     carrier ??= 'mbus';
-    onResult(mbus.push(seg.value), bytes, events);
+    onResult(mbus.push(seg.value), bytes, undefined, events);
     return undefined;
   }
 
@@ -120,6 +128,14 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
     if (b === HDLC_FLAG && carrier !== 'mbus') return { kind: 'hdlc', scan: scanHdlc(queue) };
     if (b === MBUS_LONG_START && carrier !== 'hdlc') return { kind: 'mbus', scan: scanDlmsMbus(queue) };
     return undefined;
+  }
+
+  /** Bytes before the next byte after the front one where a frame of a possible carrier may start. */
+  function nextStart(): number {
+    const hdlcAt = carrier === 'mbus' ? -1 : queue.indexOf(HDLC_FLAG, 1);
+    const mbusAt = carrier === 'hdlc' ? -1 : queue.indexOf(MBUS_LONG_START, 1);
+    if (hdlcAt < 0) return mbusAt < 0 ? queue.length : mbusAt;
+    return mbusAt < 0 ? hdlcAt : Math.min(hdlcAt, mbusAt);
   }
 
   function toFramer(chunk: Uint8Array, events: FrameEvent[]): void {
@@ -164,7 +180,15 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
   function drain(events: FrameEvent[]): void {
     while (queue.length > 0) {
       const at = scanAt();
-      if (at === undefined || at.scan.kind === 'skip' || at.scan.kind === 'cut') {
+      if (at === undefined) {
+        // No frame can start here: skip to the next possible start at once (what byte-by-byte
+        // skipping would do); flags are not counted as garbage.
+        const skip = nextStart();
+        discarded += queue.countExcept(skip, HDLC_FLAG);
+        queue.consume(skip);
+        continue;
+      }
+      if (at.scan.kind === 'skip' || at.scan.kind === 'cut') {
         if (queue.at(0) !== HDLC_FLAG) discarded++;
         queue.consume(1);
         continue;

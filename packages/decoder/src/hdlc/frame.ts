@@ -1,4 +1,4 @@
-import { crc16X25, fail, ok, type Result } from '../common';
+import { crc16X25, fail, type DecodeError, type Result } from '../common';
 
 /** HDLC flag byte at both ends of a frame (IEC 62056-46). */
 export const HDLC_FLAG = 0x7e;
@@ -35,18 +35,28 @@ export function hdlcLengthField(formatHigh: number, formatLow: number): number {
   return ((formatHigh & 0x07) << 8) | formatLow;
 }
 
-function readAddress(bytes: Uint8Array, offset: number, limit: number): Result<HdlcAddress> {
+/**
+ * Reads an address at `at` (before `limit`): `value * 8 + size` (size 1, 2 or 4), or -1 for a 3-byte
+ * address and -2 when no byte with LSB = 1 ends it. A number, not an object, on the hot path.
+ */
+function readAddress(bytes: Uint8Array, at: number, limit: number): number {
   let value = 0;
-  for (let i = 0; i < 4 && offset + i < limit; i++) {
-    const b = bytes[offset + i] as number;
+  for (let i = 0; i < 4 && at + i < limit; i++) {
+    const b = bytes[at + i] as number;
     value = value * 128 + (b >>> 1);
-    if (b & 1) {
-      const size = i + 1;
-      if (size === 3) return fail('bad-format', LAYER, 'HDLC address of 3 bytes', offset);
-      return ok({ value, size: size as 1 | 2 | 4 });
-    }
+    if (b & 1) return i === 2 ? -1 : value * 8 + i + 1;
   }
-  return fail('bad-format', LAYER, 'HDLC address without terminating byte (LSB = 1)', offset);
+  return -2;
+}
+
+function addressError(code: number, offset: number): { readonly ok: false; readonly error: DecodeError } {
+  return code === -1
+    ? fail('bad-format', LAYER, 'HDLC address of 3 bytes', offset)
+    : fail('bad-format', LAYER, 'HDLC address without terminating byte (LSB = 1)', offset);
+}
+
+function address(code: number): HdlcAddress {
+  return { value: (code - (code & 7)) / 8, size: (code & 7) as 1 | 2 | 4 };
 }
 
 function storedCrc(bytes: Uint8Array, at: number): number {
@@ -59,38 +69,51 @@ function storedCrc(bytes: Uint8Array, at: number): number {
  * field) and the FCS, both CRC-16/X.25 with the low byte first.
  */
 export function parseHdlcFrame(bytes: Uint8Array): Result<HdlcFrame> {
-  if (bytes.length < HDLC_MIN_LENGTH + 2) return fail('truncated', LAYER, 'shorter than the smallest HDLC frame', 0);
-  if (bytes[0] !== HDLC_FLAG) return fail('bad-format', LAYER, 'frame does not start with flag 7E', 0);
-  const f1 = bytes[1] as number;
+  return readHdlcFrame(bytes, 0, bytes.length, true);
+}
+
+/**
+ * `parseHdlcFrame` of `buf[start, end)` read in place (error offsets count from `start`). With
+ * `copy` false the information field is a view of `buf`, valid only while the caller leaves those
+ * bytes alone (the DLMS stream decoder copies it into the APDU at once).
+ */
+export function readHdlcFrame(buf: Uint8Array, start: number, end: number, copy: boolean): Result<HdlcFrame> {
+  const size = end - start;
+  if (size < HDLC_MIN_LENGTH + 2) return fail('truncated', LAYER, 'shorter than the smallest HDLC frame', 0);
+  if (buf[start] !== HDLC_FLAG) return fail('bad-format', LAYER, 'frame does not start with flag 7E', 0);
+  const f1 = buf[start + 1] as number;
   if (!isHdlcFormatByte(f1)) return fail('bad-format', LAYER, 'format field is not frame type 3', 1);
-  const length = hdlcLengthField(f1, bytes[2] as number);
-  if (length + 2 !== bytes.length) return fail('bad-length', LAYER, `length field ${length} disagrees with ${bytes.length - 2} bytes`, 1);
-  const end = length + 1; // index of the closing flag
-  if (bytes[end] !== HDLC_FLAG) return fail('bad-format', LAYER, 'frame does not end with flag 7E', end);
-  const fcsAt = end - 2;
-  const destination = readAddress(bytes, 3, fcsAt);
-  if (!destination.ok) return destination;
-  const srcAt = 3 + destination.value.size;
-  const source = readAddress(bytes, srcAt, fcsAt);
-  if (!source.ok) return source;
-  const controlAt = srcAt + source.value.size;
-  if (controlAt >= fcsAt) return fail('truncated', LAYER, 'frame ends before the control field', controlAt);
-  const control = bytes[controlAt] as number;
+  const length = hdlcLengthField(f1, buf[start + 2] as number);
+  if (length + 2 !== size) return fail('bad-length', LAYER, `length field ${length} disagrees with ${size - 2} bytes`, 1);
+  const close = start + length + 1; // index of the closing flag
+  if (buf[close] !== HDLC_FLAG) return fail('bad-format', LAYER, 'frame does not end with flag 7E', length + 1);
+  const fcsAt = close - 2;
+  const destination = readAddress(buf, start + 3, fcsAt);
+  if (destination < 0) return addressError(destination, 3);
+  const srcAt = start + 3 + (destination & 7);
+  const source = readAddress(buf, srcAt, fcsAt);
+  if (source < 0) return addressError(source, srcAt - start);
+  const controlAt = srcAt + (source & 7);
+  if (controlAt >= fcsAt) return fail('truncated', LAYER, 'frame ends before the control field', controlAt - start);
+  const control = buf[controlAt] as number;
   let infoStart = controlAt + 1;
   if (infoStart < fcsAt) {
     // An information field follows: the header check sequence protects format…control.
-    if (infoStart + 2 > fcsAt) return fail('truncated', LAYER, 'frame ends inside the HCS', infoStart);
-    if (crc16X25(bytes, 1, infoStart) !== storedCrc(bytes, infoStart)) return fail('bad-crc', LAYER, 'HCS mismatch', infoStart);
+    if (infoStart + 2 > fcsAt) return fail('truncated', LAYER, 'frame ends inside the HCS', infoStart - start);
+    if (crc16X25(buf, start + 1, infoStart) !== storedCrc(buf, infoStart)) return fail('bad-crc', LAYER, 'HCS mismatch', infoStart - start);
     infoStart += 2;
   }
-  if (crc16X25(bytes, 1, fcsAt) !== storedCrc(bytes, fcsAt)) return fail('bad-crc', LAYER, 'FCS mismatch', fcsAt);
-  return ok({
-    segmented: (f1 & 0x08) !== 0,
-    destination: destination.value,
-    source: source.value,
-    control,
-    information: bytes.slice(infoStart, fcsAt),
-  });
+  if (crc16X25(buf, start + 1, fcsAt) !== storedCrc(buf, fcsAt)) return fail('bad-crc', LAYER, 'FCS mismatch', fcsAt - start);
+  return {
+    ok: true,
+    value: {
+      segmented: (f1 & 0x08) !== 0,
+      destination: address(destination),
+      source: address(source),
+      control,
+      information: copy ? buf.slice(infoStart, fcsAt) : buf.subarray(infoStart, fcsAt),
+    },
+  };
 }
 
 /** Builds a frame around an information field (tests, simulators). Addresses are given as wire bytes. */

@@ -162,4 +162,20 @@ describe('HdlcFramer (framer contract)', () => {
     createHdlcFramer().push(copy);
     expect(Buffer.compare(copy, bytes)).toBe(0);
   });
+
+  it('gives information fields the caller may keep by default, views of its buffer with views = true', () => {
+    const info = Uint8Array.from([0xe6, 0xe7, 0x00, 0x0f, 0x01, 0x02]);
+    const frame = buildHdlcFrame(info);
+    const kept = createHdlcFramer();
+    const borrowed = createHdlcFramer(true);
+    const first = kept.push(frame)[0];
+    const view = borrowed.push(frame)[0];
+    // a frame long enough that the buffer is compacted: the bytes of the first frame are overwritten
+    const other = buildHdlcFrame(new Uint8Array(240).fill(0x09));
+    kept.push(other);
+    borrowed.push(other);
+    expect(first?.ok && [...first.frame.information]).toEqual([...info]);
+    expect(view?.ok && [...view.frame.information]).not.toEqual([...info]); // valid only until the next push
+    expect(view?.ok && view.frame.information.length).toBe(info.length);
+  });
 });

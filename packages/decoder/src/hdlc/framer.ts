@@ -1,6 +1,6 @@
 import { ByteQueue, crc16X25, fail, type FrameScan } from '../common';
 import type { Framer, FramerEvent } from '../common/framer';
-import { HDLC_FLAG, HDLC_MIN_LENGTH, hdlcLengthField, isHdlcFormatByte, parseHdlcFrame, type HdlcFrame } from './frame';
+import { HDLC_FLAG, HDLC_MIN_LENGTH, hdlcLengthField, isHdlcFormatByte, readHdlcFrame, type HdlcFrame } from './frame';
 
 /** Largest HDLC frame on the wire: an 11-bit length field plus the two flags. */
 export const HDLC_MAX_FRAME = 0x7ff + 2;
@@ -53,7 +53,8 @@ function headerCheck(queue: ByteQueue, length: number): 'ok' | 'hcs-ok' | 'bad' 
   if (hcsAt + 2 > length - 1) return 'ok'; // no information field: no HCS (the FCS decides)
   if (queue.length < hcsAt + 2) return 'wait';
   const hcs = queue.at(hcsAt) | (queue.at(hcsAt + 1) << 8);
-  return crc16X25(queue.view(), 1, hcsAt) === hcs ? 'hcs-ok' : 'bad-hcs';
+  const o = queue.offset;
+  return crc16X25(queue.bytes, o + 1, o + hcsAt) === hcs ? 'hcs-ok' : 'bad-hcs';
 }
 
 /** Whether the queue starts with a header whose HCS checks (a real frame that may have been cut). */
@@ -75,6 +76,13 @@ function startsWithCheckedHeader(queue: ByteQueue): boolean {
 export class HdlcFramer implements Framer<HdlcFrame> {
   private readonly queue = new ByteQueue();
   private discarded = 0;
+
+  /**
+   * @param views With true, the `information` of a frame event is a view of the framer's buffer,
+   *   valid only until the next `push` or `flush` (for a caller that copies it at once, as the DLMS
+   *   stream decoder joining segments and blocks does); by default it is a copy the caller may keep.
+   */
+  constructor(private readonly views = false) {}
 
   get pendingBytes(): number {
     return this.queue.length;
@@ -135,7 +143,7 @@ export class HdlcFramer implements Framer<HdlcFrame> {
         q.consume(1);
         continue;
       }
-      const parsed = parseHdlcFrame(q.view(0, scan.size));
+      const parsed = readHdlcFrame(q.bytes, q.offset, q.offset + scan.size, !this.views);
       if (parsed.ok) {
         events.push({ ok: true, frame: parsed.value });
         q.consume(scan.size - 1); // keep the closing flag: it may open the next frame
@@ -147,7 +155,7 @@ export class HdlcFramer implements Framer<HdlcFrame> {
   }
 }
 
-/** A new HDLC framer. */
-export function createHdlcFramer(): HdlcFramer {
-  return new HdlcFramer();
+/** A new HDLC framer (`views`: see the `HdlcFramer` constructor). */
+export function createHdlcFramer(views = false): HdlcFramer {
+  return new HdlcFramer(views);
 }

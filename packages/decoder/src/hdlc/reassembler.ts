@@ -16,6 +16,8 @@ export interface HdlcReassembler {
 }
 
 const LAYER = 'hdlc';
+/** The answer while segments are still coming (one shared object). */
+const PENDING = ok(undefined);
 
 function sameAddresses(a: HdlcFrame, b: HdlcFrame): boolean {
   return a.destination.value === b.destination.value && a.source.value === b.source.value;
@@ -43,7 +45,7 @@ export function createHdlcReassembler(): HdlcReassembler {
         reset();
         return fail('too-long', LAYER, `segmented APDU over ${HDLC_MAX_APDU} bytes`);
       }
-      if (frame.segmented) return ok(undefined);
+      if (frame.segmented) return PENDING;
       first = undefined;
       return ok(apdu.take());
     },
