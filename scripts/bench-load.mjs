@@ -3,7 +3,8 @@
 // TCP ports of this script; one gateway (packages/gateway/dist/smi.js run) reads them all and
 // publishes to a Mosquitto started here; a subscriber measures the latency from the write of a
 // frame's last byte to the broker's delivery of the state message that carries its values.
-// Prints one JSON line per N: {"meters","seconds","cpuPercent","rssMb","delivered","expected","p50Ms","p99Ms"}.
+// Prints one JSON line per N: {"meters","seconds","cpuPercent","rssMb","rssMedianMb","delivered","expected","p50Ms","p99Ms"}
+// (rssMb the peak, rssMedianMb the median of the once-a-second samples).
 //   node scripts/bench-load.mjs [--meters 100,1000] [--seconds 30] [--warmup 15] [--broker-nodelay 1] [--bundle smi.js]
 //   [--node-args "--cpu-prof --cpu-prof-dir=DIR"] (extra node options for the gateway process)
 import { spawn, spawnSync } from 'node:child_process';
@@ -175,14 +176,15 @@ async function runLoad(n, gen, dir) {
   measuring = true;
   const c0 = gateways.reduce((t, gw) => t + cpuTicks(gw.proc.pid), 0);
   let peakRss = 0;
+  const rssSamples = [];
   for (let s = 0; s < SECONDS; s++) {
     await sleep(1000);
     alive();
-    peakRss = Math.max(
-      peakRss,
-      gateways.reduce((t, gw) => t + rssMb(gw.proc.pid), 0),
-    );
+    const rss = gateways.reduce((t, gw) => t + rssMb(gw.proc.pid), 0);
+    rssSamples.push(rss);
+    peakRss = Math.max(peakRss, rss);
   }
+  rssSamples.sort((a, b) => a - b);
   const c1 = gateways.reduce((t, gw) => t + cpuTicks(gw.proc.pid), 0);
   measuring = false;
   await sleep(1000); // the last frames' deliveries
@@ -205,6 +207,8 @@ async function runLoad(n, gen, dir) {
     seconds: SECONDS,
     cpuPercent: Number(((c1 - c0) / SECONDS).toFixed(1)),
     rssMb: Math.round(peakRss),
+    // the median of the once-a-second samples: the peak moves by ±50 MB with the moment of a full collection
+    rssMedianMb: Math.round(rssSamples[Math.floor(rssSamples.length / 2)] ?? 0),
     delivered,
     expected,
     p50Ms: q(0.5),

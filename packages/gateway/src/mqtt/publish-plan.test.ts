@@ -9,7 +9,7 @@ import type { MeterSnapshot } from '@smi/model';
 import { validateConfig } from '../config/load';
 import { FIXTURES } from '../test-support/gateway-process';
 import { MessageFactory, OutputConfigError, type OutboundMessage } from './messages';
-import { applyLastSent, planAnnouncement, type AnnounceForce, type AnnouncementPlan } from './publish-plan';
+import { applyLastSent, payloadDigest, planAnnouncement, type AnnounceForce, type AnnouncementPlan, type PayloadDigest } from './publish-plan';
 
 const METER = 'K8EG004046395507';
 const CONFIG = (key: string): string => `homeassistant/sensor/smi_${METER}/${key}/config`;
@@ -35,7 +35,7 @@ function v5Snapshot(): MeterSnapshot {
 /** What the publisher remembers between announcements of the meter. */
 interface Memory {
   announced: ReadonlySet<string>;
-  lastSent: Map<string, string>;
+  lastSent: Map<string, PayloadDigest>;
   onBroker: string[];
 }
 
@@ -85,10 +85,10 @@ describe('planAnnouncement (what MqttPublisher.announce sends)', () => {
     expect(energy(plan.messages[36])).toBe(4.426);
     expect(plan.removed).toEqual([]);
     expect([...memory.announced]).toEqual(configTopics);
-    // configs, availability and the (retained by default) state are remembered with their payloads
+    // configs, availability and the (retained by default) state are remembered by their payloads' digests
     expect(memory.lastSent.size).toBe(37);
-    expect(memory.lastSent.get(AVAILABILITY)).toBe('online');
-    expect(memory.lastSent.get(CONFIG('power_import'))).toBe(plan.messages[8]?.payload);
+    expect(memory.lastSent.get(AVAILABILITY)).toBe(payloadDigest('online'));
+    expect(memory.lastSent.get(CONFIG('power_import'))).toBe(payloadDigest(plan.messages[8]?.payload ?? ''));
   });
 
   it('an unchanged retained config or availability is not sent again; the state always is', () => {
@@ -103,7 +103,7 @@ describe('planAnnouncement (what MqttPublisher.announce sends)', () => {
     expect(energy(plan.messages[0])).toBe(4.5);
     expect(plan.nextState.lastSent.size).toBe(1);
     // a config whose payload differs from what we sent last (an older gateway version) goes out again, alone
-    memory.lastSent.set(CONFIG('voltage_l1'), '{"name":"old"}');
+    memory.lastSent.set(CONFIG('voltage_l1'), payloadDigest('{"name":"old"}'));
     expect(topicsOf(announce(memory, snapshot, QUIET).messages)).toEqual([CONFIG('voltage_l1'), STATE]);
   });
 
@@ -188,7 +188,7 @@ describe('planAnnouncement (what MqttPublisher.announce sends)', () => {
     expect(topicsOf(plan.messages)).toEqual([AVAILABILITY, STATE]);
     expect(plan.messages[0]).toEqual({ topic: AVAILABILITY, payload: 'offline', retain: true, qos: 1 });
     expect(plan.removed).toEqual([]);
-    expect(memory.lastSent.get(AVAILABILITY)).toBe('offline');
+    expect(memory.lastSent.get(AVAILABILITY)).toBe(payloadDigest('offline'));
     // back online: the availability changes again
     expect(announce(memory, snapshot, QUIET).messages[0]).toEqual({ topic: AVAILABILITY, payload: 'online', retain: true, qos: 1 });
   });
@@ -201,5 +201,19 @@ describe('planAnnouncement (what MqttPublisher.announce sends)', () => {
     expect(plan.messages[36]).toMatchObject({ topic: STATE, retain: false });
     expect(memory.lastSent.has(STATE)).toBe(false);
     expect(memory.lastSent.size).toBe(36);
+  });
+
+  it('payload digests: equal texts agree, every config of a meter and every one-character change differ', () => {
+    const plan = announce(fresh(), snapshot, QUIET);
+    const payloads = plan.messages.map((m) => m.payload);
+    expect(new Set(payloads.map(payloadDigest)).size).toBe(new Set(payloads).size);
+    const config = plan.messages[8]?.payload ?? '';
+    expect(payloadDigest(config.slice())).toBe(payloadDigest(config));
+    const variants = new Set<number>([payloadDigest(config)]);
+    for (let i = 0; i < config.length; i++)
+      variants.add(payloadDigest(config.slice(0, i) + String.fromCharCode(config.charCodeAt(i) ^ 1) + config.slice(i + 1)));
+    expect(variants.size).toBe(config.length + 1);
+    expect(Number.isSafeInteger(payloadDigest(config))).toBe(true);
+    expect(payloadDigest('online')).not.toBe(payloadDigest('offline'));
   });
 });

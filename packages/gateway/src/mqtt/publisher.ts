@@ -6,7 +6,7 @@ import { redactUrl, type Logger } from '../log';
 import { OutputConfigError, type OutboundMessage, type MessageFactory } from './messages';
 import type { Topics } from './topics';
 import { brokerOptions, mqttErrorText, type MqttTls } from './connect-options';
-import { applyLastSent, isRepeat, planAnnouncement, type AnnounceForce } from './publish-plan';
+import { applyLastSent, isRepeat, payloadDigest, planAnnouncement, type AnnounceForce, type PayloadDigest } from './publish-plan';
 import { describeProblems, type TemplateProblem } from './template-check';
 import { sameDiscoveryInput, sameSet } from './discovery-input';
 import { WriteCoalescer } from './write-coalescer';
@@ -69,8 +69,8 @@ const RETAINED_SETTLE_MS = 300;
 export class MqttPublisher {
   private client: MqttClient | undefined;
   private readonly meters = new Map<string, MeterState>();
-  /** Last payload per retained topic we published (dedup); cleared topics are removed. */
-  private readonly retained = new Map<string, string>();
+  /** Digest of the last payload per retained topic we published (dedup); cleared topics are removed. */
+  private readonly retained = new Map<string, PayloadDigest>();
   /** Retained discovery configs the broker holds for our nodes: node id → topics. */
   private readonly brokerConfigs = new Map<string, Set<string>>();
   /** Live component ids of the retained device-based config per node (device discovery). */
@@ -344,9 +344,10 @@ export class MqttPublisher {
     const client = this.client;
     if (!client) return;
     if (m.retain) {
-      if (isRepeat(m, force, this.retained.get(m.topic))) return;
+      const digest = payloadDigest(m.payload);
+      if (isRepeat(m, force, this.retained.get(m.topic), digest)) return;
       if (m.payload === '') this.retained.delete(m.topic);
-      else this.retained.set(m.topic, m.payload);
+      else this.retained.set(m.topic, digest);
     }
     this.transmit(m);
   }

@@ -73,6 +73,38 @@ describe('FrameLog', () => {
     expect(recent[0]?.bytes[0]).toBe(0x2f);
   });
 
+  it('shares FRAMES_IN_ALL among the meters: fewer frames each beyond its share, never fewer than MIN_FRAMES_PER_METER', () => {
+    const log = new FrameLog(20, () => 1_700_000_000_000, 40);
+    const events = dsmr().value.push(ISKRA);
+    const event = events[0];
+    if (event === undefined) throw new Error('no event');
+    const fill = (meter: string, n: number): void => {
+      for (let i = 0; i < n; i++) log.record(meter, event);
+    };
+    fill('m0', 25);
+    expect(log.framesPerMeter).toBe(20);
+    expect(log.recent('m0')).toHaveLength(20);
+    fill('m1', 25);
+    fill('m2', 1);
+    fill('m3', 25);
+    // 40 frames among 4 meters: 10 each; m0 keeps its 20 until its next frame
+    expect(log.framesPerMeter).toBe(10);
+    expect(log.recent('m3')).toHaveLength(10);
+    expect(log.recent('m0')).toHaveLength(20);
+    fill('m0', 1);
+    expect(log.recent('m0')).toHaveLength(10);
+    expect(log.recent('m0')[9]?.snapshot?.meter.id).toBe('K8EG004046395507');
+    for (let k = 4; k < 12; k++) fill(`m${k}`, 8);
+    // 40 among 12 would be 3: the floor is 5
+    expect(log.framesPerMeter).toBe(5);
+    expect(log.recent('m11')).toHaveLength(5);
+    expect(new FrameLog(1).framesPerMeter).toBe(1);
+    const one = new FrameLog(1);
+    one.record('a', event);
+    one.record('a', event);
+    expect(one.recent('a')).toHaveLength(1);
+  });
+
   it('keeps at most 64 KiB of frames per meter, the newest always', () => {
     const log = new FrameLog();
     const big = { ok: false as const, error: { kind: 'too-long' as const, message: 'long', layer: 'dsmr' }, frame: new Uint8Array(20 * 1024) };

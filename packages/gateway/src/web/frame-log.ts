@@ -4,6 +4,14 @@ import { isSession, type SessionIo } from '../session';
 
 /** Frames kept per meter for the diagnostics view. */
 export const FRAMES_PER_METER = 20;
+/**
+ * Frames kept for all meters together: beyond 250 meters each keeps fewer than FRAMES_PER_METER
+ * (FRAMES_IN_ALL ÷ meters seen, at least MIN_FRAMES_PER_METER; 5 at 1,000 meters). 20 frames of
+ * 1,000 meters took 20 MB of heap.
+ */
+export const FRAMES_IN_ALL = 5_000;
+/** The fewest frames a meter keeps however many meters the log holds (when `perMeter` allows as many). */
+export const MIN_FRAMES_PER_METER = 5;
 /** Longest frame kept whole; longer ones are cut (a real telegram is a few kB). */
 export const MAX_FRAME_BYTES = 16 * 1024;
 /** Bytes of frames kept per meter; the oldest go first (the newest frame always stays). */
@@ -163,8 +171,9 @@ interface MeterFrames {
 
 /**
  * The last frames of every meter (by the meter's label), with what they decoded to: what the
- * diagnostics view and the capture download show. Bounded: FRAMES_PER_METER frames and
- * MAX_BYTES_PER_METER bytes per meter. Compact: bytes as one-byte strings, snapshots as values
+ * diagnostics view and the capture download show. Bounded: FRAMES_PER_METER frames (fewer when
+ * more than FRAMES_IN_ALL ÷ FRAMES_PER_METER meters share FRAMES_IN_ALL) and MAX_BYTES_PER_METER
+ * bytes per meter. Compact: bytes as one-byte strings, snapshots as values
  * against a shared layout (rebuilt when the view asks).
  */
 export class FrameLog {
@@ -172,16 +181,31 @@ export class FrameLog {
   /** Identifiers seen per meter, masked in captures even in frames that did not decode. */
   private readonly identifiers = new Map<string, Set<string>>();
 
+  /** Frames each meter keeps now (FRAMES_IN_ALL shared by the meters seen); changes when a meter is added. */
+  private limit: number;
+
   constructor(
     private readonly perMeter = FRAMES_PER_METER,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly framesInAll = FRAMES_IN_ALL,
+  ) {
+    this.limit = perMeter;
+  }
+
+  /** How many frames each meter keeps at most, with the meters seen so far. */
+  get framesPerMeter(): number {
+    return this.limit;
+  }
 
   record(meter: string, event: FrameEvent): void {
     const frame = event.frame;
     if (!frame) return;
     let m = this.frames.get(meter);
-    if (!m) this.frames.set(meter, (m = { list: [], kept: 0, layout: undefined, lastValues: undefined }));
+    if (!m) {
+      this.frames.set(meter, (m = { list: [], kept: 0, layout: undefined, lastValues: undefined }));
+      const share = Math.floor(this.framesInAll / this.frames.size);
+      this.limit = Math.min(this.perMeter, Math.max(MIN_FRAMES_PER_METER, share));
+    }
     const cut = frame.length > MAX_FRAME_BYTES ? frame.subarray(0, MAX_FRAME_BYTES) : frame;
     const text = Buffer.from(cut.buffer, cut.byteOffset, cut.length).toString('latin1');
     let rec: FrameRecord;
@@ -204,7 +228,8 @@ export class FrameLog {
     const list = m.list;
     list.push(rec);
     m.kept += rec.kept;
-    while (list.length > this.perMeter || (list.length > 1 && m.kept > MAX_BYTES_PER_METER)) m.kept -= list.shift()?.kept ?? 0;
+    // a meter that kept more before others were added drops its surplus at its next frame
+    while (list.length > this.limit || (list.length > 1 && m.kept > MAX_BYTES_PER_METER)) m.kept -= list.shift()?.kept ?? 0;
   }
 
   /** A layout without identifying readings has only the meter id and identification, the same in all its frames. */
