@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assetsDir } from '../assets';
-import { horizontalOverflow, launchChromium, PHONE, screenshotPath, startE2eGateway, watchProblems, type E2eGateway } from './e2e-support';
+import { horizontalOverflow, launchChromium, PHONE, screenshotPath, startE2eGateway, watchProblems, type E2eGateway, logIn } from './e2e-support';
 
 jest.setTimeout(60000);
 
@@ -41,10 +41,7 @@ afterAll(async () => {
 async function loggedIn(hash: string): Promise<Page> {
   const context = await browser.newContext({ viewport: PHONE, colorScheme: 'light', acceptDownloads: true });
   const page = await context.newPage();
-  await page.goto(`${gw.base}#${hash}`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
+  await logIn(page, gw.base, hash, PASSWORD, { role: 'button', name: 'Log out' });
   return page;
 }
 

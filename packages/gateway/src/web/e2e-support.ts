@@ -52,6 +52,14 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }
 
+/** Opens `base#hash` and logs in with the administrator password; resolves once `ready` shows. */
+export async function logIn(page: Page, base: string, hash: string, password: string, ready: { role: 'button'; name: string }): Promise<void> {
+  await page.goto(`${base}#${hash}`);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole(ready.role, { name: ready.name }).waitFor();
+}
+
 /** Pixels the page's content is wider than its viewport (0: no horizontal scrolling). */
 export function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { silentLogger } from '../log';
 import { ModbusBus, profileSlave, runModbusTcpServer, type RunningModbusTcpServer } from '../simulators/modbus';
-import { horizontalOverflow, launchChromium, PHONE, screenshotPath, startE2eGateway, watchProblems, type E2eGateway } from './e2e-support';
+import { horizontalOverflow, launchChromium, PHONE, screenshotPath, startE2eGateway, watchProblems, type E2eGateway, logIn } from './e2e-support';
 
 jest.setTimeout(60000);
 
@@ -32,10 +32,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: PHONE, colorScheme: 'light' })).newPage();
   problems = watchProblems(page);
-  await page.goto(`${gw.base}#setup`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Add a meter' }).waitFor();
+  await logIn(page, gw.base, 'setup', PASSWORD, { role: 'button', name: 'Add a meter' });
 });
 afterAll(async () => {
   await browser?.close();

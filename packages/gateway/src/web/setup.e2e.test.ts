@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { assetsDir } from '../assets';
-import { horizontalOverflow, launchChromium, PHONE, screenshotPath, startE2eGateway, watchProblems, type E2eGateway } from './e2e-support';
+import { horizontalOverflow, launchChromium, PHONE, screenshotPath, startE2eGateway, watchProblems, type E2eGateway, logIn } from './e2e-support';
 
 jest.setTimeout(60000);
 
@@ -38,10 +38,7 @@ beforeAll(async () => {
         () => undefined,
       );
   });
-  await page.goto(`${gw.base}#setup`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Add a meter' }).waitFor();
+  await logIn(page, gw.base, 'setup', PASSWORD, { role: 'button', name: 'Add a meter' });
 });
 afterAll(async () => {
   await browser?.close();
