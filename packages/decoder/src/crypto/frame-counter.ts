@@ -1,4 +1,4 @@
-import { bytesToHex } from '../common';
+import { bytesToHex, sameBytes } from '../common';
 
 /**
  * Replay protection for ciphered APDUs: the last accepted invocation (frame) counter per system
@@ -21,13 +21,8 @@ export function createFrameCounterTracker(): FrameCounterTracker {
   // A stream carries one meter's title push after push: its hex text is made once, not per call.
   let lastTitle = new Uint8Array(0);
   let lastKey = '';
-  const same = (title: Uint8Array): boolean => {
-    if (title.length !== lastTitle.length) return false;
-    for (let i = 0; i < title.length; i++) if (title[i] !== lastTitle[i]) return false;
-    return true;
-  };
   const keyOf = (title: Uint8Array): string => {
-    if (same(title)) return lastKey;
+    if (sameBytes(title, lastTitle)) return lastKey;
     lastTitle = title.slice();
     lastKey = bytesToHex(title);
     return lastKey;

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createSecretKey, type Cipher, type KeyObject } from 'node:crypto';
-import { fail, ok, type Result } from '../common';
+import { fail, ok, sameBytes, type Result } from '../common';
 import { KEY_LENGTH } from './key';
 
 /** DLMS uses a truncated 12-byte GCM tag (security suite 0/1). */
@@ -15,12 +15,6 @@ export type AesKey = KeyObject;
  * old key. Immutable data only (KeyObject), so sharing it between decoders leaks no state.
  */
 const prepared = new WeakMap<Uint8Array, { readonly bytes: Uint8Array; readonly key: KeyObject }>();
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** Imports a 16-byte key once (cached per Uint8Array instance and content). */
 export function aesKey(key: Uint8Array): AesKey {

@@ -1,4 +1,4 @@
-import { fail, type FramerEvent, type Result } from '../common';
+import { fail, sameBytes, type FramerEvent, type Result } from '../common';
 import { CR, LAYER } from './constants';
 import type { D0Frame, D0FramerEvent, FrameBase } from './framer-types';
 import { parseIdentification, type Identification } from './identification';
@@ -45,12 +45,6 @@ export function ackLineEvent(frame: FrameBase): D0FramerEvent {
 /** A typed framer event in the shape of the common `Framer` contract. */
 export function contractEvent(e: D0FramerEvent): FramerEvent<D0Frame> {
   return e.type === 'error' ? { ok: false, error: e.error, bytes: e.bytes } : { ok: true, frame: e };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export function isHex(b: number): boolean {

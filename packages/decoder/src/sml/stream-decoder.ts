@@ -1,5 +1,5 @@
 import type { MeterSnapshot } from '@smi/model';
-import { crc16Kermit, fail, frameEvent, ok, type FrameEvent, type FramerEvent, type Result, type StreamDecoder } from '../common';
+import { crc16Kermit, fail, frameEvent, ok, sameBytes, type FrameEvent, type FramerEvent, type Result, type StreamDecoder } from '../common';
 import { SmlFileFramer } from './framer';
 import type { SmlEntrySink } from './list-entry';
 import { parseSmlMessages, swap16 } from './messages';
@@ -80,12 +80,6 @@ function serverIdOf(messages: readonly SmlMessage[]): Uint8Array | undefined {
     }
   }
   return undefined;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 const MAX_SERVER_IDS = 8;
