@@ -5,8 +5,24 @@ export function hexToBytes(text: string): Uint8Array | undefined {
   return Uint8Array.from(Buffer.from(clean, 'hex'));
 }
 
-export function bytesToHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
+/** Upper-case hex of every byte value. */
+export const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+/** Above this many bytes Buffer's encoder is faster than the table. */
+const TABLE_MAX = 64;
+
+/**
+ * Upper-case hex of `bytes[start, end)` (default: all): a table for short runs (record fields,
+ * system titles, ids — no view, no Buffer), Buffer's encoder for long ones.
+ */
+export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  if (end - start > TABLE_MAX)
+    return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start)
+      .toString('hex')
+      .toUpperCase();
+  let s = '';
+  for (let i = start; i < end; i++) s += HEX_BYTE[bytes[i] as number] as string;
+  return s;
 }
 
 /** Hex-encoded ASCII (DSMR equipment ids, text messages) → text; undefined when not printable. */

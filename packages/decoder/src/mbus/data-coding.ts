@@ -2,6 +2,7 @@
  * EN 13757-3 data coding: integers (LSB first, two's complement), BCD (LSB first, `F` in the
  * most significant nibble = negative), real32, date/time types F/G/I/J and LVAR lengths.
  */
+import { HEX_BYTE } from '../common';
 
 /** Unsigned little-endian integer of up to 8 bytes (exact up to 2^53). */
 export function readUnsignedLE(bytes: Uint8Array): number {
@@ -27,23 +28,6 @@ export function readSignedLE(bytes: Uint8Array): number {
 export function readReal32LE(bytes: Uint8Array): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, 4);
   return view.getFloat32(0, true);
-}
-
-/** Upper-case hex of every byte value. */
-const HEX2: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
-
-/** Upper-case hex of the bytes in wire order (`bytesToHex` for the short fields of a record). */
-export function hexInOrder(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX2[bytes[i] as number] as string;
-  return s;
-}
-
-/** `hexInOrder` of `data[at, at + n)` without a view. */
-export function hexRange(data: Uint8Array, at: number, n: number): string {
-  let s = '';
-  for (let i = at; i < at + n; i++) s += HEX2[data[i] as number] as string;
-  return s;
 }
 
 /** `readSignedLE` of `data[at, at + n)` for 1…6 bytes, in place. */
@@ -73,7 +57,7 @@ export function readBcdAt(data: Uint8Array, at: number, n: number): number | und
 /** The BCD digits of an LSB-first field, most significant first (`78 03 49 11` → `11490378`). */
 export function bcdDigits(bytes: Uint8Array): string {
   let s = '';
-  for (let i = bytes.length - 1; i >= 0; i--) s += HEX2[bytes[i] as number] as string;
+  for (let i = bytes.length - 1; i >= 0; i--) s += HEX_BYTE[bytes[i] as number] as string;
   return s;
 }
 

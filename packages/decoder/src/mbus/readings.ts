@@ -10,7 +10,6 @@ import {
   type Unit,
 } from '@smi/model';
 import { bytesToHex } from '../common';
-import { hexInOrder } from './data-coding';
 import type { RecordFunction, RecordPlace } from './dif';
 import type { MbusDataRecord, MbusRecord } from './records';
 
@@ -97,7 +96,7 @@ function dataRecordReading(r: MbusDataRecord, ctx: ReadingContext): Reading {
 export function recordToReading(r: MbusRecord, ctx: ReadingContext = {}): Reading | undefined {
   if (r.type === 'data') return dataRecordReading(r, ctx);
   if (r.data.length === 0) return undefined;
-  const hex = r.data.length <= 64 ? hexInOrder(r.data) : bytesToHex(r.data);
+  const hex = bytesToHex(r.data);
   return { key: 'manufacturer_data', name: 'Manufacturer data', quantity: 'unknown', value: hex, raw: hex, enabledByDefault: false };
 }
 

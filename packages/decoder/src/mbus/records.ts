@@ -1,6 +1,6 @@
 import type { Quantity, Unit } from '@smi/model';
 import { bytesToHex, fail, ok, scaleDecimal, type Result } from '../common';
-import { hexInOrder, hexRange, lvarLength, readBcdAt, readIntLE, type LvarKind } from './data-coding';
+import { lvarLength, readBcdAt, readIntLE, type LvarKind } from './data-coding';
 import {
   DIF_GLOBAL_READOUT,
   DIF_IDLE_FILLER,
@@ -299,7 +299,7 @@ function cachedRecord(data: Uint8Array, i: number, end: number, cache: MbusRecor
       return p + n;
     }
   }
-  const raw = hexRange(data, p, n);
+  const raw = bytesToHex(data, p, p + n);
   let s: RecordStatic | undefined;
   let value: number | string | null | undefined = shape.inPlace === 1 ? readIntLE(data, p, n) : shape.inPlace === 2 ? readBcdAt(data, p, n) : undefined;
   let rawValue: number | undefined;
@@ -372,7 +372,7 @@ export function parseRecords(data: Uint8Array, start: number, end = data.length,
     }
     if (p + length > end) return fail('truncated', LAYER, `record needs ${length} data bytes`, p);
     const bytes = data.slice(p, p + length);
-    const raw = length <= 16 ? hexInOrder(bytes) : bytesToHex(bytes);
+    const raw = bytesToHex(bytes);
     if (msbFirst && (coding === 'int' || coding === 'real' || coding === 'bcd')) bytes.reverse();
     records.push(buildRecord(i, dib.value, vib.value, coding, bytes, raw));
     i = p + length;
