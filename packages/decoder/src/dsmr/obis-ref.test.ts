@@ -60,3 +60,39 @@ describe('readObis by text equals readObis by parsing', () => {
     }
   });
 });
+
+describe('the tables grow with the codes met', () => {
+  const line = (k: number): string => `1-${k % 7}:${1 + (k % 97)}.${Math.floor(k / 97)}.${k % 5}`;
+  const read = (t: ObisTable, code: string): { ref: ReturnType<ObisTable['read']>; end: number } => {
+    const b = latin1Bytes(`${code}(000001.000*kWh)\r\n`);
+    const ref = t.read(b, 0, b.length);
+    return { ref, end: t.end };
+  };
+
+  it('starts at 64 slots and keeps every code it met, by value and by text, through each doubling', () => {
+    const t = new ObisTable();
+    expect(t.slots).toEqual({ codes: 64, texts: 64 });
+    const first = new Map<string, ReturnType<ObisTable['read']>>();
+    for (let k = 0; k < 300; k++) {
+      const code = line(k);
+      const { ref, end } = read(t, code);
+      expect(ref?.code).toBe(code);
+      expect(end).toBe(code.length);
+      first.set(code, ref);
+    }
+    expect(t.slots).toEqual({ codes: 1024, texts: 1024 });
+    // every code read again (now by its text) is the very reference made the first time
+    for (const [code, ref] of first) expect(read(t, code).ref).toBe(ref);
+  });
+
+  it('stays small for a telegram of a few dozen codes and shrinks back when trimmed', () => {
+    const t = new ObisTable();
+    for (let k = 0; k < 40; k++) read(t, line(k));
+    expect(t.slots).toEqual({ codes: 128, texts: 128 });
+    expect(t.trim()).toBe(false);
+    for (let k = 40; k < 600; k++) read(t, line(k));
+    expect(t.trim()).toBe(true);
+    expect(t.slots).toEqual({ codes: 64, texts: 64 });
+    expect(read(t, line(5)).ref?.code).toBe(line(5));
+  });
+});

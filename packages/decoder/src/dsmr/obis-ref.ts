@@ -21,14 +21,19 @@ export interface ObisRef {
   readonly templates: DsmrTemplate[];
 }
 
-const TABLE_SIZE = 1024; // small enough to stay in L1 cache; a telegram has a few dozen codes
+/**
+ * Both tables start small and double when half full, up to 1,024 slots (small enough to stay in L1
+ * cache): a telegram has a few dozen codes, so most meters stay at 64 or 128 slots (1,000 meters
+ * with 1,024 slots from the start held 12 MB of empty slots).
+ */
+const INITIAL_SIZE = 64;
+const TABLE_SIZE = 1024;
 const REF_LIMIT = TABLE_SIZE / 2;
 
 /** Separators after A, B, C and D: `-`, `:`, `.`, `.`. */
 const SEPARATORS = new Uint8Array([45, 58, 46, 46]);
 
-const TEXT_SIZE = 1024;
-const TEXT_LIMIT = TEXT_SIZE / 2;
+const TEXT_LIMIT = TABLE_SIZE / 2;
 /** Low bytes kept of a word whose byte n is the `(`. */
 const KEEP = [0, 0xff, 0xffff, 0xffffff];
 
@@ -36,6 +41,20 @@ const KEEP = [0, 0xff, 0xffff, 0xffffff];
 function wordAt(b: Uint8Array, i: number): number {
   return (b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24);
 }
+
+/** Hash of a code as sent (its words and length); the slot is its top bits. */
+function textHash(w0: number, w1: number, w2: number, w3: number, n: number): number {
+  return Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca6b) ^ Math.imul(w3 + n, 0x27d4eb2f), 0xc2b2ae35) >>> 22;
+}
+
+/** Hash of a packed code's fields A…F, as `parse` computes it while reading them. */
+function refHash(key: number): number {
+  let hash = 0;
+  for (let shift = 2 ** 40; shift >= 1; shift /= 256) hash = (Math.imul(hash, 31) + (Math.floor(key / shift) % 256)) | 0;
+  return hash;
+}
+
+const emptyRefs = (size: number): (ObisRef | undefined)[] => new Array<ObisRef | undefined>(size).fill(undefined);
 
 /** Index of the first `(` byte in a little-endian word, or 4 (zero-byte test on `w ^ 0x28282828`). */
 function parenIn(w: number): number {
@@ -58,15 +77,22 @@ function parenIn(w: number): number {
 export class ObisTable {
   /** Where the last `read` stopped: the byte after the code (a `(` on a well-formed line). */
   end = 0;
-  private table: (ObisRef | undefined)[] = new Array<ObisRef | undefined>(TABLE_SIZE).fill(undefined);
+  private table = emptyRefs(INITIAL_SIZE);
+  private tableMask = INITIAL_SIZE - 1;
   private tableCount = 0;
-  private readonly textW0 = new Int32Array(TEXT_SIZE);
-  private readonly textW1 = new Int32Array(TEXT_SIZE);
-  private readonly textW2 = new Int32Array(TEXT_SIZE);
-  private readonly textW3 = new Int32Array(TEXT_SIZE);
-  private readonly textLength = new Int32Array(TEXT_SIZE);
-  private textRefs: (ObisRef | undefined)[] = new Array<ObisRef | undefined>(TEXT_SIZE).fill(undefined);
+  private textW0 = new Int32Array(INITIAL_SIZE);
+  private textW1 = new Int32Array(INITIAL_SIZE);
+  private textW2 = new Int32Array(INITIAL_SIZE);
+  private textW3 = new Int32Array(INITIAL_SIZE);
+  private textLength = new Int32Array(INITIAL_SIZE);
+  private textRefs = emptyRefs(INITIAL_SIZE);
+  private textMask = INITIAL_SIZE - 1;
   private textCount = 0;
+
+  /** Slots of the two tables (codes by value, codes as sent): they grow with the codes met. */
+  get slots(): { readonly codes: number; readonly texts: number } {
+    return { codes: this.table.length, texts: this.textRefs.length };
+  }
 
   /**
    * Reads an OBIS code (`A-B:C.D.E`, optionally `*F`, `.F` or `&F`) starting at `start` and
@@ -102,7 +128,8 @@ export class ObisTable {
     }
     const paren = start + n;
     if (paren >= end) return this.parse(b, start, end);
-    let slot = (Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca6b) ^ Math.imul(w3 + n, 0x27d4eb2f), 0xc2b2ae35) >>> 22) & (TEXT_SIZE - 1);
+    const mask = this.textMask;
+    let slot = textHash(w0, w1, w2, w3, n) & mask;
     for (;;) {
       const ref = this.textRefs[slot];
       if (ref === undefined) break;
@@ -110,10 +137,14 @@ export class ObisTable {
         this.end = paren;
         return ref;
       }
-      slot = (slot + 1) & (TEXT_SIZE - 1);
+      slot = (slot + 1) & mask;
     }
     const ref = this.parse(b, start, end);
     if (ref !== undefined && this.end === paren && this.textCount < TEXT_LIMIT) {
+      if (2 * (this.textCount + 1) > this.textRefs.length) {
+        this.growTexts();
+        slot = this.freeTextSlot(textHash(w0, w1, w2, w3, n));
+      }
       this.textW0[slot] = w0;
       this.textW1[slot] = w1;
       this.textW2[slot] = w2;
@@ -123,6 +154,37 @@ export class ObisTable {
       this.textCount++;
     }
     return ref;
+  }
+
+  /** First free slot of the text table from `hash` on. */
+  private freeTextSlot(hash: number): number {
+    let slot = hash & this.textMask;
+    while (this.textRefs[slot] !== undefined) slot = (slot + 1) & this.textMask;
+    return slot;
+  }
+
+  /** Doubles the text table (up to TABLE_SIZE: TEXT_LIMIT keeps it at most half full there). */
+  private growTexts(): void {
+    const { textW0: w0, textW1: w1, textW2: w2, textW3: w3, textLength: length, textRefs: refs } = this;
+    const size = 2 * refs.length;
+    this.textW0 = new Int32Array(size);
+    this.textW1 = new Int32Array(size);
+    this.textW2 = new Int32Array(size);
+    this.textW3 = new Int32Array(size);
+    this.textLength = new Int32Array(size);
+    this.textRefs = emptyRefs(size);
+    this.textMask = size - 1;
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i];
+      if (ref === undefined) continue;
+      const slot = this.freeTextSlot(textHash(w0[i] as number, w1[i] as number, w2[i] as number, w3[i] as number, length[i] as number));
+      this.textW0[slot] = w0[i] as number;
+      this.textW1[slot] = w1[i] as number;
+      this.textW2[slot] = w2[i] as number;
+      this.textW3[slot] = w3[i] as number;
+      this.textLength[slot] = length[i] as number;
+      this.textRefs[slot] = ref;
+    }
   }
 
   /** Parses the code field by field and finds or makes its reference (by numeric value). */
@@ -159,13 +221,21 @@ export class ObisTable {
     }
     this.end = i;
     key = key * 256 + f;
-    hash = (Math.imul(hash, 31) + f) & (TABLE_SIZE - 1);
+    const mask = this.tableMask;
+    let slot = (Math.imul(hash, 31) + f) & mask;
     for (;;) {
-      const ref = this.table[hash];
-      if (ref === undefined) return this.newRef(key, hash);
+      const ref = this.table[slot];
+      if (ref === undefined) return this.newRef(key, slot);
       if (ref.key === key) return ref;
-      hash = (hash + 1) & (TABLE_SIZE - 1);
+      slot = (slot + 1) & mask;
     }
+  }
+
+  /** First free slot of the reference table for `key`. */
+  private freeRefSlot(key: number): number {
+    let slot = refHash(key) & this.tableMask;
+    while (this.table[slot] !== undefined) slot = (slot + 1) & this.tableMask;
+    return slot;
   }
 
   private newRef(key: number, slot: number): ObisRef {
@@ -192,6 +262,13 @@ export class ObisTable {
     };
     // A full table (only with a huge `maxLength` full of distinct codes) stops memoising.
     if (this.tableCount < TABLE_SIZE - 1) {
+      if (2 * (this.tableCount + 1) > this.table.length && this.table.length < TABLE_SIZE) {
+        const old = this.table;
+        this.table = emptyRefs(2 * old.length);
+        this.tableMask = this.table.length - 1;
+        for (const r of old) if (r !== undefined) this.table[this.freeRefSlot(r.key)] = r;
+        slot = this.freeRefSlot(key);
+      }
       this.table[slot] = ref;
       this.tableCount++;
     }
@@ -201,9 +278,16 @@ export class ObisTable {
   /** Drops the memo when it has grown past its bound (called between telegrams). */
   trim(): boolean {
     if (this.tableCount < REF_LIMIT && this.textCount < TEXT_LIMIT) return false;
-    this.table = new Array<ObisRef | undefined>(TABLE_SIZE).fill(undefined);
+    this.table = emptyRefs(INITIAL_SIZE);
+    this.tableMask = INITIAL_SIZE - 1;
     this.tableCount = 0;
-    this.textRefs = new Array<ObisRef | undefined>(TEXT_SIZE).fill(undefined);
+    this.textRefs = emptyRefs(INITIAL_SIZE);
+    this.textW0 = new Int32Array(INITIAL_SIZE);
+    this.textW1 = new Int32Array(INITIAL_SIZE);
+    this.textW2 = new Int32Array(INITIAL_SIZE);
+    this.textW3 = new Int32Array(INITIAL_SIZE);
+    this.textLength = new Int32Array(INITIAL_SIZE);
+    this.textMask = INITIAL_SIZE - 1;
     this.textCount = 0;
     return true;
   }

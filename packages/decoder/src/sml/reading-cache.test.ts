@@ -70,3 +70,33 @@ describe('memoised buildReading', () => {
     expect(obisText(Uint8Array.of(1, 0, 1, 8, 0))).toBeUndefined();
   });
 });
+
+describe('the code table grows with the codes met', () => {
+  const name = (k: number): Uint8Array => Uint8Array.of(1, k % 3, 1 + (k % 89), Math.floor(k / 89), k % 4, 255);
+  const text = (k: number): string => `1-${k % 3}:${1 + (k % 89)}.${Math.floor(k / 89)}.${k % 4}`;
+
+  it('starts at 32 slots, doubles when half full and finds every code again after each doubling', () => {
+    const cache = new SmlReadingCache();
+    expect(cache.slots).toBe(32);
+    const first = [];
+    for (let k = 0; k < 200; k++) {
+      const code = cache.codeAt(name(k), 0, 6);
+      expect(code?.obis).toBe(text(k));
+      first.push(code);
+    }
+    expect(cache.slots).toBe(512);
+    for (let k = 0; k < 200; k++) expect(cache.codeAt(name(k), 0, 6)).toBe(first[k]);
+  });
+
+  it('keeps a meter of a few dozen codes at 64 slots and starts small again after too many codes', () => {
+    const cache = new SmlReadingCache();
+    for (let k = 0; k < 30; k++) cache.codeAt(name(k), 0, 6);
+    expect(cache.slots).toBe(64);
+    for (let k = 30; k < 256; k++) cache.codeAt(name(k), 0, 6);
+    expect(cache.slots).toBe(512);
+    // the 257th code empties the memo, which starts again with this one code
+    expect(cache.codeAt(name(256), 0, 6)?.obis).toBe(text(256));
+    expect(cache.slots).toBe(32);
+    expect(cache.codeAt(name(3), 0, 6)?.obis).toBe(text(3));
+  });
+});

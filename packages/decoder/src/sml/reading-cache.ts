@@ -38,26 +38,69 @@ export interface SmlCode {
   other: Template | undefined;
 }
 
-/** Slots for OBIS codes (a meter sends a few dozen; kept small: one cache per meter stream). */
+/**
+ * Slots for OBIS codes: a meter sends a few dozen, and there is one cache per meter stream, so the
+ * table starts at 32 slots and doubles when half full, up to 512 (1,000 meters with 512 slots each
+ * held 2.6 MB of empty slots).
+ */
+const INITIAL_SIZE = 32;
 const SIZE = 512;
 const LIMIT = SIZE / 2;
+
+const hashOf = (hi: number, lo: number): number => Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 20;
 const MAX_UNITS_PER_CODE = 16;
 
 type MutableReading = { -readonly [K in keyof Reading]: Reading[K] };
 
 export class SmlReadingCache {
-  private readonly codeHi = new Int32Array(SIZE);
-  private readonly codeLo = new Int32Array(SIZE);
-  private codes: (SmlCode | undefined)[] = new Array<SmlCode | undefined>(SIZE).fill(undefined);
+  private codeHi = new Int32Array(INITIAL_SIZE);
+  private codeLo = new Int32Array(INITIAL_SIZE);
+  private codes: (SmlCode | undefined)[] = new Array<SmlCode | undefined>(INITIAL_SIZE).fill(undefined);
+  private mask = INITIAL_SIZE - 1;
+  /** Slots filled in `codes`. */
+  private used = 0;
   private byText = new Map<string, SmlCode>();
   private count = 0;
   /** Binary strings converted so far (server ids, public keys repeat in every file of a meter). */
   readonly hex = new ByteMemo<string>(64);
 
+  /** Slots of the code table (it grows with the codes met). */
+  get slots(): number {
+    return this.codes.length;
+  }
+
   private reset(): void {
-    this.codes = new Array<SmlCode | undefined>(SIZE).fill(undefined);
+    this.resize(INITIAL_SIZE, false);
     this.byText = new Map();
     this.count = 0;
+  }
+
+  /** A table of `size` slots, holding the codes of the current one when `keep`. */
+  private resize(size: number, keep: boolean): void {
+    const { codeHi: hi, codeLo: lo, codes } = this;
+    this.codeHi = new Int32Array(size);
+    this.codeLo = new Int32Array(size);
+    this.codes = new Array<SmlCode | undefined>(size).fill(undefined);
+    this.mask = size - 1;
+    this.used = 0;
+    if (!keep) return;
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i];
+      if (c !== undefined) this.put(this.freeSlot(hi[i] as number, lo[i] as number), hi[i] as number, lo[i] as number, c);
+    }
+  }
+
+  private freeSlot(hi: number, lo: number): number {
+    let slot = hashOf(hi, lo) & this.mask;
+    while (this.codes[slot] !== undefined) slot = (slot + 1) & this.mask;
+    return slot;
+  }
+
+  private put(slot: number, hi: number, lo: number, c: SmlCode): void {
+    this.codeHi[slot] = hi;
+    this.codeLo[slot] = lo;
+    this.codes[slot] = c;
+    this.used++;
   }
 
   /** The code of the object name at bytes[start, start + length), or undefined when not 6 bytes. */
@@ -65,19 +108,20 @@ export class SmlReadingCache {
     if (length !== 6) return undefined;
     const hi = ((b[start] as number) << 16) | ((b[start + 1] as number) << 8) | (b[start + 2] as number);
     const lo = ((b[start + 3] as number) << 16) | ((b[start + 4] as number) << 8) | (b[start + 5] as number);
-    let slot = (Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 20) & (SIZE - 1);
+    const mask = this.mask;
+    let slot = hashOf(hi, lo) & mask;
     for (;;) {
       const c = this.codes[slot];
       if (c === undefined) break;
       if (this.codeHi[slot] === hi && this.codeLo[slot] === lo) return c;
-      slot = (slot + 1) & (SIZE - 1);
+      slot = (slot + 1) & mask;
     }
     const obis = formatObis({ a: hi >>> 16, b: (hi >>> 8) & 0xff, c: hi & 0xff, d: lo >>> 16, e: (lo >>> 8) & 0xff, f: lo & 0xff });
+    const before = this.codes;
     const c = this.codeOf(obis);
-    // The slot is still free: codeOf may only have emptied the whole table.
-    this.codeHi[slot] = hi;
-    this.codeLo[slot] = lo;
-    this.codes[slot] = c;
+    // codeOf may have emptied the whole table (a new, smaller one); a half-full table doubles.
+    if (2 * (this.used + 1) > this.codes.length && this.codes.length < SIZE) this.resize(2 * this.codes.length, true);
+    this.put(this.codes === before ? slot : this.freeSlot(hi, lo), hi, lo, c);
     return c;
   }
 
