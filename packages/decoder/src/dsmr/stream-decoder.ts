@@ -12,13 +12,21 @@ export interface DsmrStreamDecoder extends StreamDecoder {
 }
 
 /**
+ * Outside a push the sink has no events array: keeping the last one would keep the last telegram,
+ * its decoding and the framer buffer it lies in alive until the next push (1,000 meters: ~2 MB of
+ * buffers alone). Frozen, so a sink called outside a push would fail loudly.
+ */
+const NONE = Object.freeze([]) as unknown as FrameEvent[];
+
+/**
  * Framer + telegram decoder: bytes in, one event per telegram (or framing error) out, in order.
  * Each decoder owns its state (DsmrState): decoders of different meters never share anything.
  */
 export function createDsmrDecoder(options: DsmrOptions = {}): DsmrStreamDecoder {
   const framer = new DsmrFramer(options);
   const state = new DsmrState();
-  let events: FrameEvent[] = [];
+  /** The events of the running push; between pushes none (the caller owns what it was given). */
+  let events: FrameEvent[] = NONE;
   const sink: FramerSink = {
     frame(bytes) {
       const result = decodeDsmrTelegram(bytes, options, state);
@@ -31,14 +39,16 @@ export function createDsmrDecoder(options: DsmrOptions = {}): DsmrStreamDecoder 
   return {
     protocol: 'dsmr',
     push(chunk: Uint8Array): FrameEvent[] {
-      events = [];
+      const out: FrameEvent[] = (events = []);
       framer.feed(chunk, sink);
-      return events;
+      events = NONE;
+      return out;
     },
     flush(): FrameEvent[] {
-      events = [];
+      const out: FrameEvent[] = (events = []);
       framer.flushTo(sink);
-      return events;
+      events = NONE;
+      return out;
     },
     get discardedBytes(): number {
       return framer.discardedBytes;
