@@ -7,6 +7,7 @@
 // (rssMb the peak, rssMedianMb the median of the once-a-second samples).
 //   node scripts/bench-load.mjs [--meters 100,1000] [--seconds 30] [--warmup 15] [--broker-nodelay 1] [--bundle smi.js]
 //   [--node-args "--cpu-prof --cpu-prof-dir=DIR"] (extra node options for the gateway process)
+//   [--node BINARY] (the node that runs the gateway, e.g. the image's Node 24; default this one)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +28,7 @@ const WARMUP = Number(arg('warmup', '15'));
 const BROKER_NODELAY = arg('broker-nodelay', '1') === '1';
 const BUNDLE = arg('bundle', join(root, 'packages/gateway/dist/smi.js'));
 const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
+const NODE = arg('node', process.execPath);
 const PROTOCOLS = ['dsmr', 'sml', 'd0'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MAX_METERS = 1000; // the configuration's limit (packages/gateway/src/config/schema.ts)
@@ -120,7 +122,7 @@ async function runLoad(n, gen, dir) {
     ].join('\n');
     writeFileSync(cfg, yaml + '\n');
     const gw = {
-      proc: spawn(process.execPath, [...NODE_ARGS, BUNDLE, 'run', '-c', cfg], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] }),
+      proc: spawn(NODE, [...NODE_ARGS, BUNDLE, 'run', '-c', cfg], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] }),
       err: '',
       exit: undefined,
     };
