@@ -19,6 +19,8 @@ import type { DecodeError } from './errors';
  *    more than that maximum (plus one chunk while a push runs).
  * 5. **End of input.** `flush` reports what is buffered: a frame that is complete only at the end of
  *    the stream, or `truncated`; the framer is then empty and ready for a new stream.
+ * 6. **Memory.** A framer with nothing pending holds no storage of its own (one gateway runs a
+ *    framer per meter): the text framers take regions of `common/arena.ts` while bytes wait.
  *
  * `test-support/hostile-stream.ts` checks rules 2–5 for every protocol with one harness.
  */

@@ -1,3 +1,4 @@
+import { framerArena } from '../common/arena';
 import { fail, type DecodeError } from '../common/errors';
 import type { Framer, FramerEvent } from '../common/framer';
 import { DSMR_DEFAULT_MAX_LENGTH, hexDigit, LAYER, type DsmrOptions } from './envelope';
@@ -25,22 +26,36 @@ function eventSink(events: FramerEvent<Uint8Array>[]): FramerSink {
 
 const SLASH = 0x2f;
 const BANG = 0x21;
-/** Smallest buffer: a dozen telegrams (one per meter stream: 1,000 meters × 64 KiB were 64 MB). */
-const MIN_CAPACITY = 16384;
+/** No storage: what a framer holds while nothing is pending. */
+const EMPTY = Buffer.alloc(0);
+/** Smallest region made to grow bytes that wait for more (a serial read is often 16–256 bytes). */
+const MIN_CAPACITY = 256;
+/** Added to the last telegram's length for the next region (its CR LF and longer values). */
+const SIZE_SLACK = 16;
 
 /**
- * Storage: an append-only Buffer (its `indexOf` is memchr). Frames are handed out as views
- * (`subarray`), never copied, so bytes once part of a frame are never written again: when the
- * buffer is full the unconsumed tail moves to a new one. A frame view keeps its buffer alive.
+ * Storage: an append-only region [from, cap) of a Buffer from the framers' arena
+ * (common/arena.ts; its `indexOf` is memchr); indices are the Buffer's. Frames are handed out as views, never copied, so bytes once part of a frame are
+ * never written again: when the region is full the unconsumed tail moves to a new one. A frame
+ * view keeps its Buffer alive.
+ *
+ * Memory between frames (1,000 meters, one decoder each): the framer holds a region only while
+ * bytes are pending. When a push or flush leaves nothing pending, the region is let go for good
+ * (frame views handed out keep the bytes as long as the caller does); the next chunk gets a new
+ * region sized to it or to the last telegram. `retainedBytes` (read-only) is the size of the region
+ * held: 0 whenever `pendingBytes` is 0.
  */
 export class DsmrFramer implements Framer<Uint8Array> {
   private readonly maxLength: number;
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
+  /** The framer's region of `buf` is [from, cap). */
+  private from = 0;
+  private cap = 0;
   /** First byte not yet consumed; bytes before it are frames or dropped garbage. */
   private base = 0;
   private len = 0;
-  /** Whether a view into `buf` was handed out (then it must not be rewritten). */
-  private published = false;
+  /** Size for a new region when nothing is kept: the last telegram's length and a little more. */
+  private sizeHint = 0;
   /** Index of the current telegram's `/`, or -1 while looking for one. */
   private start = -1;
   /** Where the search for `!` / `/` goes on. */
@@ -66,6 +81,11 @@ export class DsmrFramer implements Framer<Uint8Array> {
    */
   get pendingBytes(): number {
     return this.start < 0 ? 0 : this.len - this.start;
+  }
+
+  /** Bytes of the framer's own buffer (0 while nothing is pending; frames handed out are not counted). */
+  get retainedBytes(): number {
+    return this.cap - this.from;
   }
 
   /** Frames and errors of this chunk, in stream order (framer contract). */
@@ -137,12 +157,13 @@ export class DsmrFramer implements Framer<Uint8Array> {
         break;
       }
       sink.frame(this.view(start, end));
+      this.sizeHint = end - start + SIZE_SLACK;
       this.start = -1;
       this.bang = -1;
       p = end;
     }
     this.base = p;
-    if (this.base === this.len && !this.published) this.base = this.len = 0;
+    if (p === len) this.release();
     return this.discardedTotal - before;
   }
 
@@ -163,11 +184,16 @@ export class DsmrFramer implements Framer<Uint8Array> {
     this.start = -1;
     this.bang = -1;
     this.skipping = false;
-    this.base = this.len;
+    this.release();
+  }
+
+  /** Nothing is pending: lets the region go for good (frame views handed out keep their bytes). */
+  private release(): void {
+    this.buf = EMPTY;
+    this.from = this.cap = this.base = this.len = 0;
   }
 
   private view(from: number, to: number): Uint8Array {
-    this.published = true;
     // A plain Uint8Array view: cheaper to make than Buffer#subarray.
     return new Uint8Array(this.buf.buffer, this.buf.byteOffset + from, to - from);
   }
@@ -182,23 +208,28 @@ export class DsmrFramer implements Framer<Uint8Array> {
     this.discardedTotal += n;
   }
 
-  /** Appends a copy of `chunk`; moves the unconsumed bytes to a new buffer when full. */
+  /**
+   * Appends a copy of `chunk`; moves the unconsumed bytes to a new region when full. With nothing
+   * kept the new region is the chunk's size or, if larger, the last telegram's (a telegram read in
+   * small chunks then seldom moves); else it doubles.
+   */
   private append(chunk: Uint8Array): void {
-    if (this.len + chunk.length > this.buf.length) {
+    if (this.len + chunk.length > this.cap) {
       const keep = this.len - this.base;
-      // not zeroed: only bytes copied in (base…len) are ever read
-      const bigger = Buffer.allocUnsafe(Math.max(MIN_CAPACITY, 2 * (keep + chunk.length)));
-      this.buf.copy(bigger, 0, this.base, this.len);
-      const shift = this.base;
+      const size = keep === 0 ? Math.max(chunk.length, this.sizeHint) : Math.max(MIN_CAPACITY, 2 * (keep + chunk.length));
+      framerArena.carve(size);
+      const at = framerArena.at;
+      if (keep > 0) this.buf.copy(framerArena.buffer, at, this.base, this.len);
+      const shift = this.base - at;
       if (this.start >= 0) {
         this.start -= shift;
         this.scan -= shift;
         if (this.bang >= 0) this.bang -= shift;
       }
-      this.buf = bigger;
-      this.base = 0;
-      this.len = keep;
-      this.published = false;
+      this.buf = framerArena.buffer;
+      this.from = this.base = at;
+      this.len = at + keep;
+      this.cap = at + size;
     }
     this.buf.set(chunk, this.len);
     this.len += chunk.length;

@@ -1,14 +1,26 @@
 import { fail, type ErrorKind } from '../common';
+import { framerArena } from '../common/arena';
 import { LAYER } from './constants';
 import type { D0FramerEvent, FrameBase } from './framer-types';
+
+/** No storage: what the window holds while nothing is pending. */
+const EMPTY = Buffer.alloc(0);
+/** Smallest own storage made for bytes kept between pushes (a serial read is often 16–256 bytes). */
+const MIN_OWN = 256;
 
 /**
  * The byte window under the D0 framer's state machine: bytes kept between pushes, stream
  * offsets, the events of the running push and the garbage count. Pure bookkeeping, no protocol.
+ *
+ * Memory between frames (1,000 meters, one decoder each): own storage exists only while bytes
+ * are kept. When nothing is pending the chunk is scanned in place (frames are copies), and when
+ * the kept bytes are all consumed the storage is let go; the next need gets a new one (a region of
+ * the framers' arena, common/arena.ts). `retainedBytes` (read-only) is the size of the own storage: 0
+ * whenever `pendingBytes` is 0.
  */
 export abstract class FramerWindow {
-  /** Own storage for bytes kept between pushes. */
-  private own: Buffer = Buffer.allocUnsafe(4096);
+  /** Own storage for bytes kept between pushes (EMPTY while none are). */
+  private own: Buffer = EMPTY;
   /**
    * Bytes being scanned: `own`, or, when nothing was pending, a read-only view of the caller's
    * chunk (no copy; never written to — what is left over is copied into `own`). A Buffer, so
@@ -35,6 +47,11 @@ export abstract class FramerWindow {
   /** Bytes held back for an incomplete candidate frame. */
   get pendingBytes(): number {
     return this.len;
+  }
+
+  /** Bytes of own storage held (0 while nothing is pending; frames are copies, not counted). */
+  get retainedBytes(): number {
+    return this.own.length;
   }
 
   /** Positions the subclass keeps besides `pos` and `start` move by `-by` when bytes are dropped. */
@@ -74,17 +91,22 @@ export abstract class FramerWindow {
 
   private reserve(size: number): void {
     if (size <= this.own.length) return;
-    let next = this.own.length * 2;
+    let next = Math.max(MIN_OWN, this.own.length * 2);
     while (next < size) next *= 2;
-    const grown = Buffer.allocUnsafe(next);
-    grown.set(this.own.subarray(0, this.len));
+    framerArena.carve(next);
+    const grown = framerArena.buffer.subarray(framerArena.at, framerArena.at + next);
+    if (this.len > 0) grown.set(this.own.subarray(0, this.len));
     this.own = grown;
     this.buf = grown;
   }
 
-  /** Drops the bytes before `keep` (everything when `idle`) and moves the kept rest into own storage. */
+  /**
+   * Drops the bytes before `keep` (everything when `idle`) and moves the kept rest into own storage;
+   * with nothing kept, lets own storage go.
+   */
   protected compact(idle: boolean): void {
     const keep = idle ? this.len : this.start;
+    if (keep === this.len) this.own = EMPTY;
     if (this.buf !== this.own) {
       const rest = this.buf.subarray(keep, this.len);
       const n = this.len;
@@ -105,7 +127,8 @@ export abstract class FramerWindow {
   /** Forgets every byte held. */
   protected clear(): void {
     this.base += this.len;
-    this.buf = this.own;
+    this.own = EMPTY;
+    this.buf = EMPTY;
     this.len = 0;
     this.pos = 0;
     this.out = [];

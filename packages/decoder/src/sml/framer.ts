@@ -1,5 +1,6 @@
 import { crc16Kermit, crc16X25, type Framer, type FramerEvent } from '../common';
 import { SML_ESCAPE, SML_START, isEscapeAt, isStartMarkAt } from './transport';
+import { framerArena } from '../common/arena';
 
 /**
  * Finds SML transport v1 files in a byte stream (protocol-notes §3.1). Pure and incremental:
@@ -31,22 +32,42 @@ export interface SmlFramerOptions {
 }
 
 const DEFAULT_MAX_FILE = 64 * 1024;
-/** Smallest slab: a few files (a meter has one stream; 1,000 meters × 64 KiB was 64 MB); it grows with the live bytes. */
-const SLAB = 8 * 1024;
+/** Smallest region made to grow bytes that wait for more (a serial read is often 16–256 bytes). */
+const SLAB = 256;
+/** No storage: what a framer holds while nothing is pending. */
+const EMPTY = new Uint8Array(0);
+
 /** Length of the start sequence; while hunting, up to 7 trailing bytes are kept for the next push. */
 const START_LEN = 8;
+/** Added to the last file's length for the next region (a file may grow by a few bytes). */
+const SIZE_SLACK = 16;
 
 type InFileEvent = 'need-more' | 'end' | 'restart' | 'bad-escape';
 
-/** The SML transport framer under the common contract (common/framer.ts): frames are whole files. */
+/**
+ * The SML transport framer under the common contract (common/framer.ts): frames are whole files.
+ *
+ * Memory between files (1,000 meters, one decoder each): the framer holds a region only while
+ * bytes are pending. When a push or flush leaves nothing pending, the region is let go for good
+ * (files and error bytes handed out keep their bytes as long as the caller does); the next chunk
+ * gets a new region sized to it or to the last file. While hunting, the up to 7 bytes kept move
+ * to a region of their size. `retainedBytes` (read-only) is the size of the region held: 0
+ * whenever `pendingBytes` is 0, equal to it while hunting.
+ */
 export class SmlFileFramer implements Framer<Uint8Array> {
   /**
-   * Append-only slab: bytes below `len` are never written again, so frames can be handed out as
-   * views instead of one allocation each. A full slab is replaced by a new one holding only the live
-   * bytes; frames still referring to the old slab keep it alive.
+   * Append-only region [from, cap) of `buf`, from the framers' arena (common/arena.ts; indices
+   * are the array's): bytes below `len` are never written again, so frames can be handed out as
+   * views instead of one allocation each. A full region is replaced by a new one holding only the
+   * live bytes; frames still referring to the old one keep its array alive. Plain Uint8Arrays, so
+   * frames are too (`slice` copies).
    */
-  private buf = new Uint8Array(SLAB);
+  private buf: Uint8Array = EMPTY;
+  private from = 0;
+  private cap = 0;
   private len = 0;
+  /** Size for a new region when nothing is live: the last file's length and a little more. */
+  private sizeHint = 0;
   /** Start of the bytes not yet consumed. */
   private head = 0;
   /** Absolute offset of the open file's start sequence, or -1 while hunting. */
@@ -119,6 +140,7 @@ export class SmlFileFramer implements Framer<Uint8Array> {
             continue;
           }
           events.push({ ok: true, frame: b.subarray(start, end) });
+          this.sizeHint = end - start + SIZE_SLACK;
           this.fileStart = -1;
           this.head = end;
           this.scan = end;
@@ -141,6 +163,7 @@ export class SmlFileFramer implements Framer<Uint8Array> {
       }
       break;
     }
+    this.settle();
     return events;
   }
 
@@ -155,15 +178,36 @@ export class SmlFileFramer implements Framer<Uint8Array> {
     } else {
       this.skipTo(this.len);
     }
-    // Start a fresh slab: the reported bytes stay valid in the old one.
-    this.buf = new Uint8Array(SLAB);
-    this.len = 0;
-    this.head = 0;
-    this.fileStart = -1;
-    this.scan = 0;
-    this.reportedEnd = 0;
-    this.hidden = -1;
+    // Let the slab go: the reported bytes stay valid in it.
+    this.release();
     return events;
+  }
+
+  /** Bytes of the framer's own slab (0 while nothing is pending; files handed out are not counted). */
+  get retainedBytes(): number {
+    return this.cap - this.from;
+  }
+
+  /**
+   * After a push: with nothing pending the slab goes; with only a hunting tail pending (up to 7
+   * bytes that may begin a start sequence) the tail moves to a copy of its own size, so the framer
+   * does not keep the files of the old slab alive.
+   */
+  private settle(): void {
+    const h = this.head;
+    if (h === this.len) {
+      this.release();
+    } else if (this.fileStart < 0 && this.cap - this.from > this.len - h) {
+      this.moveLive(this.len - h);
+    }
+  }
+
+  /** Nothing is pending (hunting, every byte consumed): lets the slab go. */
+  private release(): void {
+    this.fileStart = -1;
+    this.hidden = -1;
+    this.buf = EMPTY;
+    this.from = this.cap = this.len = this.head = this.scan = this.reportedEnd = 0;
   }
 
   /** An error event for the candidate bytes [from, to) (a view that is never overwritten). */
@@ -245,22 +289,29 @@ export class SmlFileFramer implements Framer<Uint8Array> {
   }
 
   private append(chunk: Uint8Array): void {
-    if (this.len + chunk.length > this.buf.length) {
-      // New slab with the live bytes only; offsets shift down by `head`.
+    if (this.len + chunk.length > this.cap) {
       const live = this.len - this.head;
-      const next = new Uint8Array(Math.max(SLAB, 2 * (live + chunk.length)));
-      next.set(this.buf.subarray(this.head, this.len));
-      const h = this.head;
-      this.buf = next;
-      this.len = live;
-      this.head = 0;
-      this.scan = Math.max(0, this.scan - h);
-      if (this.fileStart >= 0) this.fileStart -= h;
-      if (this.hidden >= 0) this.hidden -= h;
-      this.reportedEnd = Math.max(0, this.reportedEnd - h);
+      // With nothing live the region is the chunk's or the last file's size; else it doubles.
+      this.moveLive(live === 0 ? Math.max(chunk.length, this.sizeHint) : Math.max(SLAB, 2 * (live + chunk.length)));
     }
     this.buf.set(chunk, this.len);
     this.len += chunk.length;
+  }
+
+  /** Moves the live bytes [head, len) to the start of a new region of `size` bytes. */
+  private moveLive(size: number): void {
+    framerArena.carve(size);
+    const at = framerArena.at;
+    if (this.len > this.head) framerArena.bytes.set(this.buf.subarray(this.head, this.len), at);
+    const shift = this.head - at;
+    this.buf = framerArena.bytes;
+    this.from = this.head = at;
+    this.cap = at + size;
+    this.len -= shift;
+    this.scan = Math.max(at, this.scan - shift);
+    if (this.fileStart >= 0) this.fileStart -= shift;
+    if (this.hidden >= 0) this.hidden -= shift;
+    this.reportedEnd = Math.max(at, this.reportedEnd - shift);
   }
 }
 
