@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { concatBytes } from '../common/bytes';
 import type { FramerEvent } from '../common/framer';
 import { latin1Bytes, latin1Text, randomChunks, seededRandom } from '../common/testing';
 import { DsmrFramer } from './framer';
@@ -20,16 +21,6 @@ const TELEGRAMS = NAMES.map((n) => new Uint8Array(readFileSync(join(DIR, `${n}.t
 /** Each event as `frame:<latin1 bytes>` or `<kind>:<latin1 bytes>`, copied at once. */
 const text = (events: readonly FramerEvent<Uint8Array>[]): string[] =>
   events.map((e) => (e.ok ? `frame:${latin1Text(e.frame)}` : `${e.error.kind}:${e.bytes === undefined ? '' : latin1Text(e.bytes)}`));
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** The frame a framer alone finds in one fixture (push + flush). */
 function alone(telegram: Uint8Array): string[] {
@@ -96,7 +87,7 @@ describe('DsmrFramer memory between frames', () => {
 
   it('a stream in 1–7 byte chunks gives the same frames as each telegram alone, holding nothing when idle', () => {
     const gap = latin1Bytes('\r\nnoise\r\n');
-    const stream = concat(TELEGRAMS.flatMap((t) => [t, gap]));
+    const stream = concatBytes(TELEGRAMS.flatMap((t) => [t, gap]));
     for (let seed = 1; seed <= 5; seed++) {
       const f = new DsmrFramer();
       const events: FramerEvent<Uint8Array>[] = [];
@@ -122,7 +113,7 @@ describe('DsmrFramer memory between frames', () => {
     // their regions come from one shared arena: none may write into another's
     const meters = [0, 1, 2, 3].map((m) => TELEGRAMS.filter((_, i) => i % 4 === m));
     const framers = meters.map(() => new DsmrFramer());
-    const queues = meters.map((ts, m) => randomChunks(concat(ts), seededRandom(m + 50), 7));
+    const queues = meters.map((ts, m) => randomChunks(concatBytes(ts), seededRandom(m + 50), 7));
     const found: FramerEvent<Uint8Array>[][] = meters.map(() => []);
     for (let i = 0; queues.some((q) => i < q.length); i++) {
       for (const [m, q] of queues.entries())

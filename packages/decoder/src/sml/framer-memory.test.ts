@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytesToHex, type FramerEvent } from '../common';
+import { bytesToHex, concatBytes, type FramerEvent } from '../common';
 import { hexBytes, latin1Bytes, randomChunks, seededRandom } from '../common/testing';
 import { SmlFileFramer } from './framer';
 import { createSmlDecoder } from './stream-decoder';
@@ -19,16 +19,6 @@ const EMH = STREAMS[0] as Uint8Array;
 /** Each event as `file:<hex>` or `<kind>:<hex>`, copied at once. */
 const hex = (events: readonly FramerEvent<Uint8Array>[]): string[] =>
   events.map((e) => (e.ok ? `file:${bytesToHex(e.frame)}` : `${e.error.kind}:${e.bytes === undefined ? '' : bytesToHex(e.bytes)}`));
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** What a framer alone finds in one fixture (push + flush). */
 function alone(bytes: Uint8Array): string[] {
@@ -51,7 +41,7 @@ describe('SmlFileFramer memory between files', () => {
     expect(hex(f.push(EMH.subarray(100)))).toEqual([`file:${bytesToHex(EMH)}`]);
     expect([f.pendingBytes, f.retainedBytes]).toEqual([0, 0]);
     // a file followed by garbage: the last 7 bytes may begin a start sequence and stay
-    expect(f.push(concat([EMH, latin1Bytes('line noise')]))).toHaveLength(1);
+    expect(f.push(concatBytes([EMH, latin1Bytes('line noise')]))).toHaveLength(1);
     expect([f.pendingBytes, f.retainedBytes, f.discardedBytes]).toEqual([7, 7, 3]);
     expect(hex(f.push(EMH))).toEqual([`file:${bytesToHex(EMH)}`]);
     expect([f.pendingBytes, f.retainedBytes, f.discardedBytes]).toEqual([0, 0, 10]);
@@ -85,7 +75,7 @@ describe('SmlFileFramer memory between files', () => {
 
   it('a stream in 1–7 byte chunks gives the same events as each fixture alone, holding only what is pending', () => {
     const noise = latin1Bytes('noise\r\n');
-    const stream = concat(STREAMS.flatMap((s) => [noise, s]));
+    const stream = concatBytes(STREAMS.flatMap((s) => [noise, s]));
     let idle = 0;
     for (let seed = 1; seed <= 5; seed++) {
       const f = new SmlFileFramer();
@@ -112,7 +102,7 @@ describe('SmlFileFramer memory between files', () => {
 
   it('framers of different meters, fed chunk by chunk in turn, each find exactly their own files', () => {
     // their regions come from one shared arena: none may write into another's
-    const meters = STREAMS.map((s, m) => concat([s, STREAMS[(m + 1) % 4] as Uint8Array, s]));
+    const meters = STREAMS.map((s, m) => concatBytes([s, STREAMS[(m + 1) % 4] as Uint8Array, s]));
     const framers = meters.map(() => new SmlFileFramer());
     const queues = meters.map((s, m) => randomChunks(s, seededRandom(m + 50), 7));
     const found: FramerEvent<Uint8Array>[][] = meters.map(() => []);
