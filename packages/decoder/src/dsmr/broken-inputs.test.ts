@@ -89,6 +89,18 @@ describe('inputs that look odd but are fine', () => {
     expect(result.value.readings.find((r) => r.obis === '1-0:1.8.1')?.value).toBeNull();
   });
 
+  it('an object with more brackets than the first room for them (a log of 30 power failures, 62 brackets)', () => {
+    const entries = Array.from({ length: 30 }, (_, i) => `(1701${String(10 + (i % 18)).padStart(2, '0')}120000W)(${String(100 + i).padStart(10, '0')}*s)`).join(
+      '',
+    );
+    const result = decodeDsmrTelegram(signedEdit((t) => t.replace('1-0:99.97.0(0)(0-0:96.7.19)', `1-0:99.97.0(30)(0-0:96.7.19)${entries}`)));
+    if (!result.ok) throw new Error(result.error.kind);
+    const log = result.value.readings.find((r) => r.obis === '1-0:99.97.0');
+    expect(log?.value).toBe(30);
+    expect(log?.entries).toHaveLength(30);
+    expect(log?.entries?.[29]).toEqual({ time: '2017-01-21T12:00:00+01:00', value: 129, unit: 's' });
+  });
+
   it('error offsets point into the input', () => {
     const input = signedEdit((t) => t.replace('1-0:1.8.1(', '1-0:1.8('));
     const result = decodeDsmrTelegram(input);

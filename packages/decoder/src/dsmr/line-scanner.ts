@@ -19,17 +19,32 @@ export interface Groups {
   /** The object's bytes after its OBIS code: first `(` to the end of its last line. */
   open: number;
   end: number;
-  readonly starts: Int32Array;
-  readonly ends: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
   /** Index of the `*` before a unit inside bracket i, or -1. */
-  readonly stars: Int32Array;
+  stars: Int32Array;
 }
 
 /** More brackets than any known object (Fluvius 13-month history: 42). */
 export const MAX_GROUPS = 256;
+/** Room at first: most objects have one or two brackets (one decoder per meter, so it adds up). */
+const INITIAL_GROUPS = 16;
 
 export function newGroups(): Groups {
-  return { count: 0, open: 0, end: 0, starts: new Int32Array(MAX_GROUPS), ends: new Int32Array(MAX_GROUPS), stars: new Int32Array(MAX_GROUPS) };
+  return { count: 0, open: 0, end: 0, starts: new Int32Array(INITIAL_GROUPS), ends: new Int32Array(INITIAL_GROUPS), stars: new Int32Array(INITIAL_GROUPS) };
+}
+
+/** Doubles the room for brackets (called when it is full and below MAX_GROUPS). */
+function grow(groups: Groups): void {
+  const size = Math.min(MAX_GROUPS, 2 * groups.starts.length);
+  const more = (a: Int32Array): Int32Array => {
+    const next = new Int32Array(size);
+    next.set(a);
+    return next;
+  };
+  groups.starts = more(groups.starts);
+  groups.ends = more(groups.ends);
+  groups.stars = more(groups.stars);
 }
 
 export interface ObjectVisitor {
@@ -172,6 +187,7 @@ function readBrackets(b: Uint8Array, p: number, end: number, groups: Groups): nu
       star = q++;
     }
     if (groups.count >= MAX_GROUPS) return fail('bad-format', LAYER, 'too many value brackets on one line', p).error;
+    if (groups.count === groups.starts.length) grow(groups);
     groups.starts[groups.count] = s;
     groups.ends[groups.count] = q;
     groups.stars[groups.count] = star;
@@ -247,6 +263,7 @@ export function regroup(b: Uint8Array, open: number, end: number, groups: Groups
       if (b[q] === STAR) star = q;
       q++;
     }
+    if (groups.count === groups.starts.length) grow(groups);
     groups.starts[groups.count] = g + 1;
     groups.ends[groups.count] = q;
     groups.stars[groups.count] = star;
