@@ -83,6 +83,8 @@ describe('the tables grow with the codes met', () => {
     expect(t.slots).toEqual({ codes: 1024, texts: 1024 });
     // every code read again (now by its text) is the very reference made the first time
     for (const [code, ref] of first) expect(read(t, code).ref).toBe(ref);
+    // and found by value after the doublings: another text of the same code (F = 255 written out)
+    for (const [code, ref] of first) expect(read(t, `${code}*255`).ref).toBe(ref);
   });
 
   it('stays small for a telegram of a few dozen codes and shrinks back when trimmed', () => {

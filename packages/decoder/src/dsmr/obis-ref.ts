@@ -1,4 +1,5 @@
 import { formatObis, type ObisCode } from '@smi/model';
+import { packedObisHash } from '../common/obis-hash';
 import { objectSpec, type DsmrObjectSpec } from './object-specs';
 import type { DsmrTemplate } from './reading-templates';
 
@@ -47,13 +48,6 @@ function textHash(w0: number, w1: number, w2: number, w3: number, n: number): nu
   return Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca6b) ^ Math.imul(w3 + n, 0x27d4eb2f), 0xc2b2ae35) >>> 22;
 }
 
-/** Hash of a packed code's fields A…F, as `parse` computes it while reading them. */
-function refHash(key: number): number {
-  let hash = 0;
-  for (let shift = 2 ** 40; shift >= 1; shift /= 256) hash = (Math.imul(hash, 31) + (Math.floor(key / shift) % 256)) | 0;
-  return hash;
-}
-
 const emptyRefs = (size: number): (ObisRef | undefined)[] => new Array<ObisRef | undefined>(size).fill(undefined);
 
 /** Index of the first `(` byte in a little-endian word, or 4 (zero-byte test on `w ^ 0x28282828`). */
@@ -78,16 +72,19 @@ export class ObisTable {
   /** Where the last `read` stopped: the byte after the code (a `(` on a well-formed line). */
   end = 0;
   private table = emptyRefs(INITIAL_SIZE);
-  private tableMask = INITIAL_SIZE - 1;
   private tableCount = 0;
-  private textW0 = new Int32Array(INITIAL_SIZE);
-  private textW1 = new Int32Array(INITIAL_SIZE);
-  private textW2 = new Int32Array(INITIAL_SIZE);
-  private textW3 = new Int32Array(INITIAL_SIZE);
-  private textLength = new Int32Array(INITIAL_SIZE);
-  private textRefs = emptyRefs(INITIAL_SIZE);
-  private textMask = INITIAL_SIZE - 1;
+  // the text table: set by resizeTexts
+  private textW0!: Int32Array;
+  private textW1!: Int32Array;
+  private textW2!: Int32Array;
+  private textW3!: Int32Array;
+  private textLength!: Int32Array;
+  private textRefs!: (ObisRef | undefined)[];
   private textCount = 0;
+
+  constructor() {
+    this.resizeTexts(INITIAL_SIZE, false);
+  }
 
   /** Slots of the two tables (codes by value, codes as sent): they grow with the codes met. */
   get slots(): { readonly codes: number; readonly texts: number } {
@@ -128,7 +125,7 @@ export class ObisTable {
     }
     const paren = start + n;
     if (paren >= end) return this.parse(b, start, end);
-    const mask = this.textMask;
+    const mask = this.textRefs.length - 1;
     let slot = textHash(w0, w1, w2, w3, n) & mask;
     for (;;) {
       const ref = this.textRefs[slot];
@@ -141,56 +138,60 @@ export class ObisTable {
     }
     const ref = this.parse(b, start, end);
     if (ref !== undefined && this.end === paren && this.textCount < TEXT_LIMIT) {
+      // up to TABLE_SIZE slots: TEXT_LIMIT keeps the table at most half full there
       if (2 * (this.textCount + 1) > this.textRefs.length) {
-        this.growTexts();
-        slot = this.freeTextSlot(textHash(w0, w1, w2, w3, n));
+        this.resizeTexts(2 * this.textRefs.length, true);
+        slot = this.freeTextSlot(w0, w1, w2, w3, n);
       }
-      this.textW0[slot] = w0;
-      this.textW1[slot] = w1;
-      this.textW2[slot] = w2;
-      this.textW3[slot] = w3;
-      this.textLength[slot] = n;
-      this.textRefs[slot] = ref;
-      this.textCount++;
+      this.putText(slot, w0, w1, w2, w3, n, ref);
     }
     return ref;
   }
 
-  /** First free slot of the text table from `hash` on. */
-  private freeTextSlot(hash: number): number {
-    let slot = hash & this.textMask;
-    while (this.textRefs[slot] !== undefined) slot = (slot + 1) & this.textMask;
+  /** First free slot of the text table for a code as sent. */
+  private freeTextSlot(w0: number, w1: number, w2: number, w3: number, n: number): number {
+    const mask = this.textRefs.length - 1;
+    let slot = textHash(w0, w1, w2, w3, n) & mask;
+    while (this.textRefs[slot] !== undefined) slot = (slot + 1) & mask;
     return slot;
   }
 
-  /** Doubles the text table (up to TABLE_SIZE: TEXT_LIMIT keeps it at most half full there). */
-  private growTexts(): void {
+  private putText(slot: number, w0: number, w1: number, w2: number, w3: number, n: number, ref: ObisRef): void {
+    this.textW0[slot] = w0;
+    this.textW1[slot] = w1;
+    this.textW2[slot] = w2;
+    this.textW3[slot] = w3;
+    this.textLength[slot] = n;
+    this.textRefs[slot] = ref;
+    this.textCount++;
+  }
+
+  /** A text table of `size` slots, holding the current one's texts when `keep`. */
+  private resizeTexts(size: number, keep: boolean): void {
     const { textW0: w0, textW1: w1, textW2: w2, textW3: w3, textLength: length, textRefs: refs } = this;
-    const size = 2 * refs.length;
     this.textW0 = new Int32Array(size);
     this.textW1 = new Int32Array(size);
     this.textW2 = new Int32Array(size);
     this.textW3 = new Int32Array(size);
     this.textLength = new Int32Array(size);
     this.textRefs = emptyRefs(size);
-    this.textMask = size - 1;
+    this.textCount = 0;
+    if (!keep) return;
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i];
       if (ref === undefined) continue;
-      const slot = this.freeTextSlot(textHash(w0[i] as number, w1[i] as number, w2[i] as number, w3[i] as number, length[i] as number));
-      this.textW0[slot] = w0[i] as number;
-      this.textW1[slot] = w1[i] as number;
-      this.textW2[slot] = w2[i] as number;
-      this.textW3[slot] = w3[i] as number;
-      this.textLength[slot] = length[i] as number;
-      this.textRefs[slot] = ref;
+      const a = w0[i] as number;
+      const b = w1[i] as number;
+      const c = w2[i] as number;
+      const d = w3[i] as number;
+      const n = length[i] as number;
+      this.putText(this.freeTextSlot(a, b, c, d, n), a, b, c, d, n, ref);
     }
   }
 
   /** Parses the code field by field and finds or makes its reference (by numeric value). */
   private parse(b: Uint8Array, start: number, end: number): ObisRef | undefined {
     let key = 0;
-    let hash = 0;
     let i = start;
     let f = 255;
     for (let k = 0; k < 6; k++) {
@@ -210,7 +211,6 @@ export class ObisTable {
       if (i === from || i - from > 3 || value > 255) return undefined;
       if (k < 5) {
         key = key * 256 + value;
-        hash = (Math.imul(hash, 31) + value) | 0;
       } else {
         f = value;
       }
@@ -221,8 +221,8 @@ export class ObisTable {
     }
     this.end = i;
     key = key * 256 + f;
-    const mask = this.tableMask;
-    let slot = (Math.imul(hash, 31) + f) & mask;
+    const mask = this.table.length - 1;
+    let slot = packedObisHash(key) & mask;
     for (;;) {
       const ref = this.table[slot];
       if (ref === undefined) return this.newRef(key, slot);
@@ -233,8 +233,9 @@ export class ObisTable {
 
   /** First free slot of the reference table for `key`. */
   private freeRefSlot(key: number): number {
-    let slot = refHash(key) & this.tableMask;
-    while (this.table[slot] !== undefined) slot = (slot + 1) & this.tableMask;
+    const mask = this.table.length - 1;
+    let slot = packedObisHash(key) & mask;
+    while (this.table[slot] !== undefined) slot = (slot + 1) & mask;
     return slot;
   }
 
@@ -265,7 +266,6 @@ export class ObisTable {
       if (2 * (this.tableCount + 1) > this.table.length && this.table.length < TABLE_SIZE) {
         const old = this.table;
         this.table = emptyRefs(2 * old.length);
-        this.tableMask = this.table.length - 1;
         for (const r of old) if (r !== undefined) this.table[this.freeRefSlot(r.key)] = r;
         slot = this.freeRefSlot(key);
       }
@@ -279,16 +279,8 @@ export class ObisTable {
   trim(): boolean {
     if (this.tableCount < REF_LIMIT && this.textCount < TEXT_LIMIT) return false;
     this.table = emptyRefs(INITIAL_SIZE);
-    this.tableMask = INITIAL_SIZE - 1;
     this.tableCount = 0;
-    this.textRefs = emptyRefs(INITIAL_SIZE);
-    this.textW0 = new Int32Array(INITIAL_SIZE);
-    this.textW1 = new Int32Array(INITIAL_SIZE);
-    this.textW2 = new Int32Array(INITIAL_SIZE);
-    this.textW3 = new Int32Array(INITIAL_SIZE);
-    this.textLength = new Int32Array(INITIAL_SIZE);
-    this.textMask = INITIAL_SIZE - 1;
-    this.textCount = 0;
+    this.resizeTexts(INITIAL_SIZE, false);
     return true;
   }
 }

@@ -2,6 +2,7 @@ import { buildReading, convertValue, formatObis, unitFactor, type LogEntry, type
 import type { SmlInt } from './tl';
 import { scaleDecimal } from '../common/decimal';
 import { ByteMemo } from '../common/byte-memo';
+import { obisHash } from '../common/obis-hash';
 
 /**
  * Memoised `buildReading` for the hot path. What buildReading derives from an OBIS code and a meter
@@ -46,8 +47,6 @@ export interface SmlCode {
 const INITIAL_SIZE = 32;
 const SIZE = 512;
 const LIMIT = SIZE / 2;
-
-const hashOf = (hi: number, lo: number): number => Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 20;
 const MAX_UNITS_PER_CODE = 16;
 
 type MutableReading = { -readonly [K in keyof Reading]: Reading[K] };
@@ -56,7 +55,6 @@ export class SmlReadingCache {
   private codeHi = new Int32Array(INITIAL_SIZE);
   private codeLo = new Int32Array(INITIAL_SIZE);
   private codes: (SmlCode | undefined)[] = new Array<SmlCode | undefined>(INITIAL_SIZE).fill(undefined);
-  private mask = INITIAL_SIZE - 1;
   /** Slots filled in `codes`. */
   private used = 0;
   private byText = new Map<string, SmlCode>();
@@ -81,7 +79,6 @@ export class SmlReadingCache {
     this.codeHi = new Int32Array(size);
     this.codeLo = new Int32Array(size);
     this.codes = new Array<SmlCode | undefined>(size).fill(undefined);
-    this.mask = size - 1;
     this.used = 0;
     if (!keep) return;
     for (let i = 0; i < codes.length; i++) {
@@ -91,8 +88,9 @@ export class SmlReadingCache {
   }
 
   private freeSlot(hi: number, lo: number): number {
-    let slot = hashOf(hi, lo) & this.mask;
-    while (this.codes[slot] !== undefined) slot = (slot + 1) & this.mask;
+    const mask = this.codes.length - 1;
+    let slot = obisHash(hi, lo) & mask;
+    while (this.codes[slot] !== undefined) slot = (slot + 1) & mask;
     return slot;
   }
 
@@ -108,8 +106,8 @@ export class SmlReadingCache {
     if (length !== 6) return undefined;
     const hi = ((b[start] as number) << 16) | ((b[start + 1] as number) << 8) | (b[start + 2] as number);
     const lo = ((b[start + 3] as number) << 16) | ((b[start + 4] as number) << 8) | (b[start + 5] as number);
-    const mask = this.mask;
-    let slot = hashOf(hi, lo) & mask;
+    const mask = this.codes.length - 1;
+    let slot = obisHash(hi, lo) & mask;
     for (;;) {
       const c = this.codes[slot];
       if (c === undefined) break;
