@@ -11,15 +11,11 @@
 //     command (its node, its flags), in its own container; needs a running Docker engine
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { root } from './bench-bundle.mjs';
+import { arg, cpuTicks, freePort, kb, rssMb } from './bench-proc.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const SECONDS = Number(arg('seconds', '30'));
 const RUNS = Number(arg('runs', '1'));
 const IMAGE = arg('image', undefined);
@@ -29,21 +25,6 @@ const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
 /** CPU is counted from here on (the start's own work is not idling). */
 const STEADY = 10;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const status = (pid) => readFileSync(`/proc/${pid}/status`, 'utf8');
-const kb = (text, field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
-function cpuTicks(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]); // utime + stime, clock ticks (100/s)
-}
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address();
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 /** Starts the gateway; returns its pid, a stop function and a description. */
 async function start(dir) {
@@ -93,7 +74,7 @@ for (let run = 0; run < RUNS; run++) {
       if (s === STEADY) c0 = cpuTicks(gw.pid);
       await sleep(1000);
       gw.alive();
-      samples.push(kb(status(gw.pid), 'VmRSS') / 1024);
+      samples.push(rssMb(gw.pid));
     }
     const c1 = cpuTicks(gw.pid);
     const rollup = readFileSync(`/proc/${gw.pid}/smaps_rollup`, 'utf8');

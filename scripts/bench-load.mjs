@@ -15,13 +15,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundle, bundleEnv, root } from './bench-bundle.mjs';
+import { arg, cpuTicks, freePort, rssMb } from './bench-proc.mjs';
 
 const require = createRequire(import.meta.url);
 const mqtt = require('mqtt');
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const COUNTS = arg('meters', '100,1000').split(',').map(Number);
 const SECONDS = Number(arg('seconds', '30'));
 const WARMUP = Number(arg('warmup', '15'));
@@ -66,12 +63,6 @@ function split(protocol, bytes) {
   return out;
 }
 
-function cpuTicks(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]); // utime + stime, clock ticks (100/s)
-}
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-
 async function listen(server) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return server.address().port;
@@ -80,9 +71,7 @@ async function listen(server) {
 async function runLoad(n, gen, dir) {
   const frames = PROTOCOLS.map((p, k) => split(p, framesFor(gen, dir, p, 1000 + k, SECONDS + WARMUP + 5)));
   // broker
-  const probe = createServer();
-  const brokerPort = await listen(probe);
-  probe.close();
+  const brokerPort = await freePort();
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, `listener ${brokerPort} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay ${BROKER_NODELAY}\nmax_queued_messages 100000\n`);
   const broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
