@@ -73,12 +73,14 @@ describe('MQTT publisher: unchanged discovery', () => {
     publisher.publishSnapshot(withEnergy(base, 4.426));
     await ha.next(CONFIG('energy_import_tariff_1'), 0);
     await ha.next(STATE, 0, (m) => energyOf(m.payload) === 4.426);
-    // our own retained configs come back from the broker: the next snapshot checks them once
+    expect(renders).toHaveBeenCalledTimes(1);
+    // our own retained configs come back from the broker (our subscription): they change nothing
+    await sleep(300);
     publisher.publishSnapshot(withEnergy(base, 4.427));
     await ha.next(STATE, 0, (m) => energyOf(m.payload) === 4.427);
-    await sleep(300);
     publisher.publishSnapshot(withEnergy(base, 4.428));
     await ha.next(STATE, 0, (m) => energyOf(m.payload) === 4.428);
+    expect(renders).toHaveBeenCalledTimes(1);
 
     renders.mockClear();
     const t0 = Date.now();
@@ -103,5 +105,15 @@ describe('MQTT publisher: unchanged discovery', () => {
     publisher.publishSnapshot({ ...withEnergy(base, 4.433), readings: base.readings.filter((x) => x.key !== 'power_import') });
     await ha.next(CONFIG('power_import'), t2, (m) => m.payload === '');
     expect(renders).toHaveBeenCalledTimes(2);
+
+    // another client changes one of our configs on the broker: ours is sent again at the next snapshot
+    const t3 = Date.now();
+    await ha.publish(CONFIG('energy_import_tariff_1'), '{"name":"changed by someone else"}', true);
+    await ha.next(CONFIG('energy_import_tariff_1'), t3, (m) => m.payload.includes('someone else'));
+    await sleep(100);
+    publisher.publishSnapshot({ ...withEnergy(base, 4.434), readings: base.readings.filter((x) => x.key !== 'power_import') });
+    const resent = await ha.next(CONFIG('energy_import_tariff_1'), t3, (m) => !m.payload.includes('someone else'));
+    expect(JSON.parse(resent.payload)).toMatchObject({ state_topic: STATE });
+    expect(renders).toHaveBeenCalledTimes(3);
   });
 });

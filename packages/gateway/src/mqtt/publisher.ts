@@ -71,7 +71,7 @@ export class MqttPublisher {
   private readonly meters = new Map<string, MeterState>();
   /** Digest of the last payload per retained topic we published (dedup); cleared topics are removed. */
   private readonly retained = new Map<string, PayloadDigest>();
-  /** Retained discovery configs the broker holds for our nodes: node id → topics. */
+  /** Retained discovery configs the broker holds for our nodes, other than our own last payloads: node id → topics. */
   private readonly brokerConfigs = new Map<string, Set<string>>();
   /** Live component ids of the retained device-based config per node (device discovery). */
   private readonly brokerComponents = new Map<string, Set<string>>();
@@ -201,8 +201,23 @@ export class MqttPublisher {
     }
     const node = this.messages.ownNodeOfConfigTopic(topic);
     if (node === undefined) return;
+    const device = this.messages.isDeviceConfigTopic(topic);
+    if (payload.length > 0) {
+      const last = this.retained.get(topic);
+      const own = last !== undefined && last === payloadDigest(payload.toString('utf8'));
+      if (own && !device) {
+        // The broker holds what we sent last (our subscription brings it back): nothing to remove
+        // later, nothing to check again (keeping it cost a topic string per entity, 2 MB at 1,000
+        // meters). A device config's echo goes on below: it replaces component ids of earlier runs.
+        const set = this.brokerConfigs.get(node);
+        if (set?.delete(topic) && set.size === 0) this.brokerConfigs.delete(node);
+        return;
+      }
+      // another payload than ours (changed by another client): ours goes out again at the next announcement
+      if (!own) this.retained.delete(topic);
+    }
     this.brokerVersions.set(node, (this.brokerVersions.get(node) ?? 0) + 1);
-    if (this.messages.isDeviceConfigTopic(topic)) this.brokerComponents.set(node, new Set(haDeviceComponentIds(payload.toString('utf8'))));
+    if (device) this.brokerComponents.set(node, new Set(haDeviceComponentIds(payload.toString('utf8'))));
     let set = this.brokerConfigs.get(node);
     if (payload.length === 0) {
       set?.delete(topic);
