@@ -8,6 +8,7 @@ const NAIVE = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?$/;
  * them with the offset of its own time zone (`TZ`) at that instant. Times with an offset pass.
  */
 export function withLocalOffset(text: string, timeZone?: string): string {
+  if (hasOffset(text)) return text;
   const m = NAIVE.exec(text);
   if (!m) return text;
   const [, y, mo, d, h, mi, s] = m;
@@ -20,6 +21,14 @@ export function withLocalOffset(text: string, timeZone?: string): string {
   const abs = Math.abs(offsetMin);
   const off = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   return `${y}-${mo}-${d}T${h}:${mi}:${s ?? '00'}${off}`;
+}
+
+/** `…Z` or `…±hh:mm`: the usual case, told without the regular expression. */
+function hasOffset(text: string): boolean {
+  const n = text.length;
+  if (text.charCodeAt(n - 1) === 90) return true; // Z
+  const sign = text.charCodeAt(n - 6);
+  return (sign === 43 || sign === 45) && text.charCodeAt(n - 3) === 58 && text.charCodeAt(10) === 84; // + or -, :, T
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -59,8 +68,17 @@ function fixReading(r: Reading, tz: string | undefined): Reading {
   return time === undefined ? { ...r, value } : { ...r, value, time };
 }
 
+/** The snapshot with its naive times completed; the same object when it has none (the usual case). */
 export function completeLocalTimes(s: MeterSnapshot, timeZone?: string): MeterSnapshot {
-  const readings = s.readings.map((r) => fixReading(r, timeZone));
+  const rs = s.readings;
+  let readings: Reading[] | undefined;
+  for (let i = 0; i < rs.length; i++) {
+    const r = rs[i] as Reading;
+    const fixed = fixReading(r, timeZone);
+    if (fixed !== r && readings === undefined) readings = rs.slice(0, i);
+    readings?.push(fixed);
+  }
   const time = s.time === undefined ? undefined : withLocalOffset(s.time, timeZone);
-  return time === undefined ? { ...s, readings } : { ...s, readings, time };
+  if (readings === undefined && time === s.time) return s;
+  return time === undefined ? { ...s, readings: readings ?? rs } : { ...s, readings: readings ?? rs, time };
 }
