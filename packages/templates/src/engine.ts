@@ -1,6 +1,7 @@
 import { Environment, Template } from 'nunjucks';
 import { usedFilters } from './filter-check';
 import { BUILT_IN_FILTERS } from './filters';
+import { nativeTemplate, type NativeRender } from './native-presets';
 import { ok, templateFailure, type TemplateResult } from './result';
 
 function hasFilter(env: Environment, name: string): boolean {
@@ -17,6 +18,11 @@ export interface CompiledTemplate {
   readonly source: string;
   /** @internal nunjucks' compiled form. */
   readonly template: Template;
+  /**
+   * @internal The same rendering done natively from the snapshot, for the templates of the
+   * built-in presets (see native-presets.ts); used by `renderSnapshot`, never by `render`.
+   */
+  readonly native?: NativeRender;
 }
 
 export interface TemplateEngineOptions {
@@ -49,6 +55,8 @@ export function createTemplateEngine(opts: TemplateEngineOptions = {}): Template
   }
   for (const [name, value] of Object.entries(opts.globals ?? {})) env.addGlobal(name, value);
   const cache = new Map<string, CompiledTemplate>();
+  const replacedFilters = new Set(Object.keys(opts.filters ?? {}));
+  const globalNames = new Set(Object.keys(opts.globals ?? {}));
 
   return {
     compile(source, name) {
@@ -63,7 +71,8 @@ export function createTemplateEngine(opts: TemplateEngineOptions = {}): Template
       }
       const unknown = usedFilters(source).filter((f) => !hasFilter(env, f));
       if (unknown.length > 0) return templateFailure('syntax', name, `unknown filter ${unknown.map((f) => `"${f}"`).join(', ')}`);
-      const compiled: CompiledTemplate = { name, source, template };
+      const native = nativeTemplate(source, replacedFilters, globalNames);
+      const compiled: CompiledTemplate = native === undefined ? { name, source, template } : { name, source, template, native };
       cache.set(key, compiled);
       return ok(compiled);
     },

@@ -20,6 +20,8 @@ export {
   presetStateTopics,
   presetValueTemplate,
   renderPreset,
+  renderSnapshot,
+  renderSnapshotTemplate,
   type CompiledPreset,
   type CompiledPresetMessage,
   type PresetDefinition,

@@ -1,5 +1,8 @@
+import type { MeterSnapshot } from '@smi/model';
+import { topicId } from '@smi/model';
 import type { CompiledTemplate, TemplateEngine } from './engine';
-import type { TemplateContext } from './context';
+import { templateContext, type TemplateContext, type TemplateContextExtras } from './context';
+import type { NativeRender } from './native-presets';
 import { ok, type TemplateResult } from './result';
 
 export interface PresetMessage {
@@ -33,6 +36,12 @@ export interface CompiledPreset {
   readonly name: string;
   readonly definition: PresetDefinition;
   readonly messages: readonly CompiledPresetMessage[];
+  /**
+   * @internal Renders the preset straight from a snapshot, without a template context or nunjucks:
+   * present when every template of the preset has a native form (the built-in presets' texts, see
+   * native-presets.ts). Used by `renderSnapshot`.
+   */
+  readonly native?: (snapshot: MeterSnapshot, extras: TemplateContextExtras) => RenderedMessage[];
 }
 
 export interface RenderedMessage {
@@ -92,7 +101,59 @@ export function compilePreset(engine: TemplateEngine, definition: PresetDefiniti
     if (!payload.ok) return payload;
     messages.push({ topic: topic.value, payload: payload.value, perReading: m.perReading === true });
   }
-  return ok({ name, definition, messages });
+  const native = nativePreset(messages);
+  return ok(native === undefined ? { name, definition, messages } : { name, definition, messages, native });
+}
+
+/** The native rendering of a preset whose templates all have a native form; same messages in the same order as `renderPreset`. */
+function nativePreset(messages: readonly CompiledPresetMessage[]): CompiledPreset['native'] {
+  const parts: { topic: NativeRender; payload: NativeRender; perReading: boolean }[] = [];
+  for (const m of messages) {
+    if (m.topic.native === undefined || m.payload.native === undefined) return undefined;
+    parts.push({ topic: m.topic.native, payload: m.payload.native, perReading: m.perReading });
+  }
+  return (snapshot, extras) => {
+    const meterTopicId = topicId(snapshot.meter.id);
+    const out: RenderedMessage[] = [];
+    for (const p of parts) {
+      if (!p.perReading) {
+        const input = { snapshot, extras, meterTopicId, reading: undefined };
+        out.push({ topic: p.topic(input), payload: p.payload(input) });
+        continue;
+      }
+      for (const reading of snapshot.readings) {
+        const input = { snapshot, extras, meterTopicId, reading };
+        out.push({ topic: p.topic(input), payload: p.payload(input), key: reading.key });
+      }
+    }
+    return out;
+  };
+}
+
+/**
+ * Renders a compiled preset for a snapshot: natively when the preset has a native form (the
+ * built-in presets, byte-for-byte the nunjucks result), else through its template context and
+ * nunjucks (`renderPreset`). What the gateway calls per snapshot.
+ */
+export function renderSnapshot(
+  engine: TemplateEngine,
+  preset: CompiledPreset,
+  snapshot: MeterSnapshot,
+  extras: TemplateContextExtras,
+): TemplateResult<RenderedMessage[]> {
+  if (preset.native !== undefined) return ok(preset.native(snapshot, extras));
+  return renderPreset(engine, preset, templateContext(snapshot, extras));
+}
+
+/** One compiled template for a snapshot (an HTTP push body): natively when it has a native form, else through nunjucks. */
+export function renderSnapshotTemplate(
+  engine: TemplateEngine,
+  template: CompiledTemplate,
+  snapshot: MeterSnapshot,
+  extras: TemplateContextExtras,
+): TemplateResult<string> {
+  if (template.native !== undefined) return ok(template.native({ snapshot, extras, meterTopicId: topicId(snapshot.meter.id), reading: undefined }));
+  return engine.render(template, templateContext(snapshot, extras));
 }
 
 function renderOne(engine: TemplateEngine, m: CompiledPresetMessage, context: TemplateContext, key?: string): TemplateResult<RenderedMessage> {

@@ -1,5 +1,5 @@
 import type { MeterSnapshot, Reading } from '@smi/model';
-import { BUILT_IN_PRESETS, templateContext, type CompiledTemplate, type TemplateEngine } from '@smi/templates';
+import { BUILT_IN_PRESETS, renderSnapshotTemplate, type CompiledTemplate, type TemplateEngine } from '@smi/templates';
 import { influxLines } from './influx';
 
 /** One HTTP request a push target sends. */
@@ -52,8 +52,7 @@ export function compileBodies(engine: TemplateEngine, s: BodySettings, name: str
     template = compiled.value;
   }
   const render = (snapshot: MeterSnapshot, t: CompiledTemplate): ReturnType<BodyBuilder> => {
-    const ctx = templateContext(snapshot, { baseTopic: s.baseTopic, receivedAt: snapshot.receivedAt ?? '', gatewayId: s.gatewayId });
-    const body = engine.render(t, ctx);
+    const body = renderSnapshotTemplate(engine, t, snapshot, { baseTopic: s.baseTopic, receivedAt: snapshot.receivedAt ?? '', gatewayId: s.gatewayId });
     if (!body.ok) return { ok: false, error: body.error.message };
     const contentType = s.contentType ?? (s.body === undefined ? 'application/json' : 'text/plain; charset=utf-8');
     return { ok: true, requests: [{ url: expandUrl(s.url, snapshot.meter.id), body: body.value, contentType }] };

@@ -17,8 +17,7 @@ import {
   createTemplateEngine,
   presetStateTopics,
   presetValueTemplate,
-  renderPreset,
-  templateContext,
+  renderSnapshot,
   type CompiledPreset,
   type PresetDefinition,
   type RenderedMessage,
@@ -117,8 +116,8 @@ export class MessageFactory {
   }
 
   private render(snapshot: MeterSnapshot): RenderedMessage[] {
-    const ctx = templateContext(snapshot, { baseTopic: this.config.mqtt.baseTopic, receivedAt: snapshot.receivedAt ?? '', gatewayId: this.installId });
-    const rendered = renderPreset(this.engine, this.preset, ctx);
+    const extras = { baseTopic: this.config.mqtt.baseTopic, receivedAt: snapshot.receivedAt ?? '', gatewayId: this.installId };
+    const rendered = renderSnapshot(this.engine, this.preset, snapshot, extras);
     if (!rendered.ok) throw new OutputConfigError(rendered.error.message);
     return rendered.value;
   }
