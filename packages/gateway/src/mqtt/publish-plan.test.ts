@@ -85,10 +85,40 @@ describe('planAnnouncement (what MqttPublisher.announce sends)', () => {
     expect(energy(plan.messages[36])).toBe(4.426);
     expect(plan.removed).toEqual([]);
     expect([...memory.announced]).toEqual(configTopics);
-    // configs, availability and the (retained by default) state are remembered by their payloads' digests
-    expect(memory.lastSent.size).toBe(37);
+    // configs and availability are remembered by their payloads' digests; the state (always sent) is not digested
+    expect(memory.lastSent.size).toBe(36);
     expect(memory.lastSent.get(AVAILABILITY)).toBe(payloadDigest('online'));
     expect(memory.lastSent.get(CONFIG('power_import'))).toBe(payloadDigest(plan.messages[8]?.payload ?? ''));
+    expect(plan.nextState.lastSent.has(STATE)).toBe(true);
+    expect(plan.nextState.lastSent.get(STATE)).toBeUndefined();
+    expect(memory.lastSent.has(STATE)).toBe(false);
+  });
+
+  it('a retained state leaves its topic unknown: a later message there that is not forced is sent, even with the same payload', () => {
+    const memory = fresh();
+    memory.lastSent.set(STATE, payloadDigest('online')); // e.g. left from an earlier message on that topic
+    const plain = (states: OutboundMessage[], availabilityTopic = AVAILABILITY): AnnouncementPlan => {
+      const plan = planAnnouncement({
+        configs: undefined,
+        states,
+        availabilityTopic,
+        online: true,
+        announced: memory.announced,
+        onBroker: [],
+        lastSent: memory.lastSent,
+        force: QUIET,
+      });
+      applyLastSent(memory.lastSent, plan.nextState.lastSent);
+      return plan;
+    };
+    const state: OutboundMessage = { topic: STATE, payload: 'online', retain: true, qos: 0 };
+    expect(plain([state]).messages).toEqual([{ topic: AVAILABILITY, payload: 'online', retain: true, qos: 1 }, state]);
+    expect(memory.lastSent.has(STATE)).toBe(false);
+    // the same text on the state topic, not forced (availability published there): sent, not taken for a repeat
+    expect(plain([], STATE).messages).toEqual([{ topic: STATE, payload: 'online', retain: true, qos: 1 }]);
+    expect(memory.lastSent.get(STATE)).toBe(payloadDigest('online'));
+    // and that one is digested, so it dedups as before
+    expect(plain([], STATE).messages).toEqual([]);
   });
 
   it('an unchanged retained config or availability is not sent again; the state always is', () => {
@@ -153,6 +183,9 @@ describe('planAnnouncement (what MqttPublisher.announce sends)', () => {
     const reconnect = announce(memory, snapshot, { configs: true, availability: true });
     expect(reconnect.messages).toEqual(first.messages);
     expect(reconnect.removed).toEqual([]);
+    // forced configs and availability are still digested, so they dedup afterwards
+    expect(memory.lastSent.get(CONFIG('power_import'))).toBe(payloadDigest(reconnect.messages[8]?.payload ?? ''));
+    expect(memory.lastSent.size).toBe(36);
     const birth = announce(memory, snapshot, { configs: false, availability: true });
     expect(topicsOf(birth.messages)).toEqual([AVAILABILITY, STATE]);
   });

@@ -22,7 +22,10 @@ export interface AnnouncementInput {
   readonly announced: ReadonlySet<string>;
   /** Config topics the broker holds retained for the meter's node (also leftovers of earlier runs). */
   readonly onBroker: Iterable<string>;
-  /** The digest (`payloadDigest`) of the last payload this gateway sent per retained topic (cleared topics are absent). */
+  /**
+   * The digest (`payloadDigest`) of the last payload this gateway sent per retained topic; topics
+   * cleared or last sent as a state (whose payload is not digested) are absent.
+   */
   readonly lastSent: ReadonlyMap<string, PayloadDigest>;
   readonly force: AnnounceForce;
   /**
@@ -39,7 +42,9 @@ export interface AnnouncementState {
   readonly announced: ReadonlySet<string>;
   /**
    * Changes to `lastSent`, one per retained topic this plan sends: the new payload's digest, or
-   * `undefined` for a topic cleared by an empty payload (to be deleted from the cache).
+   * `undefined` (to be deleted from the cache) for a topic cleared by an empty payload or sent a
+   * state: states always go out, so their payloads are not digested, and their topics count as
+   * holding an unknown payload (a later message there that is not forced is never skipped).
    */
   readonly lastSent: ReadonlyMap<string, PayloadDigest | undefined>;
 }
@@ -88,7 +93,8 @@ export function isRepeat(m: OutboundMessage, force: boolean, lastSent: PayloadDi
  * Assistant's birth message): unchanged retained configs and availability are skipped unless
  * forced, configs no longer rendered and retained leftovers on the broker are removed with an
  * empty retained payload (those handed over to the other discovery style get HA's migration
- * message first, before the configs), and states always go out. Pure: the caller applies `nextState`.
+ * message first, before the configs), and states always go out (undigested: see
+ * `AnnouncementState.lastSent`). Pure: the caller applies `nextState`.
  */
 export function planAnnouncement(input: AnnouncementInput): AnnouncementPlan {
   const messages: OutboundMessage[] = [];
@@ -96,9 +102,9 @@ export function planAnnouncement(input: AnnouncementInput): AnnouncementPlan {
   const emit = (m: OutboundMessage, force: boolean): void => {
     if (m.retain) {
       const last = changes.has(m.topic) ? changes.get(m.topic) : input.lastSent.get(m.topic);
-      const digest = m.payload === '' ? undefined : payloadDigest(m.payload);
-      if (isRepeat(m, force, last, digest)) return;
-      changes.set(m.topic, digest);
+      const sent = m.payload === '' ? undefined : payloadDigest(m.payload);
+      if (isRepeat(m, force, last, sent)) return;
+      changes.set(m.topic, sent);
     }
     messages.push(m);
   };
@@ -122,7 +128,11 @@ export function planAnnouncement(input: AnnouncementInput): AnnouncementPlan {
     announced = current;
   }
   emit({ topic: input.availabilityTopic, payload: input.online ? 'online' : 'offline', retain: true, qos: 1 }, input.force.availability);
-  for (const s of input.states) emit(s, true);
+  // states always go out: not digested, their topics recorded as holding an unknown payload
+  for (const s of input.states) {
+    if (s.retain) changes.set(s.topic, undefined);
+    messages.push(s);
+  }
   return { messages, removed, migrated, nextState: { announced, lastSent: changes } };
 }
 
