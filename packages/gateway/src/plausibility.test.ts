@@ -132,6 +132,36 @@ describe('PlausibilityGuard', () => {
     expect(guard.check(other, T0 + 20 * SEC).heldBack).toEqual([]);
   });
 
+  it('derives what a register allows from its static fields again when they change, and keeps each meter apart', () => {
+    const guard = new PlausibilityGuard();
+    guard.check(V5, T0);
+    const withObis = (s: MeterSnapshot, obis: string): MeterSnapshot => ({
+      ...s,
+      readings: s.readings.map((r) => (r.key === 'energy_import_tariff_1' ? { ...r, obis } : r)),
+    });
+    const spike = edit(V5, { energy_import_tariff_1: 999999.999 });
+    // the same key as a billing-period value (F = 1) is not guarded: the spike passes…
+    const billingInput = withObis(spike, '1-0:1.8.1*1');
+    const billing = guard.check(billingInput, T0 + 10 * SEC);
+    expect(billing.heldBack).toEqual([]);
+    expect(billing.snapshot).toBe(billingInput);
+    expect(value(billing.snapshot, 'energy_import_tariff_1')).toBe(999999.999);
+    // …and back as the current value it is compared with the baseline it had before
+    expect(guard.check(spike, T0 + 20 * SEC).heldBack).toEqual([{ key: 'energy_import_tariff_1', value: 999999.999, lastValue: 4.426, reason: 'jump' }]);
+    // in another unit than the publishing one it is not guarded either
+    const wh = { ...spike, readings: spike.readings.map((r) => (r.key === 'energy_import_tariff_1' ? { ...r, unit: 'Wh' as const } : r)) };
+    expect(guard.check(wh, T0 + 30 * SEC).heldBack).toEqual([]);
+    // a second meter id has its own registers; the first meter's stay as they were
+    const other = { ...V5, meter: { ...V5.meter, id: 'OTHER' } };
+    expect(guard.check(other, T0 + 40 * SEC).heldBack).toEqual([]);
+    expect(guard.check({ ...spike, meter: other.meter }, T0 + 50 * SEC).heldBack).toMatchObject([{ key: 'energy_import_tariff_1', lastValue: 4.426 }]);
+    expect(guard.check(spike, T0 + 60 * SEC).heldBack).toMatchObject([{ key: 'energy_import_tariff_1', lastValue: 4.426, reason: 'jump' }]);
+    expect(guard.size).toBe(10);
+    // nothing held back: the very snapshot comes back
+    const sane = edit(V5, { energy_import_tariff_1: 4.5 });
+    expect(guard.check(sane, T0 + 70 * SEC).snapshot).toBe(sane);
+  });
+
   it('does nothing when disabled, and per-meter settings override the global ones', () => {
     const off = new PlausibilityGuard({ ...PLAUSIBILITY_DEFAULTS, enabled: false });
     off.check(V5, T0);

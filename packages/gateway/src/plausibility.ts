@@ -1,4 +1,4 @@
-import { parseObis, QUANTITY_DEFINITIONS, type MeterSnapshot, type Quantity, type Reading } from '@smi/model';
+import { parseObis, QUANTITIES, QUANTITY_DEFINITIONS, type MeterSnapshot, type Quantity, type Reading } from '@smi/model';
 
 /**
  * Plausibility guard for lifetime registers (energy and volume counters).
@@ -90,26 +90,38 @@ interface Point {
   readonly captured: number | undefined;
 }
 
-interface RegisterState {
-  baseline: Point;
-  /** The last accepted reading: it stands in for a held-back one. */
-  accepted: Reading;
+/**
+ * One reading key of one meter whose quantity is a lifetime quantity: what its static fields
+ * (quantity, unit, OBIS code) allow, derived once and again only when one of them changes, and,
+ * once it is guarded, the register's state.
+ */
+interface Register {
+  quantity: Quantity;
+  unit: Reading['unit'];
+  obis: Reading['obis'];
+  /** Whether these static fields make it a guarded register (else its values are not checked). */
+  guarded: boolean;
+  /** Baseline: value, receive time of the first frame that carried it, its capture time. */
+  value: number;
+  at: number;
+  captured: number | undefined;
+  /** The last accepted reading: it stands in for a held-back one; undefined until the first guarded value. */
+  accepted: Reading | undefined;
   /** Held-back values that agree with each other: a possible new baseline. */
   candidate: Point | undefined;
   agreeing: number;
+  /** The last capture time text seen and its parsed value (a capture time repeats for many frames). */
+  timeText: string | undefined;
+  timeMs: number | undefined;
 }
 
-/** The reading's rate limit per hour in its publishing unit, or undefined when it is not a guarded lifetime register. */
-export function lifetimeRate(r: Reading, s: PlausibilitySettings): number | undefined {
-  if (typeof r.value !== 'number' || !Number.isFinite(r.value)) return undefined;
-  const family = LIFETIME_QUANTITIES[r.quantity];
-  if (!family || r.unit !== QUANTITY_DEFINITIONS[r.quantity].unit) return undefined;
-  if (r.obis !== undefined) {
-    const o = parseObis(r.obis);
-    // F ≠ 255: a stored billing-period value (jumps at period end); C = 16: signed net energy (import − export).
-    if (o === undefined || o.f !== 255 || (o.a === 1 && o.c === 16)) return undefined;
-  }
-  return s.maxRate[family[0]] * family[1];
+/** Whether a reading of a lifetime quantity is guarded, by its static fields (unit, OBIS code) only. */
+function guardable(r: Reading): boolean {
+  if (r.unit !== QUANTITY_DEFINITIONS[r.quantity].unit) return false;
+  if (r.obis === undefined) return true;
+  const o = parseObis(r.obis);
+  // F ≠ 255: a stored billing-period value (jumps at period end); C = 16: signed net energy (import − export).
+  return o !== undefined && o.f === 255 && !(o.a === 1 && o.c === 16);
 }
 
 /**
@@ -117,8 +129,15 @@ export function lifetimeRate(r: Reading, s: PlausibilitySettings): number | unde
  * 1 varh), at least a relative 1e-9 so float noise of unit conversions never counts as a decrease.
  */
 export function registerStep(quantity: Quantity, value: number): number {
-  return Math.max(10 ** -(QUANTITY_DEFINITIONS[quantity].precision ?? 0), Math.abs(value) * 1e-9);
+  return Math.max(RESOLUTION[quantity], Math.abs(value) * 1e-9);
 }
+
+function resolutionOf(quantity: Quantity): number {
+  return 10 ** -(QUANTITY_DEFINITIONS[quantity].precision ?? 0);
+}
+
+/** `resolutionOf` of every quantity, computed once. */
+const RESOLUTION = Object.fromEntries(QUANTITIES.map((q) => [q, resolutionOf(q)])) as Readonly<Record<Quantity, number>>;
 
 function parseTime(t: string | undefined): number | undefined {
   if (t === undefined) return undefined;
@@ -126,15 +145,27 @@ function parseTime(t: string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** Why `next` cannot follow `from`, or undefined when it can. */
-function verdict(from: Point, next: Point, ratePerHour: number, step: number, s: PlausibilitySettings): HeldBackReason | undefined {
-  const delta = next.value - from.value;
+/** Why a value cannot follow `from`, or undefined when it can. */
+function verdict(
+  fromValue: number,
+  fromAt: number,
+  fromCaptured: number | undefined,
+  value: number,
+  at: number,
+  captured: number | undefined,
+  ratePerHour: number,
+  step: number,
+  s: PlausibilitySettings,
+): HeldBackReason | undefined {
+  const delta = value - fromValue;
   if (delta < -step) return 'decrease';
-  const received = Math.max(0, next.at - from.at);
-  const captured = from.captured !== undefined && next.captured !== undefined ? Math.max(0, next.captured - from.captured) : 0;
-  const hours = (Math.max(received, captured) / 1000 + s.toleranceSeconds) / 3600;
+  const received = Math.max(0, at - fromAt);
+  const elapsed = fromCaptured !== undefined && captured !== undefined ? Math.max(0, captured - fromCaptured) : 0;
+  const hours = (Math.max(received, elapsed) / 1000 + s.toleranceSeconds) / 3600;
   return delta > ratePerHour * hours + step ? 'jump' : undefined;
 }
+
+const NONE: readonly never[] = Object.freeze([]);
 
 /**
  * Keeps the last accepted value of every lifetime register per meter id and reading key.
@@ -148,57 +179,121 @@ function verdict(from: Point, next: Point, ratePerHour: number, step: number, s:
  * baseline (meter exchange, register reset) and reported once in `recovered`.
  */
 export class PlausibilityGuard {
-  private readonly registers = new Map<string, RegisterState>();
+  /** Registers per reading key of the first meter id seen (a guard mostly sees one meter)… */
+  private firstId: string | undefined;
+  private firstRegisters: Map<string, Register> | undefined;
+  /** …and of any other meter id. */
+  private others: Map<string, Map<string, Register>> | undefined;
+  private tracked = 0;
 
   constructor(private readonly settings: PlausibilitySettings = PLAUSIBILITY_DEFAULTS) {}
 
   /** Number of registers tracked (for tests and diagnostics). */
   get size(): number {
-    return this.registers.size;
+    return this.tracked;
+  }
+
+  private registersOf(id: string): Map<string, Register> {
+    if (this.firstRegisters === undefined) {
+      this.firstId = id;
+      return (this.firstRegisters = new Map());
+    }
+    if (id === this.firstId) return this.firstRegisters;
+    this.others ??= new Map();
+    let regs = this.others.get(id);
+    if (regs === undefined) this.others.set(id, (regs = new Map()));
+    return regs;
   }
 
   check(snapshot: MeterSnapshot, receivedAtMs: number): PlausibilityResult {
     const s = this.settings;
-    if (!s.enabled) return { snapshot, heldBack: [], recovered: [] };
-    const heldBack: HeldBackReading[] = [];
-    const recovered: RecoveredReading[] = [];
-    const replaced = new Map<Reading, Reading>();
-    for (const r of snapshot.readings) {
-      const rate = lifetimeRate(r, s);
-      if (rate === undefined) continue;
-      const point: Point = { value: r.value as number, at: receivedAtMs, captured: parseTime(r.time) };
-      const step = registerStep(r.quantity, point.value) * 1.000001;
-      const id = `${snapshot.meter.id}\u0000${r.key}`;
-      const state = this.registers.get(id);
-      if (state === undefined) {
-        this.registers.set(id, { baseline: point, accepted: r, candidate: undefined, agreeing: 0 });
+    if (!s.enabled) return { snapshot, heldBack: NONE, recovered: NONE };
+    let heldBack: HeldBackReading[] | undefined;
+    let recovered: RecoveredReading[] | undefined;
+    let replaced: Map<Reading, Reading> | undefined;
+    let regs: Map<string, Register> | undefined;
+    const readings = snapshot.readings;
+    for (let i = 0; i < readings.length; i++) {
+      const r = readings[i] as Reading;
+      const value = r.value;
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+      const family = LIFETIME_QUANTITIES[r.quantity];
+      if (family === undefined) continue;
+      regs ??= this.registersOf(snapshot.meter.id);
+      let reg = regs.get(r.key);
+      if (reg === undefined) {
+        reg = {
+          quantity: r.quantity,
+          unit: r.unit,
+          obis: r.obis,
+          guarded: guardable(r),
+          value: 0,
+          at: 0,
+          captured: undefined,
+          accepted: undefined,
+          candidate: undefined,
+          agreeing: 0,
+          timeText: undefined,
+          timeMs: undefined,
+        };
+        regs.set(r.key, reg);
+      } else if (reg.quantity !== r.quantity || reg.unit !== r.unit || reg.obis !== r.obis) {
+        reg.quantity = r.quantity;
+        reg.unit = r.unit;
+        reg.obis = r.obis;
+        reg.guarded = guardable(r);
+      }
+      if (!reg.guarded) continue;
+      const rate = s.maxRate[family[0]] * family[1];
+      const time = r.time;
+      if (time !== reg.timeText) {
+        reg.timeText = time;
+        reg.timeMs = parseTime(time);
+      }
+      const captured = reg.timeMs;
+      if (reg.accepted === undefined) {
+        this.tracked++;
+        reg.value = value;
+        reg.at = receivedAtMs;
+        reg.captured = captured;
+        reg.accepted = r;
         continue;
       }
-      const reason = verdict(state.baseline, point, rate, step, s);
+      const step = registerStep(r.quantity, value) * 1.000001;
+      const reason = verdict(reg.value, reg.at, reg.captured, value, receivedAtMs, captured, rate, step, s);
       if (reason === undefined) {
-        if (point.value !== state.baseline.value) state.baseline = point;
-        state.accepted = r;
-        state.candidate = undefined;
-        state.agreeing = 0;
+        if (value !== reg.value) {
+          reg.value = value;
+          reg.at = receivedAtMs;
+          reg.captured = captured;
+        }
+        reg.accepted = r;
+        reg.candidate = undefined;
+        reg.agreeing = 0;
         continue;
       }
-      const agrees = state.candidate !== undefined && verdict(state.candidate, point, rate, step, s) === undefined;
-      const candidate = state.candidate;
-      state.agreeing = agrees ? state.agreeing + 1 : 1;
-      state.candidate = agrees && candidate !== undefined && candidate.value === point.value ? candidate : point;
-      if (state.agreeing >= s.recoveryFrames) {
-        recovered.push({ key: r.key, value: point.value, lastValue: state.baseline.value });
-        state.baseline = state.candidate;
-        state.accepted = r;
-        state.candidate = undefined;
-        state.agreeing = 0;
+      const candidate = reg.candidate;
+      const agrees =
+        candidate !== undefined && verdict(candidate.value, candidate.at, candidate.captured, value, receivedAtMs, captured, rate, step, s) === undefined;
+      reg.agreeing = agrees ? reg.agreeing + 1 : 1;
+      const next = agrees && candidate.value === value ? candidate : { value, at: receivedAtMs, captured };
+      if (reg.agreeing >= s.recoveryFrames) {
+        (recovered ??= []).push({ key: r.key, value, lastValue: reg.value });
+        reg.value = next.value;
+        reg.at = next.at;
+        reg.captured = next.captured;
+        reg.accepted = r;
+        reg.candidate = undefined;
+        reg.agreeing = 0;
         continue;
       }
-      heldBack.push({ key: r.key, value: point.value, lastValue: state.baseline.value, reason });
-      replaced.set(r, state.accepted);
+      reg.candidate = next;
+      (heldBack ??= []).push({ key: r.key, value, lastValue: reg.value, reason });
+      (replaced ??= new Map()).set(r, reg.accepted);
     }
-    if (replaced.size === 0) return { snapshot, heldBack, recovered };
-    return { snapshot: { ...snapshot, readings: snapshot.readings.map((r) => replaced.get(r) ?? r) }, heldBack, recovered };
+    const held = replaced;
+    if (held === undefined) return { snapshot, heldBack: heldBack ?? NONE, recovered: recovered ?? NONE };
+    return { snapshot: { ...snapshot, readings: readings.map((r) => held.get(r) ?? r) }, heldBack: heldBack ?? NONE, recovered: recovered ?? NONE };
   }
 }
 
