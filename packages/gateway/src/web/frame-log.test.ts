@@ -1,8 +1,12 @@
 /** The diagnostics frame log: bounded, records what a decoder returns, masks identifiers in captures. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createDecoder } from '@smi/decoder';
+import type { LogEntry, MeterInfo, MeterSnapshot, Reading, SubDevice } from '@smi/model';
 import { assetsDir } from '../assets';
+import { Layouts } from './frame-layout';
 import { FrameLog, frameText, identifiersOf, maskIdentifiers } from './frame-log';
 
 const ISKRA = Uint8Array.from(readFileSync(join(assetsDir(), 'simulator', 'dsmr-v5-iskra.txt')));
@@ -18,6 +22,79 @@ function dsmr(): ReturnType<typeof createDecoder> & { ok: true } {
   const d = createDecoder('dsmr');
   if (!d.ok) throw new Error(d.error);
   return d;
+}
+
+/** Objects of the model's types with every field set (a field added to the model must be added here). */
+const ENTRY: Required<LogEntry> = { time: '2026-01-02T03:04:05+01:00', value: 12, unit: 's', eventTime: '2026-01-02T03:04:00+01:00' };
+const READING: Required<Reading> = {
+  obis: '1-0:1.8.0',
+  key: 'energy_import_total',
+  name: 'Energy import',
+  quantity: 'energy',
+  value: 1.5,
+  unit: 'kWh',
+  channel: 1,
+  storage: 1,
+  tariff: 1,
+  subunit: 1,
+  time: '2026-01-02T03:00:00+01:00',
+  raw: '0001.500',
+  entries: [ENTRY],
+  enabledByDefault: true,
+};
+/** Every field another value. */
+const READING2: Required<Reading> = {
+  obis: '1-0:2.8.0',
+  key: 'energy_export_total',
+  name: 'Energy export',
+  quantity: 'power',
+  value: 2.5,
+  unit: 'W',
+  channel: 2,
+  storage: 2,
+  tariff: 2,
+  subunit: 2,
+  time: '2026-01-02T04:00:00+01:00',
+  raw: '0002.500',
+  entries: [{ ...ENTRY, value: 13 }],
+  enabledByDefault: false,
+};
+const METER: Required<MeterInfo> = {
+  id: 'ABCD0001',
+  manufacturerId: 'ISK',
+  manufacturer: 'Iskra',
+  model: 'AM550',
+  version: '5.0',
+  medium: 'electricity',
+  identification: 'ISK5AM550',
+};
+const METER2: Required<MeterInfo> = {
+  id: 'ABCD0002',
+  manufacturerId: 'KFM',
+  manufacturer: 'Kaifa',
+  model: 'MA105',
+  version: '4.2',
+  medium: 'gas',
+  identification: 'KFM5',
+};
+const DEVICE: Required<SubDevice> = { channel: 1, medium: 'gas', id: 'G0001' };
+const DEVICE2: Required<SubDevice> = { channel: 2, medium: 'water', id: 'W0002' };
+const SNAPSHOT: Required<MeterSnapshot> = {
+  protocol: 'mbus',
+  meter: METER,
+  time: '2026-01-02T03:04:05+01:00',
+  receivedAt: '2026-01-02T02:04:06.000Z',
+  readings: [READING],
+  devices: [DEVICE],
+};
+
+/** Each field of `full` once set to `other`'s value and, unless `required`, once left out. */
+function variants<T extends object>(full: T, other: T, required: readonly (keyof T)[]): T[] {
+  return (Object.keys(full) as (keyof T)[]).flatMap((k) => {
+    const without = { ...full };
+    delete without[k];
+    return required.includes(k) ? [{ ...full, [k]: other[k] }] : [{ ...full, [k]: other[k] }, without];
+  });
 }
 
 describe('FrameLog', () => {
@@ -112,6 +189,103 @@ describe('FrameLog', () => {
     expect(log.recent('p1').map((f) => f.bytes.length)).toEqual([16384, 16384, 16384, 16384]);
     log.record('p1', { ok: true, snapshot: { protocol: 'dsmr', meter: { id: 'x' }, readings: [] }, frame: ISKRA });
     expect(log.recent('p1').map((f) => f.length)).toEqual([20480, 20480, 20480, ISKRA.length]);
+  });
+
+  it('starts a new layout when any field of a reading, the meter or a sub-device of the model changes, appears or goes', () => {
+    const log = new FrameLog(10_000, () => 1_700_000_000_000, 10_000);
+    const snapshots: MeterSnapshot[] = [
+      ...variants(READING, READING2, ['key', 'name', 'quantity', 'value']).map((r) => ({ ...SNAPSHOT, readings: [r] })),
+      ...variants(METER, METER2, ['id']).map((meter) => ({ ...SNAPSHOT, meter: meter as MeterInfo })),
+      ...variants(ENTRY, { time: 'a', value: 13, unit: 'min', eventTime: 'b' }, ['value']).map((e) => ({
+        ...SNAPSHOT,
+        readings: [{ ...READING, entries: [e] }],
+      })),
+      ...variants(DEVICE, DEVICE2, ['channel', 'medium']).map((d) => ({ ...SNAPSHOT, devices: [d as SubDevice] })),
+      ...variants<MeterSnapshot>(SNAPSHOT, { protocol: 'dsmr', meter: METER2, time: 'x', receivedAt: 'y', readings: [READING, READING2], devices: [] }, [
+        'protocol',
+        'meter',
+        'readings',
+      ]),
+    ];
+    // a NaN never equals itself: such a reading makes a new layout at every frame, still recorded as it was
+    const nan = { ...SNAPSHOT, readings: [{ ...READING, channel: Number.NaN }] };
+    snapshots.push(nan, nan);
+    // every variant between two frames of the full snapshot: each must come back as recorded
+    const recorded = snapshots.flatMap((s) => [SNAPSHOT, s]);
+    for (const s of recorded) log.record('m', { ok: true, snapshot: s, frame: Uint8Array.of(1, 2, 3) });
+    expect(recorded).toHaveLength(2 * (2 * 14 - 4 + 2 * 4 - 1 + 2 * 7 - 1 + 2 * 3 - 2 + 2 * 6 - 3 + 2));
+    expect(log.recent('m').map((f) => f.snapshot)).toStrictEqual(recorded);
+  });
+
+  it('keeps equal power-failure log entries of consecutive frames once', () => {
+    const log = new FrameLog();
+    const decoder = log.wrap('p1', dsmr().value);
+    const kaifa = asset('dsmr-v4-kaifa.txt');
+    const events = [kaifa, kaifa].flatMap((t) => decoder.push(t));
+    const entries = (s: MeterSnapshot | undefined): unknown => s?.readings.find((r) => r.key === 'power_failure_log')?.entries;
+    const [first, second] = log.recent('p1').map((f) => entries(f.snapshot));
+    const decoded = events.map((e) => (e.ok ? entries(e.snapshot) : undefined));
+    expect(second).toStrictEqual(decoded[1]);
+    expect(decoded[1]).not.toBe(decoded[0]);
+    expect(second).toBe(first);
+    expect(second).toMatchObject([{ value: 237126, unit: 's' }, { value: 2147583646 }, { value: 2317482647 }]);
+  });
+
+  it('shares the reading templates of meters of one model, without their values, and only between equal reading lists', () => {
+    const [event] = dsmr().value.push(ISKRA);
+    if (event?.ok !== true) throw new Error('the Iskra telegram did not decode');
+    const a = event.snapshot;
+    const b: MeterSnapshot = { ...a, meter: { ...a.meter, id: 'OTHER0001' }, readings: a.readings.map((r) => ({ ...r })) };
+    const layouts = new Layouts();
+    const [la, lb] = [layouts.layoutOf(a), layouts.layoutOf(b)];
+    expect(lb.templates).toBe(la.templates);
+    expect(lb.shell.meter.id).toBe('OTHER0001');
+    expect(layouts.shared).toBe(1);
+    // templates keep every key in its order, the varying ones without their values
+    expect(la.templates.map((t) => Object.keys(t))).toEqual(a.readings.map((r) => Object.keys(r)));
+    expect(la.templates.find((t) => t.key === 'energy_import_tariff_1')).toStrictEqual({
+      ...a.readings.find((r) => r.key === 'energy_import_tariff_1'),
+      value: undefined,
+    });
+    // another unit, another key order or a value without an exact text: not shared
+    const unit = { ...a, readings: a.readings.map((r) => (r.key === 'power_import' ? { ...r, unit: 'kW' as const } : r)) };
+    const order = {
+      ...a,
+      readings: a.readings.map((r) => (r.key === 'power_import' ? (Object.fromEntries(Object.entries(r).reverse()) as unknown as Reading) : r)),
+    };
+    const nan = { ...a, readings: a.readings.map((r) => (r.key === 'power_import' ? { ...r, channel: Number.NaN } : r)) };
+    // the same keys, but a varying field left undefined: another list of present fields
+    const noRaw = { ...a, readings: a.readings.map((r) => (r.raw === undefined ? r : ({ ...r, raw: undefined } as unknown as Reading))) };
+    for (const s of [unit, order, nan, noRaw]) expect(layouts.layoutOf(s).templates).not.toBe(la.templates);
+    expect(layouts.shared).toBe(4);
+  });
+
+  it('keeps sharing a reading list while a layout uses it, also across garbage collections', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const [event] = dsmr().value.push(ISKRA);
+    if (event?.ok !== true) throw new Error('the Iskra telegram did not decode');
+    const layouts = new Layouts();
+    const first = layouts.layoutOf(event.snapshot);
+    // weak references made in this job stay until it ends: collect in a later one
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(layouts.layoutOf({ ...event.snapshot, meter: { id: 'OTHER0001' } }).templates).toBe(first.templates);
+  });
+
+  it('collects the identifiers of a layout again only when an identifying reading changes', () => {
+    const log = new FrameLog();
+    const withId = (id: string): MeterSnapshot => ({
+      protocol: 'dsmr',
+      meter: { id: 'METER001' },
+      readings: [
+        { key: 'equipment_id', name: 'Equipment id', quantity: 'identifier', value: id, raw: Buffer.from(id).toString('hex') },
+        { key: 'power_import', name: 'Power import', quantity: 'power', value: 5, unit: 'W' },
+      ],
+    });
+    for (const id of ['AAAA1111', 'AAAA1111', 'BBBB2222', 'AAAA1111']) log.record('p1', { ok: true, snapshot: withId(id), frame: ISKRA });
+    expect(log.identifiersOf('p1')).toEqual(['METER001', 'AAAA1111', '4141414131313131', 'BBBB2222', '4242424232323232']);
+    expect(log.recent('p1').map((f) => f.snapshot?.readings[0]?.value)).toEqual(['AAAA1111', 'AAAA1111', 'BBBB2222', 'AAAA1111']);
   });
 
   it('masks the serial numbers wherever they appear (text and hex-encoded text) and keeps the values', () => {

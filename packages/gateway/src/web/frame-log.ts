@@ -1,6 +1,7 @@
 import type { DecodeError, FrameEvent, StreamDecoder } from '@smi/decoder';
-import type { MeterSnapshot, Reading } from '@smi/model';
+import type { MeterSnapshot } from '@smi/model';
 import { isSession, type SessionIo } from '../session';
+import { IDENTIFYING_KEY, idsChanged, idValues, type Layout, Layouts, snapshotOf, valuesIn } from './frame-layout';
 
 /** Frames kept per meter for the diagnostics view. */
 export const FRAMES_PER_METER = 20;
@@ -26,79 +27,6 @@ export interface LoggedFrame {
   /** What the frame decoded to (rebuilt from the compact record at every access). */
   readonly snapshot?: MeterSnapshot | undefined;
   readonly error?: DecodeError | undefined;
-}
-
-/**
- * Fields of a reading that change from frame to frame (an object such as a log's `entries` is new
- * in every frame); the others are shared with the layout.
- */
-const VARYING_FIELDS = ['value', 'raw', 'time', 'entries'] as const;
-const VARYING: ReadonlySet<string> = new Set(VARYING_FIELDS);
-
-/**
- * The parts of a meter's snapshots that rarely change: the snapshot itself (meter info, devices,
- * protocol) and its readings as templates (key, name, unit, quantity…). Frames with the same layout
- * keep only their values, so 20 frames per meter cost little more than one snapshot.
- */
-interface Layout {
-  readonly shell: MeterSnapshot;
-  readonly templates: readonly Reading[];
-  /** Per template: which of VARYING_FIELDS it carries (bit i for field i); each takes a slot of the values. */
-  readonly present: readonly number[];
-  /** Slots of a frame's values: snapshot time, receive time, then the present varying fields in order. */
-  readonly slots: number;
-  /** Whether any reading's key names an identifier (then each frame's identifiers are collected). */
-  readonly identifying: boolean;
-}
-
-function layoutOf(s: MeterSnapshot): Layout {
-  const present = s.readings.map((r) => VARYING_FIELDS.reduce((mask, f, i) => (f in r ? mask | (1 << i) : mask), 0));
-  let slots = 2;
-  for (const mask of present) for (let i = 0; i < VARYING_FIELDS.length; i++) if (mask & (1 << i)) slots++;
-  return { shell: s, templates: s.readings, present, slots, identifying: s.readings.some((r) => IDENTIFYING_KEY.test(r.key)) };
-}
-
-const NOTHING: ReadonlySet<string> = new Set();
-
-/** Sub-meter lists with equal entries (flat objects: channel, medium, id). */
-function sameDevices(a: MeterSnapshot['devices'], b: MeterSnapshot['devices']): boolean {
-  if (a === undefined || b === undefined || a.length !== b.length) return a === b;
-  for (let i = 0; i < a.length; i++) if (!sameShape(a[i] as object, b[i] as object, NOTHING)) return false;
-  return true;
-}
-
-function presentMask(r: Reading): number {
-  let mask = 0;
-  for (let i = 0; i < VARYING_FIELDS.length; i++) if ((VARYING_FIELDS[i] as string) in r) mask |= 1 << i;
-  return mask;
-}
-
-/** Same own keys with the same values (by identity), except the varying ones. */
-function sameShape(a: object, b: object, varying: ReadonlySet<string>): boolean {
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in x) {
-    n++;
-    if (!(k in y) || (!varying.has(k) && x[k] !== y[k])) return false;
-  }
-  for (const _k in y) n--;
-  return n === 0;
-}
-
-const SNAPSHOT_VARYING = new Set(['readings', 'time', 'receivedAt', 'meter', 'devices']);
-
-function fitsLayout(s: MeterSnapshot, l: Layout): boolean {
-  const shell = l.shell;
-  if (s.readings.length !== l.templates.length || !sameShape(s, shell, SNAPSHOT_VARYING)) return false;
-  if ('time' in s !== 'time' in shell || 'receivedAt' in s !== 'receivedAt' in shell) return false;
-  if (s.meter !== shell.meter && !sameShape(s.meter, shell.meter, NOTHING)) return false;
-  if (s.devices !== shell.devices && !sameDevices(s.devices, shell.devices)) return false;
-  for (let i = 0; i < s.readings.length; i++) {
-    const r = s.readings[i] as Reading;
-    if (!sameShape(r, l.templates[i] as Reading, VARYING) || presentMask(r) !== l.present[i]) return false;
-  }
-  return true;
 }
 
 /**
@@ -128,38 +56,8 @@ class FrameRecord implements LoggedFrame {
   }
 
   get snapshot(): MeterSnapshot | undefined {
-    const l = this.layout;
-    const v = this.values;
-    if (!l || !v) return undefined;
-    let at = 2;
-    const readings = l.templates.map((t, i) => {
-      const r: Record<string, unknown> = {};
-      for (const k in t) r[k] = (t as unknown as Record<string, unknown>)[k];
-      const mask = l.present[i] as number;
-      for (let f = 0; f < VARYING_FIELDS.length; f++) if (mask & (1 << f)) r[VARYING_FIELDS[f] as string] = v[at++];
-      return r as unknown as Reading;
-    });
-    const s: Record<string, unknown> = { ...l.shell, readings };
-    if ('time' in l.shell) s['time'] = v[0];
-    if ('receivedAt' in l.shell) s['receivedAt'] = v[1];
-    return s as unknown as MeterSnapshot;
+    return this.layout && this.values ? snapshotOf(this.layout, this.values) : undefined;
   }
-}
-
-/** The varying values of a snapshot that fits `l`; values equal to `prev`'s at the same place reuse them. */
-function valuesOf(s: MeterSnapshot, l: Layout, prev: readonly unknown[] | undefined): unknown[] {
-  const out = new Array<unknown>(l.slots);
-  out[0] = s.time;
-  out[1] = s.receivedAt;
-  let at = 2;
-  const rs = s.readings;
-  for (let i = 0; i < rs.length; i++) {
-    const r = rs[i] as unknown as Record<string, unknown>;
-    const mask = l.present[i] as number;
-    for (let f = 0; f < VARYING_FIELDS.length; f++) if (mask & (1 << f)) out[at++] = r[VARYING_FIELDS[f] as string];
-  }
-  if (prev) for (let i = 0; i < out.length; i++) if (out[i] === prev[i]) out[i] = prev[i];
-  return out;
 }
 
 interface MeterFrames {
@@ -167,6 +65,8 @@ interface MeterFrames {
   kept: number;
   layout: Layout | undefined;
   lastValues: readonly unknown[] | undefined;
+  /** Value and raw text of the layout's identifying readings when identifiers were last collected. */
+  lastIds: readonly unknown[] | undefined;
 }
 
 /**
@@ -178,6 +78,8 @@ interface MeterFrames {
  */
 export class FrameLog {
   private readonly frames = new Map<string, MeterFrames>();
+  /** Layouts of all meters, their reading templates shared among meters of one model. */
+  private readonly layouts = new Layouts();
   /** Identifiers seen per meter, masked in captures even in frames that did not decode. */
   private readonly identifiers = new Map<string, Set<string>>();
 
@@ -202,7 +104,7 @@ export class FrameLog {
     if (!frame) return;
     let m = this.frames.get(meter);
     if (!m) {
-      this.frames.set(meter, (m = { list: [], kept: 0, layout: undefined, lastValues: undefined }));
+      this.frames.set(meter, (m = { list: [], kept: 0, layout: undefined, lastValues: undefined, lastIds: undefined }));
       const share = Math.floor(this.framesInAll / this.frames.size);
       this.limit = Math.min(this.perMeter, Math.max(MIN_FRAMES_PER_METER, share));
     }
@@ -212,14 +114,14 @@ export class FrameLog {
     if (event.ok) {
       const s = event.snapshot;
       let layout = m.layout;
-      if (!layout || !fitsLayout(s, layout)) {
-        layout = m.layout = layoutOf(s);
-        m.lastValues = undefined;
-        this.collectIdentifiers(meter, s);
-      } else if (layout.identifying || s.meter.id !== layout.shell.meter.id) {
-        this.collectIdentifiers(meter, s);
+      let values = layout === undefined ? undefined : valuesIn(s, layout, m.lastValues);
+      if (layout === undefined || values === undefined) {
+        layout = m.layout = this.layouts.layoutOf(s);
+        values = valuesIn(s, layout, undefined, true) ?? []; // made of s: always fits
+        this.collectIdentifiers(meter, m, s, layout);
+      } else if (layout.identifying.length > 0 && idsChanged(s, layout, m.lastIds)) {
+        this.collectIdentifiers(meter, m, s, layout);
       }
-      const values = valuesOf(s, layout, m.lastValues);
       m.lastValues = values;
       rec = new FrameRecord(this.now(), text, frame.length, layout, values, undefined);
     } else {
@@ -232,8 +134,12 @@ export class FrameLog {
     while (list.length > this.limit || (list.length > 1 && m.kept > MAX_BYTES_PER_METER)) m.kept -= list.shift()?.kept ?? 0;
   }
 
-  /** A layout without identifying readings has only the meter id and identification, the same in all its frames. */
-  private collectIdentifiers(meter: string, s: MeterSnapshot): void {
+  /**
+   * Adds the snapshot's identifiers; called for the first frame of a layout and when the values of
+   * its identifying readings change (the meter id and identification are part of the layout).
+   */
+  private collectIdentifiers(meter: string, m: MeterFrames, s: MeterSnapshot, layout: Layout): void {
+    m.lastIds = layout.identifying.length === 0 ? undefined : idValues(s, layout);
     let ids = this.identifiers.get(meter);
     if (!ids) this.identifiers.set(meter, (ids = new Set()));
     if (ids.size >= 64) return;
@@ -280,9 +186,6 @@ export class FrameLog {
     });
   }
 }
-
-/** Reading keys whose values identify a meter (equipment ids, serial numbers). */
-const IDENTIFYING_KEY = /(^|_)(equipment|serial|identifier)(_|$)/;
 
 /** Texts in a snapshot that identify the meter or its sub-meters. */
 export function identifiersOf(s: MeterSnapshot): string[] {
