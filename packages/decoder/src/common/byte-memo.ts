@@ -1,20 +1,33 @@
 /**
  * A small memo keyed by a byte range of the input, for what meters repeat in every telegram
  * (identification line, equipment ids): the interpretation is looked up by the bytes instead of
- * being cut out and decoded again. Open addressing on a hash of the bytes; bounded: when half
- * full it starts over.
+ * being cut out and decoded again. Open addressing on a hash of the bytes; bounded: it holds up to
+ * `size / 2` entries, then starts over.
+ *
+ * Sized for what a meter repeats (one or two entries, issue 12): the table starts at
+ * `INITIAL_SLOTS` and doubles when half full up to `size`, and a key is kept as a latin1 string
+ * (one character per byte: ~40 bytes for an id, where a copied Uint8Array with its buffer takes
+ * ~200).
  */
+const INITIAL_SLOTS = 8;
+
 export class ByteMemo<T> {
-  private keys: (Uint8Array | undefined)[];
+  private keys: (string | undefined)[];
   private values: (T | undefined)[];
   private count = 0;
-  private readonly mask: number;
+  private mask: number;
 
-  /** `size`: number of slots, a power of two; holds up to size / 2 entries. */
+  /** `size`: the most slots, a power of two; holds up to size / 2 entries. */
   constructor(private readonly size: number) {
-    this.keys = new Array<Uint8Array | undefined>(size).fill(undefined);
-    this.values = new Array<T | undefined>(size).fill(undefined);
-    this.mask = size - 1;
+    const slots = Math.min(size, INITIAL_SLOTS);
+    this.keys = new Array<string | undefined>(slots).fill(undefined);
+    this.values = new Array<T | undefined>(slots).fill(undefined);
+    this.mask = slots - 1;
+  }
+
+  /** Slots of the table now (it grows with the entries held). */
+  get slots(): number {
+    return this.keys.length;
   }
 
   /** Slot of the bytes: where they are, or the free slot where they would go. */
@@ -34,21 +47,50 @@ export class ByteMemo<T> {
   }
 
   set(b: Uint8Array, start: number, end: number, value: T): T {
-    if (this.count >= this.size / 2) {
-      this.keys = new Array<Uint8Array | undefined>(this.size).fill(undefined);
-      this.values = new Array<T | undefined>(this.size).fill(undefined);
-      this.count = 0;
+    let slot = this.slot(b, start, end);
+    if (this.keys[slot] === undefined) {
+      // Full: start over small; half full: double (both move the free slot).
+      const full = this.count >= this.size / 2;
+      if (full || 2 * (this.count + 1) > this.keys.length) {
+        this.resize(full ? Math.min(this.size, INITIAL_SLOTS) : 2 * this.keys.length, !full);
+        slot = this.slot(b, start, end);
+      }
+      this.count++;
     }
-    const slot = this.slot(b, start, end);
-    if (this.keys[slot] === undefined) this.count++;
-    this.keys[slot] = b.slice(start, end);
+    this.keys[slot] = latin1(b, start, end);
     this.values[slot] = value;
     return value;
   }
+
+  /** A table of `slots` slots, holding the current entries when `keep`. */
+  private resize(slots: number, keep: boolean): void {
+    const { keys, values } = this;
+    this.keys = new Array<string | undefined>(slots).fill(undefined);
+    this.values = new Array<T | undefined>(slots).fill(undefined);
+    this.mask = slots - 1;
+    this.count = 0;
+    if (!keep) return;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (key === undefined) continue;
+      let h = key.length;
+      for (let k = 0; k < key.length; k++) h = (Math.imul(h, 31) + key.charCodeAt(k)) | 0;
+      let slot = (h ^ (h >>> 15)) & this.mask;
+      while (this.keys[slot] !== undefined) slot = (slot + 1) & this.mask;
+      this.keys[slot] = key;
+      this.values[slot] = values[i];
+      this.count++;
+    }
+  }
 }
 
-function isSame(b: Uint8Array, start: number, end: number, key: Uint8Array): boolean {
+/** The bytes as a string of one character per byte. */
+function latin1(b: Uint8Array, start: number, end: number): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', start, end);
+}
+
+function isSame(b: Uint8Array, start: number, end: number, key: string): boolean {
   if (key.length !== end - start) return false;
-  for (let i = start; i < end; i++) if (b[i] !== key[i - start]) return false;
+  for (let i = start; i < end; i++) if (b[i] !== key.charCodeAt(i - start)) return false;
   return true;
 }

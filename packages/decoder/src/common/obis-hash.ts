@@ -7,9 +7,3 @@
 export function obisHash(hi: number, lo: number): number {
   return Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 20;
 }
-
-/** `obisHash` of a code packed as A·2^40 + B·2^32 + C·2^24 + D·2^16 + E·2^8 + F. */
-export function packedObisHash(key: number): number {
-  const hi = Math.floor(key / 16777216);
-  return obisHash(hi, key - hi * 16777216);
-}

@@ -61,6 +61,9 @@ export function readingTemplate(obis: ObisCode, unitText: string | undefined, me
   let from: Unit | undefined;
   if (probe.unit !== undefined && hasUnit) {
     from = normalizeUnit(unitText);
+    // The publishing unit's own string when equal (kWh → kWh): a template kept per code and meter
+    // then holds no copy of its own.
+    if (from === probe.unit) from = probe.unit;
     shift = typeof probe.value === 'number' ? powerOfTen(probe.value) : 0;
   }
   return {

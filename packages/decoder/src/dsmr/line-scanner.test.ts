@@ -14,6 +14,11 @@ describe('regroup: the brackets of an object read again (M-Bus channel objects)'
     const content = (i: number): string => text.slice(groups.starts[i], groups.ends[i]);
     expect([content(0), content(19), content(20), content(39)]).toEqual(['0*m3', '19*m3', '20*m3', '39*m3']);
     expect(text[groups.stars[39] as number]).toBe('*');
+    // the three arrays share one buffer: every bracket keeps its own start, end and star
+    for (let i = 0; i < 40; i++) {
+      expect(content(i)).toBe(`${i}*m3`);
+      expect(groups.stars[i]).toBe((groups.ends[i] as number) - 3);
+    }
   });
 
   it('stops at MAX_GROUPS brackets', () => {

@@ -31,20 +31,33 @@ export const MAX_GROUPS = 256;
 const INITIAL_GROUPS = 16;
 
 export function newGroups(): Groups {
-  return { count: 0, open: 0, end: 0, starts: new Int32Array(INITIAL_GROUPS), ends: new Int32Array(INITIAL_GROUPS), stars: new Int32Array(INITIAL_GROUPS) };
+  const { starts, ends, stars } = groupArrays(INITIAL_GROUPS);
+  return { count: 0, open: 0, end: 0, starts, ends, stars };
+}
+
+/**
+ * The three arrays of `size` entries as views on one buffer (one buffer and backing store per
+ * Groups instead of three: ~220 bytes less, two Groups per decoder), holding `from`'s entries.
+ */
+function groupArrays(size: number, from?: Groups): Pick<Groups, 'starts' | 'ends' | 'stars'> {
+  const all = new Int32Array(3 * size);
+  const starts = all.subarray(0, size);
+  const ends = all.subarray(size, 2 * size);
+  const stars = all.subarray(2 * size);
+  if (from !== undefined) {
+    starts.set(from.starts);
+    ends.set(from.ends);
+    stars.set(from.stars);
+  }
+  return { starts, ends, stars };
 }
 
 /** Doubles the room for brackets (called when it is full and below MAX_GROUPS). */
 function grow(groups: Groups): void {
-  const size = Math.min(MAX_GROUPS, 2 * groups.starts.length);
-  const more = (a: Int32Array): Int32Array => {
-    const next = new Int32Array(size);
-    next.set(a);
-    return next;
-  };
-  groups.starts = more(groups.starts);
-  groups.ends = more(groups.ends);
-  groups.stars = more(groups.stars);
+  const next = groupArrays(Math.min(MAX_GROUPS, 2 * groups.starts.length), groups);
+  groups.starts = next.starts;
+  groups.ends = next.ends;
+  groups.stars = next.stars;
 }
 
 export interface ObjectVisitor {

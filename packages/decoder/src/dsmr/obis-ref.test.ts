@@ -69,9 +69,9 @@ describe('the tables grow with the codes met', () => {
     return { ref, end: t.end };
   };
 
-  it('starts at 64 slots and keeps every code it met, by value and by text, through each doubling', () => {
+  it('starts at 32 slots and keeps every code it met, by value and by text, through each doubling', () => {
     const t = new ObisTable();
-    expect(t.slots).toEqual({ codes: 64, texts: 64 });
+    expect(t.slots).toEqual({ codes: 32, texts: 32 });
     const first = new Map<string, ReturnType<ObisTable['read']>>();
     for (let k = 0; k < 300; k++) {
       const code = line(k);
@@ -80,7 +80,8 @@ describe('the tables grow with the codes met', () => {
       expect(end).toBe(code.length);
       first.set(code, ref);
     }
-    expect(t.slots).toEqual({ codes: 1024, texts: 1024 });
+    // 300 codes: three quarters of 512 slots at most
+    expect(t.slots).toEqual({ codes: 512, texts: 512 });
     // every code read again (now by its text) is the very reference made the first time
     for (const [code, ref] of first) expect(read(t, code).ref).toBe(ref);
     // and found by value after the doublings: another text of the same code (F = 255 written out)
@@ -89,12 +90,48 @@ describe('the tables grow with the codes met', () => {
 
   it('stays small for a telegram of a few dozen codes and shrinks back when trimmed', () => {
     const t = new ObisTable();
-    for (let k = 0; k < 40; k++) read(t, line(k));
-    expect(t.slots).toEqual({ codes: 128, texts: 128 });
+    for (let k = 0; k < 24; k++) read(t, line(k));
+    expect(t.slots).toEqual({ codes: 32, texts: 32 });
+    // the 25th code passes three quarters of 32 slots: both tables double, keeping what they held
+    read(t, line(24));
+    expect(t.slots).toEqual({ codes: 64, texts: 64 });
+    for (let k = 25; k < 40; k++) read(t, line(k));
+    expect(t.slots).toEqual({ codes: 64, texts: 64 });
+    for (let k = 0; k < 40; k++) expect(read(t, line(k)).ref?.code).toBe(line(k));
     expect(t.trim()).toBe(false);
     for (let k = 40; k < 600; k++) read(t, line(k));
     expect(t.trim()).toBe(true);
-    expect(t.slots).toEqual({ codes: 64, texts: 64 });
+    expect(t.slots).toEqual({ codes: 32, texts: 32 });
     expect(read(t, line(5)).ref?.code).toBe(line(5));
+  });
+});
+
+describe('references by value (two small integers per code)', () => {
+  const refOf = (t: ObisTable, text: string): ReturnType<ObisTable['read']> => {
+    const b = latin1Bytes(`${text}(1)\r\n`);
+    return t.read(b, 0, b.length);
+  };
+
+  it('gives one reference per code whatever its spelling, and tells codes apart in every field', () => {
+    const t = new ObisTable();
+    const base = refOf(t, '1-0:1.8.1');
+    for (const same of ['1-0:1.8.1*255', '1-0:1.8.1.255', '1-0:1.8.1&255', '001-000:001.008.001']) expect(refOf(t, same)).toBe(base);
+    const others = ['0-0:1.8.1', '1-1:1.8.1', '1-0:2.8.1', '1-0:1.9.1', '1-0:1.8.2', '1-0:1.8.1*254', '255-255:255.255.255*254', '0-0:0.0.0*0'];
+    const refs = others.map((o) => refOf(t, o));
+    expect(new Set([base, ...refs]).size).toBe(others.length + 1);
+    expect(refs.map((r) => r?.code)).toEqual([
+      '0-0:1.8.1',
+      '1-1:1.8.1',
+      '1-0:2.8.1',
+      '1-0:1.9.1',
+      '1-0:1.8.2',
+      '1-0:1.8.1*254',
+      '255-255:255.255.255*254',
+      '0-0:0.0.0*0',
+    ]);
+    expect([refs[1]?.a, refs[1]?.b, refs[1]?.c, refs[1]?.channel]).toEqual([1, 1, 1, undefined]);
+    expect([refs[6]?.a, refs[6]?.b, refs[6]?.c]).toEqual([255, 255, 255]);
+    expect(refOf(t, '0-2:24.2.1')?.channel).toBe(2);
+    for (const [i, o] of others.entries()) expect(refOf(t, o)).toBe(refs[i]);
   });
 });

@@ -1,5 +1,5 @@
 import { formatObis, type ObisCode } from '@smi/model';
-import { packedObisHash } from '../common/obis-hash';
+import { obisHash } from '../common/obis-hash';
 import { objectSpec, type DsmrObjectSpec } from './object-specs';
 import type { DsmrTemplate } from './reading-templates';
 
@@ -8,8 +8,12 @@ import type { DsmrTemplate } from './reading-templates';
  * numeric value: a line's code is read byte by byte, never cut out as a string.
  */
 export interface ObisRef {
-  /** The six fields, packed: A·2^40 + B·2^32 + C·2^24 + D·2^16 + E·2^8 + F. */
-  readonly key: number;
+  /**
+   * The six fields, packed in two small integers: A·2^16 + B·2^8 + C and D·2^16 + E·2^8 + F (one
+   * 48-bit number would be a heap number: 16 bytes more per reference).
+   */
+  readonly hi: number;
+  readonly lo: number;
   /** Canonical text (`1-0:1.8.1`; `*F` only when F ≠ 255, so EasyMeter `*255` drops). */
   readonly code: ObisCode;
   readonly a: number;
@@ -18,16 +22,25 @@ export interface ObisRef {
   /** M-Bus channel (B) for `0-n:` objects with n ≥ 1. */
   readonly channel: number | undefined;
   readonly spec: DsmrObjectSpec;
-  /** Reading templates met for this code (one per meter unit and medium), filled lazily. */
-  readonly templates: DsmrTemplate[];
+  /**
+   * Reading templates met for this code (one per meter unit and medium), filled lazily: the first
+   * here (a code almost always has one), any others in `more`, replaced by a one-longer copy when
+   * one is added (reading-templates.ts; an array grown by `push` would hold 17 slots).
+   */
+  template: DsmrTemplate | undefined;
+  more: readonly DsmrTemplate[];
 }
 
+/** The templates after the first, for a code that has one: shared, never written. */
+export const NO_TEMPLATES: readonly DsmrTemplate[] = Object.freeze([]);
+
 /**
- * Both tables start small and double when half full, up to 1,024 slots (small enough to stay in L1
- * cache): a telegram has a few dozen codes, so most meters stay at 64 or 128 slots (1,000 meters
- * with 1,024 slots from the start held 12 MB of empty slots).
+ * Both tables start small and double when three quarters full, up to 1,024 slots (small enough to
+ * stay in L1 cache): a telegram has a few dozen codes, so most meters stay at 32 or 64 slots (1,000
+ * meters with 1,024 slots from the start held 12 MB of empty slots; growing at half full, a meter
+ * with 37 codes held 128 slots, 2.3 KB more than at 64).
  */
-const INITIAL_SIZE = 64;
+const INITIAL_SIZE = 32;
 const TABLE_SIZE = 1024;
 const REF_LIMIT = TABLE_SIZE / 2;
 
@@ -35,6 +48,12 @@ const REF_LIMIT = TABLE_SIZE / 2;
 const SEPARATORS = new Uint8Array([45, 58, 46, 46]);
 
 const TEXT_LIMIT = TABLE_SIZE / 2;
+/**
+ * The text table keeps five int32 per slot in one array (first word, second, third, fourth,
+ * length): one typed array instead of five saves ~740 bytes of typed-array and buffer headers
+ * per decoder.
+ */
+const STRIDE = 5;
 /** Low bytes kept of a word whose byte n is the `(`. */
 const KEEP = [0, 0xff, 0xffff, 0xffffff];
 
@@ -73,12 +92,8 @@ export class ObisTable {
   end = 0;
   private table = emptyRefs(INITIAL_SIZE);
   private tableCount = 0;
-  // the text table: set by resizeTexts
-  private textW0!: Int32Array;
-  private textW1!: Int32Array;
-  private textW2!: Int32Array;
-  private textW3!: Int32Array;
-  private textLength!: Int32Array;
+  // the text table: set by resizeTexts; `texts` holds STRIDE int32 per slot of `textRefs`
+  private texts!: Int32Array;
   private textRefs!: (ObisRef | undefined)[];
   private textCount = 0;
 
@@ -130,7 +145,9 @@ export class ObisTable {
     for (;;) {
       const ref = this.textRefs[slot];
       if (ref === undefined) break;
-      if (this.textW0[slot] === w0 && this.textW1[slot] === w1 && this.textW2[slot] === w2 && this.textW3[slot] === w3 && this.textLength[slot] === n) {
+      const at = slot * STRIDE;
+      const texts = this.texts;
+      if (texts[at] === w0 && texts[at + 1] === w1 && texts[at + 2] === w2 && texts[at + 3] === w3 && texts[at + 4] === n) {
         this.end = paren;
         return ref;
       }
@@ -139,7 +156,7 @@ export class ObisTable {
     const ref = this.parse(b, start, end);
     if (ref !== undefined && this.end === paren && this.textCount < TEXT_LIMIT) {
       // up to TABLE_SIZE slots: TEXT_LIMIT keeps the table at most half full there
-      if (2 * (this.textCount + 1) > this.textRefs.length) {
+      if (4 * (this.textCount + 1) > 3 * this.textRefs.length) {
         this.resizeTexts(2 * this.textRefs.length, true);
         slot = this.freeTextSlot(w0, w1, w2, w3, n);
       }
@@ -157,41 +174,41 @@ export class ObisTable {
   }
 
   private putText(slot: number, w0: number, w1: number, w2: number, w3: number, n: number, ref: ObisRef): void {
-    this.textW0[slot] = w0;
-    this.textW1[slot] = w1;
-    this.textW2[slot] = w2;
-    this.textW3[slot] = w3;
-    this.textLength[slot] = n;
+    const at = slot * STRIDE;
+    const texts = this.texts;
+    texts[at] = w0;
+    texts[at + 1] = w1;
+    texts[at + 2] = w2;
+    texts[at + 3] = w3;
+    texts[at + 4] = n;
     this.textRefs[slot] = ref;
     this.textCount++;
   }
 
   /** A text table of `size` slots, holding the current one's texts when `keep`. */
   private resizeTexts(size: number, keep: boolean): void {
-    const { textW0: w0, textW1: w1, textW2: w2, textW3: w3, textLength: length, textRefs: refs } = this;
-    this.textW0 = new Int32Array(size);
-    this.textW1 = new Int32Array(size);
-    this.textW2 = new Int32Array(size);
-    this.textW3 = new Int32Array(size);
-    this.textLength = new Int32Array(size);
+    const { texts, textRefs: refs } = this;
+    this.texts = new Int32Array(size * STRIDE);
     this.textRefs = emptyRefs(size);
     this.textCount = 0;
     if (!keep) return;
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i];
       if (ref === undefined) continue;
-      const a = w0[i] as number;
-      const b = w1[i] as number;
-      const c = w2[i] as number;
-      const d = w3[i] as number;
-      const n = length[i] as number;
+      const at = i * STRIDE;
+      const a = texts[at] as number;
+      const b = texts[at + 1] as number;
+      const c = texts[at + 2] as number;
+      const d = texts[at + 3] as number;
+      const n = texts[at + 4] as number;
       this.putText(this.freeTextSlot(a, b, c, d, n), a, b, c, d, n, ref);
     }
   }
 
   /** Parses the code field by field and finds or makes its reference (by numeric value). */
   private parse(b: Uint8Array, start: number, end: number): ObisRef | undefined {
-    let key = 0;
+    let hi = 0;
+    let lo = 0;
     let i = start;
     let f = 255;
     for (let k = 0; k < 6; k++) {
@@ -209,65 +226,60 @@ export class ObisTable {
         i++;
       }
       if (i === from || i - from > 3 || value > 255) return undefined;
-      if (k < 5) {
-        key = key * 256 + value;
-      } else {
-        f = value;
-      }
+      if (k < 3) hi = (hi << 8) | value;
+      else if (k < 5) lo = (lo << 8) | value;
+      else f = value;
       if (k < 4) {
         if (b[i] !== SEPARATORS[k]) return undefined;
         i++;
       }
     }
     this.end = i;
-    key = key * 256 + f;
+    lo = (lo << 8) | f;
     const mask = this.table.length - 1;
-    let slot = packedObisHash(key) & mask;
+    let slot = obisHash(hi, lo) & mask;
     for (;;) {
       const ref = this.table[slot];
-      if (ref === undefined) return this.newRef(key, slot);
-      if (ref.key === key) return ref;
+      if (ref === undefined) return this.newRef(hi, lo, slot);
+      if (ref.hi === hi && ref.lo === lo) return ref;
       slot = (slot + 1) & mask;
     }
   }
 
-  /** First free slot of the reference table for `key`. */
-  private freeRefSlot(key: number): number {
+  /** First free slot of the reference table for a code. */
+  private freeRefSlot(hi: number, lo: number): number {
     const mask = this.table.length - 1;
-    let slot = packedObisHash(key) & mask;
+    let slot = obisHash(hi, lo) & mask;
     while (this.table[slot] !== undefined) slot = (slot + 1) & mask;
     return slot;
   }
 
-  private newRef(key: number, slot: number): ObisRef {
-    let rest = key;
-    const f = rest % 256;
-    rest = (rest - f) / 256;
-    const e = rest % 256;
-    rest = (rest - e) / 256;
-    const d = rest % 256;
-    rest = (rest - d) / 256;
-    const c = rest % 256;
-    rest = (rest - c) / 256;
-    const b = rest % 256;
-    const a = (rest - b) / 256;
+  private newRef(hi: number, lo: number, slot: number): ObisRef {
+    const a = hi >>> 16;
+    const b = (hi >>> 8) & 255;
+    const c = hi & 255;
+    const d = lo >>> 16;
+    const e = (lo >>> 8) & 255;
+    const f = lo & 255;
     const ref: ObisRef = {
-      key,
+      hi,
+      lo,
       code: formatObis({ a, b, c, d, e, f }),
       a,
       b,
       c,
       channel: a === 0 && b >= 1 ? b : undefined,
       spec: objectSpec(a, b, `${c}.${d}.${e}`),
-      templates: [],
+      template: undefined,
+      more: NO_TEMPLATES,
     };
     // A full table (only with a huge `maxLength` full of distinct codes) stops memoising.
     if (this.tableCount < TABLE_SIZE - 1) {
-      if (2 * (this.tableCount + 1) > this.table.length && this.table.length < TABLE_SIZE) {
+      if (4 * (this.tableCount + 1) > 3 * this.table.length && this.table.length < TABLE_SIZE) {
         const old = this.table;
         this.table = emptyRefs(2 * old.length);
-        for (const r of old) if (r !== undefined) this.table[this.freeRefSlot(r.key)] = r;
-        slot = this.freeRefSlot(key);
+        for (const r of old) if (r !== undefined) this.table[this.freeRefSlot(r.hi, r.lo)] = r;
+        slot = this.freeRefSlot(hi, lo);
       }
       this.table[slot] = ref;
       this.tableCount++;

@@ -10,7 +10,7 @@ import {
   type ReadingValue,
   type Unit,
 } from '@smi/model';
-import type { ObisRef } from './obis-ref';
+import { NO_TEMPLATES, type ObisRef } from './obis-ref';
 import type { ByteText } from '../common/byte-text';
 import { unitCode } from '../common/decimal-text';
 import { fillReading, powerOfTen, readingTemplate, type ReadingTemplate } from '../common/reading-template';
@@ -43,23 +43,40 @@ const MAX_TEMPLATES_PER_CODE = 8;
  * slots, the telegram generation that marks a key as taken, and the buffer-unit memo.
  */
 export class TemplateState {
-  private readonly slots = new Map<string, KeySlot>();
+  /**
+   * Key slots sorted by key, found by binary search: only a new template looks here, and a sorted
+   * array of a meter's few dozen keys takes a sixth of a Map's bytes (~300 bytes, not ~1,850).
+   */
+  private slots: KeySlot[] = [];
   /** Number of the latest ReadingList: a slot marked with it is taken in that telegram. */
   generation = 0;
   readonly entryUnits = new Map<number | string, EntryUnit>();
 
   slotFor(key: string): KeySlot {
-    let slot = this.slots.get(key);
-    if (slot === undefined) {
-      slot = { key, generation: 0 };
-      this.slots.set(key, slot);
+    const slots = this.slots;
+    let lo = 0;
+    let hi = slots.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = (slots[mid] as KeySlot).key;
+      if (k === key) return slots[mid] as KeySlot;
+      if (k < key) lo = mid + 1;
+      else hi = mid;
     }
+    const slot: KeySlot = { key, generation: 0 };
+    // A new array of exactly one more slot (`splice` and spreads leave spare capacity).
+    this.slots = slots.slice(0, lo).concat([slot], slots.slice(lo));
     return slot;
+  }
+
+  /** Number of key slots held (one per key met since the last `clear`). */
+  get size(): number {
+    return this.slots.length;
   }
 
   /** Drops the key slots with the OBIS memo (between telegrams only). */
   clear(): void {
-    this.slots.clear();
+    this.slots = [];
   }
 }
 
@@ -77,13 +94,18 @@ function createTemplate(state: TemplateState, ref: ObisRef, code: number, unitTe
     shift: b.shift,
     from: b.from,
     unitCode: code,
-    unitText,
+    // the model's string when equal (kWh): one copy less per template
+    unitText: unitText === b.from ? b.from : unitText,
     medium,
     slot: state.slotFor(b.key),
   };
-  // Bounded: a noisy telegram without CRC could bring ever new unit texts.
-  if (ref.templates.length >= MAX_TEMPLATES_PER_CODE) ref.templates.length = 0;
-  ref.templates.push(template);
+  // The first in the reference, others in a new array of exactly their number (see
+  // ObisRef.template). Bounded: a noisy telegram without CRC could bring ever new unit texts.
+  const more = ref.more;
+  if (ref.template === undefined || more.length >= MAX_TEMPLATES_PER_CODE - 1) {
+    ref.template = template;
+    ref.more = NO_TEMPLATES;
+  } else ref.more = more.length === 0 ? [template] : more.concat([template]);
   return template;
 }
 
@@ -93,16 +115,19 @@ function createTemplate(state: TemplateState, ref: ObisRef, code: number, unitTe
  */
 export function templateFor(state: TemplateState, ref: ObisRef, text: ByteText, unitStart: number, unitEnd: number, medium?: Medium): DsmrTemplate {
   const code = unitCode(text.bytes, unitStart, unitEnd);
-  const templates = ref.templates;
+  const first = ref.template;
+  const more = ref.more;
   if (code >= 0) {
-    for (let i = 0; i < templates.length; i++) {
-      const t = templates[i] as DsmrTemplate;
+    if (first !== undefined && first.unitCode === code && first.medium === medium) return first;
+    for (let i = 0; i < more.length; i++) {
+      const t = more[i] as DsmrTemplate;
       if (t.unitCode === code && t.medium === medium) return t;
     }
     return createTemplate(state, ref, code, code === 0 ? undefined : text.slice(unitStart, unitEnd), medium);
   }
   const unitText = text.slice(unitStart, unitEnd);
-  for (const t of templates) if (t.unitText === unitText && t.medium === medium) return t;
+  if (first !== undefined && first.unitText === unitText && first.medium === medium) return first;
+  for (const t of more) if (t.unitText === unitText && t.medium === medium) return t;
   return createTemplate(state, ref, code, unitText, medium);
 }
 
