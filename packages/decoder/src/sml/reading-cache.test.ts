@@ -63,6 +63,45 @@ describe('memoised buildReading', () => {
     }
   });
 
+  it('keeps giving buildReading for more units of one code than it memoises (bounded at 16)', () => {
+    const own = new SmlReadingCache();
+    const texts = [
+      'Wh',
+      'kWh',
+      'MWh',
+      'W',
+      'kW',
+      'MW',
+      'V',
+      'kV',
+      'A',
+      'mA',
+      'Hz',
+      'varh',
+      'kvarh',
+      'VAh',
+      'kVAh',
+      'MJ',
+      'GJ',
+      'm3',
+      'l',
+      'K',
+      '°C',
+      '%',
+      's',
+      'h',
+    ];
+    const units = [...new Set(texts.map((t) => normalizeUnit(t)).filter((u): u is Unit => u !== undefined))];
+    expect(units.length).toBeGreaterThan(16);
+    for (let k = 0; k < 3; k++) {
+      for (const unit of [...units, undefined]) {
+        const expected = buildReading({ obis: '1-0:1.8.0', value: scaleDecimal(5635, -1), ...(unit !== undefined && { unit }), raw: '5635' });
+        expect(own.numericReading('1-0:1.8.0', 5635, -1, unit, undefined)).toEqual(expected);
+        expect(own.conversionFor('1-0:1.8.0', unit).unit).toBe(expected.unit);
+      }
+    }
+  });
+
   it('formats OBIS names from bytes', () => {
     expect(obisText(Uint8Array.of(1, 0, 1, 8, 0, 255))).toBe('1-0:1.8.0');
     expect(obisText(Uint8Array.of(129, 129, 199, 130, 3, 255))).toBe('129-129:199.130.3');
@@ -75,9 +114,9 @@ describe('the code table grows with the codes met', () => {
   const name = (k: number): Uint8Array => Uint8Array.of(1, k % 3, 1 + (k % 89), Math.floor(k / 89), k % 4, 255);
   const text = (k: number): string => `1-${k % 3}:${1 + (k % 89)}.${Math.floor(k / 89)}.${k % 4}`;
 
-  it('starts at 32 slots, doubles when half full and finds every code again after each doubling', () => {
+  it('starts at 16 slots, doubles when three quarters full and finds every code again after each doubling', () => {
     const cache = new SmlReadingCache();
-    expect(cache.slots).toBe(32);
+    expect(cache.slots).toBe(16);
     const first = [];
     for (let k = 0; k < 200; k++) {
       const code = cache.codeAt(name(k), 0, 6);
@@ -90,13 +129,19 @@ describe('the code table grows with the codes met', () => {
 
   it('keeps a meter of a few dozen codes at 64 slots and starts small again after too many codes', () => {
     const cache = new SmlReadingCache();
-    for (let k = 0; k < 30; k++) cache.codeAt(name(k), 0, 6);
+    for (let k = 0; k < 12; k++) cache.codeAt(name(k), 0, 6);
+    expect(cache.slots).toBe(16);
+    // the 13th code passes three quarters of 16 slots: the table doubles, keeping every code
+    cache.codeAt(name(12), 0, 6);
+    expect(cache.slots).toBe(32);
+    for (let k = 0; k < 13; k++) expect(cache.codeAt(name(k), 0, 6)?.obis).toBe(text(k));
+    for (let k = 13; k < 30; k++) cache.codeAt(name(k), 0, 6);
     expect(cache.slots).toBe(64);
     for (let k = 30; k < 256; k++) cache.codeAt(name(k), 0, 6);
     expect(cache.slots).toBe(512);
     // the 257th code empties the memo, which starts again with this one code
     expect(cache.codeAt(name(256), 0, 6)?.obis).toBe(text(256));
-    expect(cache.slots).toBe(32);
+    expect(cache.slots).toBe(16);
     expect(cache.codeAt(name(3), 0, 6)?.obis).toBe(text(3));
   });
 });

@@ -1,4 +1,4 @@
-import { buildReading, convertValue, formatObis, unitFactor, type LogEntry, type Reading, type ReadingValue, type Unit } from '@smi/model';
+import { buildReading, convertValue, formatObis, unitFactor, type LogEntry, type Quantity, type Reading, type ReadingValue, type Unit } from '@smi/model';
 import type { SmlInt } from './tl';
 import { scaleDecimal } from '../common/decimal';
 import { ByteMemo } from '../common/byte-memo';
@@ -20,40 +20,60 @@ import { obisHash } from '../common/obis-hash';
  * decoders never share or evict each other's entries.
  */
 interface Template {
-  readonly reading: Reading;
-  /** Meter unit (numbers); undefined for none. */
+  // What buildReading gave for the code and unit (its probe reading, flattened into the template:
+  // one object per template instead of two, ~70 bytes less each).
+  readonly key: string;
+  readonly name: string;
+  readonly quantity: Quantity;
+  readonly enabledByDefault: boolean | undefined;
+  /** Publishing unit. */
   readonly unit: Unit | undefined;
+  /** Meter unit (numbers); undefined for none. */
+  readonly meterUnit: Unit | undefined;
   /** Power of ten to add to the scaler for the unit conversion (0: none). */
   readonly exp10: number;
   /** Set when the conversion factor is not a power of ten. */
-  readonly from?: Unit;
-  readonly to?: Unit;
+  readonly from: Unit | undefined;
+  readonly to: Unit | undefined;
+}
+
+/** A template from buildReading's probe (every template one object shape). */
+function template(probe: Reading, meterUnit: Unit | undefined, exp10: number, from?: Unit, to?: Unit): Template {
+  return { key: probe.key, name: probe.name, quantity: probe.quantity, enabledByDefault: probe.enabledByDefault, unit: probe.unit, meterUnit, exp10, from, to };
 }
 
 /** One OBIS code met in SML object names. */
 export interface SmlCode {
   readonly obis: string;
-  /** Templates for numbers, one per meter unit met. */
-  readonly numeric: Template[];
+  /**
+   * Templates for numbers, one per meter unit met: the first here (a code almost always has one),
+   * others in `numeric`, replaced by a one-longer copy when one is added (an array grown by `push`
+   * would hold 17 slots).
+   */
+  first: Template | undefined;
+  numeric: readonly Template[];
   /** Template for text, booleans and empty values. */
   other: Template | undefined;
 }
 
 /**
  * Slots for OBIS codes: a meter sends a few dozen, and there is one cache per meter stream, so the
- * table starts at 32 slots and doubles when half full, up to 512 (1,000 meters with 512 slots each
- * held 2.6 MB of empty slots).
+ * table starts at 16 slots and doubles when three quarters full, up to 512 (1,000 meters with 512
+ * slots each held 2.6 MB of empty slots). The two halves of each packed name sit side by side in
+ * one typed array (one array header and buffer less per decoder).
  */
-const INITIAL_SIZE = 32;
+const INITIAL_SIZE = 16;
 const SIZE = 512;
 const LIMIT = SIZE / 2;
 const MAX_UNITS_PER_CODE = 16;
+/** The numeric templates of a code not yet met with a number: shared, never written. */
+const NO_TEMPLATES: readonly Template[] = Object.freeze([]);
 
 type MutableReading = { -readonly [K in keyof Reading]: Reading[K] };
 
 export class SmlReadingCache {
-  private codeHi = new Int32Array(INITIAL_SIZE);
-  private codeLo = new Int32Array(INITIAL_SIZE);
+  /** Per slot of `codes`: the packed name's high half at 2·slot, its low half at 2·slot + 1. */
+  private names = new Int32Array(2 * INITIAL_SIZE);
   private codes: (SmlCode | undefined)[] = new Array<SmlCode | undefined>(INITIAL_SIZE).fill(undefined);
   /** Slots filled in `codes`. */
   private used = 0;
@@ -75,15 +95,17 @@ export class SmlReadingCache {
 
   /** A table of `size` slots, holding the codes of the current one when `keep`. */
   private resize(size: number, keep: boolean): void {
-    const { codeHi: hi, codeLo: lo, codes } = this;
-    this.codeHi = new Int32Array(size);
-    this.codeLo = new Int32Array(size);
+    const { names, codes } = this;
+    this.names = new Int32Array(2 * size);
     this.codes = new Array<SmlCode | undefined>(size).fill(undefined);
     this.used = 0;
     if (!keep) return;
     for (let i = 0; i < codes.length; i++) {
       const c = codes[i];
-      if (c !== undefined) this.put(this.freeSlot(hi[i] as number, lo[i] as number), hi[i] as number, lo[i] as number, c);
+      if (c === undefined) continue;
+      const hi = names[2 * i] as number;
+      const lo = names[2 * i + 1] as number;
+      this.put(this.freeSlot(hi, lo), hi, lo, c);
     }
   }
 
@@ -95,8 +117,8 @@ export class SmlReadingCache {
   }
 
   private put(slot: number, hi: number, lo: number, c: SmlCode): void {
-    this.codeHi[slot] = hi;
-    this.codeLo[slot] = lo;
+    this.names[2 * slot] = hi;
+    this.names[2 * slot + 1] = lo;
     this.codes[slot] = c;
     this.used++;
   }
@@ -111,14 +133,14 @@ export class SmlReadingCache {
     for (;;) {
       const c = this.codes[slot];
       if (c === undefined) break;
-      if (this.codeHi[slot] === hi && this.codeLo[slot] === lo) return c;
+      if (this.names[2 * slot] === hi && this.names[2 * slot + 1] === lo) return c;
       slot = (slot + 1) & mask;
     }
     const obis = formatObis({ a: hi >>> 16, b: (hi >>> 8) & 0xff, c: hi & 0xff, d: lo >>> 16, e: (lo >>> 8) & 0xff, f: lo & 0xff });
     const before = this.codes;
     const c = this.codeOf(obis);
-    // codeOf may have emptied the whole table (a new, smaller one); a half-full table doubles.
-    if (2 * (this.used + 1) > this.codes.length && this.codes.length < SIZE) this.resize(2 * this.codes.length, true);
+    // codeOf may have emptied the whole table (a new, smaller one); a table three quarters full doubles.
+    if (4 * (this.used + 1) > 3 * this.codes.length && this.codes.length < SIZE) this.resize(2 * this.codes.length, true);
     this.put(this.codes === before ? slot : this.freeSlot(hi, lo), hi, lo, c);
     return c;
   }
@@ -128,7 +150,7 @@ export class SmlReadingCache {
     let c = this.byText.get(obis);
     if (c === undefined) {
       if (this.count >= LIMIT) this.reset();
-      c = { obis, numeric: [], other: undefined };
+      c = { obis, first: undefined, numeric: NO_TEMPLATES, other: undefined };
       this.byText.set(obis, c);
       this.count++;
     }
@@ -148,7 +170,7 @@ export class SmlReadingCache {
   /** Publishing unit and extra power of ten for numbers of this code in this meter unit. */
   conversionFor(obis: string, unit: Unit | undefined): { readonly unit: Unit | undefined; readonly exp10: number; readonly from?: Unit; readonly to?: Unit } {
     const t = numericTemplate(this.codeOf(obis), unit);
-    return t.from !== undefined && t.to !== undefined ? { unit: t.reading.unit, exp10: 0, from: t.from, to: t.to } : { unit: t.reading.unit, exp10: t.exp10 };
+    return t.from !== undefined && t.to !== undefined ? { unit: t.unit, exp10: 0, from: t.from, to: t.to } : { unit: t.unit, exp10: t.exp10 };
   }
 
   /** Canonical OBIS text of a 6-byte object name (cached), or undefined for other lengths. */
@@ -163,27 +185,31 @@ export class SmlReadingCache {
 }
 
 function numericTemplate(code: SmlCode, unit: Unit | undefined): Template {
+  const first = code.first;
+  if (first !== undefined && first.meterUnit === unit) return first;
   const list = code.numeric;
   for (let i = 0; i < list.length; i++) {
     const t = list[i] as Template;
-    if (t.unit === unit) return t;
+    if (t.meterUnit === unit) return t;
   }
   const obis = code.obis;
   const probe = buildReading(unit === undefined ? { obis, value: 1 } : { obis, value: 1, unit });
-  let t: Template = { reading: probe, unit, exp10: 0 };
+  let t = template(probe, unit, 0);
   if (unit !== undefined && probe.unit !== undefined && probe.unit !== unit) {
     const factor = unitFactor(unit, probe.unit);
     const exp = factor === undefined ? NaN : Math.log10(factor);
-    t = Number.isInteger(exp) ? { reading: probe, unit, exp10: exp } : { reading: probe, unit, exp10: 0, from: unit, to: probe.unit };
+    t = Number.isInteger(exp) ? template(probe, unit, exp) : template(probe, unit, 0, unit, probe.unit);
   }
-  if (list.length >= MAX_UNITS_PER_CODE) list.length = 0;
-  list.push(t);
+  if (first === undefined || list.length >= MAX_UNITS_PER_CODE - 1) {
+    code.first = t;
+    code.numeric = NO_TEMPLATES;
+  } else code.numeric = list.length === 0 ? [t] : list.concat([t]);
   return t;
 }
 
 function finish(
   obis: string,
-  base: Reading,
+  base: Template,
   value: ReadingValue,
   unit: Unit | undefined,
   time: string | undefined,
@@ -211,11 +237,11 @@ export function numericReadingOf(
   const t = numericTemplate(code, unit);
   let v = scaleDecimal(raw, exp10 + t.exp10);
   if (t.from !== undefined && t.to !== undefined) v = convertValue(v, t.from, t.to) ?? v;
-  return finish(code.obis, t.reading, v, t.reading.unit, time, String(raw), entries);
+  return finish(code.obis, t, v, t.unit, time, String(raw), entries);
 }
 
 /** A text, boolean or empty reading of a code. */
 export function otherReadingOf(code: SmlCode, value: string | boolean | null, time: string | undefined, entries?: readonly LogEntry[]): Reading {
-  code.other ??= { reading: buildReading({ obis: code.obis, value: null }), unit: undefined, exp10: 0 };
-  return finish(code.obis, code.other.reading, value, undefined, time, undefined, entries);
+  code.other ??= template(buildReading({ obis: code.obis, value: null }), undefined, 0);
+  return finish(code.obis, code.other, value, undefined, time, undefined, entries);
 }
