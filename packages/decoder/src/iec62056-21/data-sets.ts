@@ -30,6 +30,9 @@ const CLOSE = 0x29;
 export function parseDataBlock(text: string, firstLine = 0): DataBlock {
   const sets: DataSet[] = [];
   const skipped: string[] = [];
+  // Values are read into this scratch list and copied out at their exact number: a data set is
+  // kept as long as its line repeats, and a list grown by `push` holds 17 slots for one value.
+  const scratch: string[] = [];
   const n = text.length;
   let line = firstLine;
   let i = 0;
@@ -61,7 +64,7 @@ export function parseDataBlock(text: string, firstLine = 0): DataBlock {
       if (address !== '') skipped.push(address);
       continue;
     }
-    const values: string[] = [];
+    scratch.length = 0;
     let open = false;
     while (i < n && text.charCodeAt(i) === OPEN) {
       const j = closing(text, i + 1);
@@ -69,7 +72,7 @@ export function parseDataBlock(text: string, firstLine = 0): DataBlock {
         open = true;
         break;
       }
-      values.push(text.slice(i + 1, j));
+      scratch.push(text.slice(i + 1, j));
       i = j + 1;
     }
     if (open) {
@@ -79,9 +82,10 @@ export function parseDataBlock(text: string, firstLine = 0): DataBlock {
       i = end;
       continue;
     }
-    sets.push({ address, values, line, text: text.slice(from, i) });
+    sets.push({ address, values: scratch.slice(), line, text: text.slice(from, i) });
   }
-  return { sets, skipped };
+  // The sets at their exact number too (the interpreter keeps a line's sets).
+  return { sets: sets.slice(), skipped };
 }
 
 /** Index of the `)` closing a value that starts at `i`, or -1 when the line ends first. */

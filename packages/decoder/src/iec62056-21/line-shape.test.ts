@@ -76,6 +76,21 @@ describe('D0 lines read through the shape of the previous readout', () => {
     expect(second?.readings.map((r) => r.value)).toEqual([1.5, 456, 10, 2.5]);
   });
 
+  it('keeps the places of sets and readings through a run of patched readouts', () => {
+    // each block is the one before with two numbers changed: patched from a patched block, in turn
+    const profile = ['1.8.1(000001.0*kWh)', 'P.01(1170301001500)(00)(15)(2)(1.5.0)(kW)(2.5.0)(kW)', '(0.123)(0.000)', '(0.456)(0.010)', '1.8.2(000002.0*kWh)'];
+    const blocks = [1, 2, 3, 4].map((n) => withLine(withLine(profile, 0, `1.8.1(00000${n}.5*kWh)`), 4, `1.8.2(00000${n}.7*kWh)`));
+    const results = readInTurn([profile, ...blocks]);
+    expect(results.map((r) => [r.readings[0]?.value, r.readings[3]?.value])).toEqual([
+      [1, 2],
+      [1.5, 1.7],
+      [2.5, 2.7],
+      [3.5, 3.7],
+      [4.5, 4.7],
+    ]);
+    expect(results[4]?.sets.map((s) => s.values[0])).toEqual(['000004.5*kWh', '1170301001500', '0.123', '0.456', '000004.7*kWh']);
+  });
+
   it('finds a changed line inside lines that were unchanged the readout before (compared in groups)', () => {
     const long = [...ITRON, ...Array.from({ length: 20 }, (_, i) => `1.8.${i + 3}(00000${i}.0*kWh)`)];
     const blocks = [long, long, withLine(long, 2, '1.8.1(022111.5*kWh)'), withLine(long, 17, '1.8.16(0000013.5*kWh)')];

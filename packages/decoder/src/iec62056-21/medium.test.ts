@@ -59,6 +59,18 @@ describe('D0 medium from the identification', () => {
   });
 });
 
+describe('readouts of several media in one stream', () => {
+  it('each medium keeps its own interpreter: alternating readouts decode as each alone', () => {
+    const heat = read('smartmeter-obis-siemens-2wr5-modeD-noSTX.txt');
+    const power = read('smartmeter-obis-iskra-mt174.txt');
+    const [heatAlone] = snapshots(heat);
+    const [powerAlone] = snapshots(power);
+    const all = snapshots(new Uint8Array([...heat, ...power, ...heat, ...power, ...heat]));
+    expect(all.map((s) => s.meter.medium)).toEqual(['heat', 'electricity', 'heat', 'electricity', 'heat']);
+    for (const [i, s] of all.entries()) expect(s).toEqual(i % 2 === 0 ? heatAlone : powerAlone);
+  });
+});
+
 describe('D0 decoders share no state', () => {
   it('two decoders of different meters, fed chunk by chunk in turn, decode as if alone', () => {
     const a = read('smartmeter-obis-siemens-2wr5-modeD-noSTX.txt');

@@ -5,31 +5,42 @@ import { splitUnit } from './values';
 
 const TEMPLATE_LIMIT = 4096;
 
+/** The templates of one code: the first unit text met, and the others. */
+interface CodeTemplates {
+  readonly unitText: string;
+  readonly template: ReadingTemplate;
+  more: Map<string, ReadingTemplate> | undefined;
+}
+
 /**
  * Reading templates (common/reading-template.ts) for D0 data sets `code(value*unit)`, kept by
  * code, then by unit text (`''`: no unit), so a data set only needs its number parsed and
  * converted. One instance per reading factory (no state shared between decoders); bounded.
  */
 export class ReadingTemplates {
-  private readonly byCode = new Map<ObisCode, Map<string, ReadingTemplate>>();
+  /**
+   * Per code its first unit's template in place, other units in a Map made at the second one: a
+   * code is nearly always sent in one unit, and a Map per code took ~280 bytes (issue 12).
+   */
+  private readonly byCode = new Map<ObisCode, CodeTemplates>();
   private count = 0;
 
   /** The template of a code with the unit text `unitText` (`''`: none). */
   template(obis: ObisCode, unitText: string): ReadingTemplate {
-    let byUnit = this.byCode.get(obis);
-    const known = byUnit?.get(unitText);
-    if (known !== undefined) return known;
+    let entry = this.byCode.get(obis);
+    if (entry !== undefined) {
+      if (entry.unitText === unitText) return entry.template;
+      const known = entry.more?.get(unitText);
+      if (known !== undefined) return known;
+    }
     if (this.count >= TEMPLATE_LIMIT) {
       this.byCode.clear();
       this.count = 0;
-      byUnit = undefined;
+      entry = undefined;
     }
     const t = readingTemplate(obis, unitText);
-    if (byUnit === undefined) {
-      byUnit = new Map();
-      this.byCode.set(obis, byUnit);
-    }
-    byUnit.set(unitText, t);
+    if (entry === undefined) this.byCode.set(obis, { unitText, template: t, more: undefined });
+    else (entry.more ??= new Map()).set(unitText, t);
     this.count++;
     return t;
   }

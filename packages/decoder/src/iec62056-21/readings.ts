@@ -39,7 +39,8 @@ const CACHE_LIMIT = 8192;
  */
 export class ReadingFactory {
   private readonly addresses = new Map<string, AddressInfo>();
-  private readonly built = new Map<string, Reading>();
+  /** Made at the first set that needs it (a meter of one-value sets never does: ~180 bytes). */
+  private built: Map<string, Reading> | undefined;
   private readonly templates = new ReadingTemplates();
 
   constructor(readonly defaultMedium = 1) {}
@@ -102,11 +103,12 @@ export class ReadingFactory {
       const quick = this.templates.simpleReading(info.obis, info.numeric, set.values[0] as string);
       if (quick !== undefined) return freeze(quick);
     }
-    let r = this.built.get(set.text);
+    const built = (this.built ??= new Map());
+    let r = built.get(set.text);
     if (r === undefined) {
       r = freeze(this.reading(info, set));
-      if (this.built.size >= CACHE_LIMIT) this.built.clear();
-      this.built.set(set.text, r);
+      if (built.size >= CACHE_LIMIT) built.clear();
+      built.set(set.text, r);
     }
     return r;
   }
@@ -160,11 +162,16 @@ function classify(text: string, defaultMedium: number): AddressInfo {
   if (a.kind === 'obis') {
     const numeric = QUANTITY_DEFINITIONS[describeObis(a.obis).quantity].numeric;
     const own = a.b === 0 && a.f === 255;
-    return own ? { ...a, numeric, cde: a.groups, profile: false } : { ...a, numeric, profile: false };
+    // Literals, not spreads: a spread object keeps its properties out of line (~64 bytes more each).
+    const { obis, b, groups, f } = a;
+    return own
+      ? { kind: 'obis', obis, a: a.a, b, groups, f, numeric, cde: groups, profile: false }
+      : { kind: 'obis', obis, a: a.a, b, groups, f, numeric, profile: false };
   }
-  const cde = /\*\d+$/.test(a.code) ? undefined : letterCodeCde(a.code);
-  const profile = PROFILE.test(a.code);
-  return cde === undefined ? { ...a, numeric: false, profile } : { ...a, numeric: false, cde, profile };
+  const { code, key } = a;
+  const cde = /\*\d+$/.test(code) ? undefined : letterCodeCde(code);
+  const profile = PROFILE.test(code);
+  return cde === undefined ? { kind: 'code', code, key, numeric: false, profile } : { kind: 'code', code, key, numeric: false, cde, profile };
 }
 
 function freeze(r: Reading): Reading {
