@@ -50,6 +50,18 @@ describe('D0PushSession (mode D)', () => {
     r.session.stop();
   });
 
+  it('the silence is counted from the last chunk: bytes 1 s apart keep the readout open', async () => {
+    const bytes = read('smartmeter-obis-itron-em214.txt');
+    const r = run(bytes.subarray(0, 60), 3);
+    await jest.advanceTimersByTimeAsync(1000);
+    r.session.push(bytes.subarray(60));
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(r.emitted).toEqual([]);
+    await jest.advanceTimersByTimeAsync(600);
+    expect(r.emitted.map((e) => (e.ok ? e.snapshot.meter.id : e.error.kind))).toEqual(['53965555']);
+    r.session.stop();
+  });
+
   it('a telegram cut short does not swallow the next: each complete telegram comes out of push() at once', () => {
     const wr5 = read('smartmeter-obis-siemens-2wr5-modeD-noSTX.txt');
     const ehz = read('smartmeter-obis-emh-ehz-d0.txt');

@@ -42,13 +42,16 @@ export class D0PushSession implements MeterSession {
 
   push(chunk: Uint8Array): FrameEvent[] {
     const events = this.decoder.push(chunk);
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      const flushed = this.decoder.flush();
-      if (flushed.length > 0) this.io?.emit?.(flushed);
-    }, this.silenceMs);
+    // one timer per meter, restarted at every chunk (refresh: no new timer per push)
+    if (this.timer) this.timer.refresh();
+    else this.timer = setTimeout(() => this.onSilence(), this.silenceMs);
     return events;
+  }
+
+  private onSilence(): void {
+    this.timer = undefined;
+    const flushed = this.decoder.flush();
+    if (flushed.length > 0) this.io?.emit?.(flushed);
   }
 
   /** End of input: what is still buffered. */
