@@ -16,13 +16,21 @@ const TABLE_MAX = 64;
  * system titles, ids — no view, no Buffer), Buffer's encoder for long ones.
  */
 export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  if (end - start > TABLE_MAX)
-    return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start)
-      .toString('hex')
-      .toUpperCase();
+  if (end - start > TABLE_MAX) return flatHex(bytes, start, end);
   let s = '';
   for (let i = start; i < end; i++) s += HEX_BYTE[bytes[i] as number] as string;
   return s;
+}
+
+/**
+ * Upper-case hex of `bytes[start, end)` by Buffer's encoder, as one flat string: for texts that are
+ * kept (memos). The table in `bytesToHex` joins two-digit pieces, which V8 keeps as a rope (~32
+ * bytes per piece, 1.5 KB for a 48-byte key) until something flattens it.
+ */
+export function flatHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start)
+    .toString('hex')
+    .toUpperCase();
 }
 
 /** Hex-encoded ASCII (DSMR equipment ids, text messages) → text; undefined when not printable. */

@@ -1,22 +1,12 @@
-import { bytesToHex } from '../common';
+import { bytesToHex, flatHex } from '../common';
 import type { ByteMemo } from '../common/byte-memo';
 import type { SmlTime } from './types';
 
 function memoHex(bytes: Uint8Array, start: number, length: number, memo: ByteMemo<string> | undefined): string {
   const end = start + length;
   if (memo === undefined) return bytesToHex(bytes.subarray(start, end));
-  return memo.get(bytes, start, end) ?? memo.set(bytes, start, end, flatHex(bytes, start, length));
-}
-
-/**
- * bytesToHex as one flat string, for texts a memo keeps: bytesToHex joins two-digit pieces, and V8
- * keeps such a text as a rope (~32 bytes per piece, 1.5 KB for a 48-byte public key) until
- * something flattens it.
- */
-function flatHex(bytes: Uint8Array, start: number, length: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, length)
-    .toString('hex')
-    .toUpperCase();
+  // flat: the memo keeps the text (bytesToHex's short form is a rope)
+  return memo.get(bytes, start, end) ?? memo.set(bytes, start, end, flatHex(bytes, start, end));
 }
 
 /** Printable ASCII → text, anything else → upper-case hex (protocol-notes §3.3: texts as strings). */
