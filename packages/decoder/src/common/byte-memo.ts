@@ -73,10 +73,9 @@ export class ByteMemo<T> {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       if (key === undefined) continue;
-      let h = key.length;
-      for (let k = 0; k < key.length; k++) h = (Math.imul(h, 31) + key.charCodeAt(k)) | 0;
-      let slot = (h ^ (h >>> 15)) & this.mask;
-      while (this.keys[slot] !== undefined) slot = (slot + 1) & this.mask;
+      // the key's bytes again (a rare step: the table grows a few times at most), found by `slot`
+      const bytes = Buffer.from(key, 'latin1');
+      const slot = this.slot(bytes, 0, bytes.length);
       this.keys[slot] = key;
       this.values[slot] = values[i];
       this.count++;
