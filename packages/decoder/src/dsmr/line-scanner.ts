@@ -52,12 +52,18 @@ function groupArrays(size: number, from?: Groups): Pick<Groups, 'starts' | 'ends
   return { starts, ends, stars };
 }
 
-/** Doubles the room for brackets (called when it is full and below MAX_GROUPS). */
-function grow(groups: Groups): void {
-  const next = groupArrays(Math.min(MAX_GROUPS, 2 * groups.starts.length), groups);
-  groups.starts = next.starts;
-  groups.ends = next.ends;
-  groups.stars = next.stars;
+/** Appends a bracket (the caller keeps `count` below MAX_GROUPS), doubling the room when it is full. */
+function addGroup(groups: Groups, start: number, end: number, star: number): void {
+  if (groups.count === groups.starts.length) {
+    const next = groupArrays(Math.min(MAX_GROUPS, 2 * groups.starts.length), groups);
+    groups.starts = next.starts;
+    groups.ends = next.ends;
+    groups.stars = next.stars;
+  }
+  groups.starts[groups.count] = start;
+  groups.ends[groups.count] = end;
+  groups.stars[groups.count] = star;
+  groups.count++;
 }
 
 export interface ObjectVisitor {
@@ -200,11 +206,7 @@ function readBrackets(b: Uint8Array, p: number, end: number, groups: Groups): nu
       star = q++;
     }
     if (groups.count >= MAX_GROUPS) return fail('bad-format', LAYER, 'too many value brackets on one line', p).error;
-    if (groups.count === groups.starts.length) grow(groups);
-    groups.starts[groups.count] = s;
-    groups.ends[groups.count] = q;
-    groups.stars[groups.count] = star;
-    groups.count++;
+    addGroup(groups, s, q, star);
     p = q + 1;
     if (p < end && b[p] === OPEN) continue;
     // End of line: blanks, then LF (or the end of the body).
@@ -276,11 +278,7 @@ export function regroup(b: Uint8Array, open: number, end: number, groups: Groups
       if (b[q] === STAR) star = q;
       q++;
     }
-    if (groups.count === groups.starts.length) grow(groups);
-    groups.starts[groups.count] = g + 1;
-    groups.ends[groups.count] = q;
-    groups.stars[groups.count] = star;
-    groups.count++;
+    addGroup(groups, g + 1, q, star);
     g = q + 1;
   }
 }
