@@ -11,6 +11,11 @@ export function frameEvent(r: Result<MeterSnapshot>, frame: Uint8Array): FrameEv
   return r.ok ? { ok: true, snapshot: r.value, frame } : { ok: false, error: r.error, frame };
 }
 
+/** The event for a framing error, with the bytes it concerns when the framer gave them. */
+export function errorEvent(error: DecodeError, frame: Uint8Array | undefined): FrameEvent {
+  return frame === undefined ? { ok: false, error } : { ok: false, error, frame };
+}
+
 /**
  * An incremental, pure decoder for one byte stream: bytes in, frame events out. No clocks, no
  * I/O. `push` never mutates the chunk it is given.

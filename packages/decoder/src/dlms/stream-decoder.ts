@@ -1,5 +1,5 @@
 import type { MeterInfo, MeterSnapshot } from '@smi/model';
-import { ByteQueue, fail, ok, type DecodeError, type FrameEvent, type Result, type StreamDecoder } from '../common';
+import { ByteQueue, errorEvent, fail, ok, type DecodeError, type FrameEvent, type Result, type StreamDecoder } from '../common';
 import { createFrameCounterTracker, type FrameCounterTracker } from '../crypto';
 import { createHdlcFramer, createHdlcReassembler, HDLC_FLAG, readHdlcFrame, scanHdlc, stripLlc, type HdlcFrame, type HdlcScan } from '../hdlc';
 import type { FramerEvent } from '../common/framer';
@@ -95,7 +95,7 @@ export function createDlmsDecoder(options: DlmsDecoderOptions = {}): StreamDecod
 
   function onHdlc(e: FramerEvent<HdlcFrame>, events: FrameEvent[]): void {
     if (!e.ok) {
-      events.push(e.bytes ? { ok: false, error: e.error, frame: e.bytes } : { ok: false, error: e.error });
+      events.push(errorEvent(e.error, e.bytes));
       return;
     }
     const r = hdlc.push(e.frame);

@@ -1,5 +1,5 @@
 import type { DecodeError } from '../common/errors';
-import { frameEvent, type FrameEvent, type StreamDecoder } from '../common/stream';
+import { errorEvent, frameEvent, type FrameEvent, type StreamDecoder } from '../common/stream';
 import { decodeDsmrTelegram } from './decode-telegram';
 import type { DsmrOptions } from './envelope';
 import { DsmrFramer, type FramerSink } from './framer';
@@ -35,7 +35,7 @@ class EventSink implements FramerSink {
   }
 
   error(error: DecodeError, partial?: Uint8Array): void {
-    this.events.push(partial === undefined ? { ok: false, error } : { ok: false, error, frame: partial });
+    this.events.push(errorEvent(error, partial));
   }
 }
 

@@ -1,4 +1,4 @@
-import { frameEvent, type FrameEvent, type StreamDecoder } from '../common';
+import { errorEvent, frameEvent, type FrameEvent, type StreamDecoder } from '../common';
 import type { D0FramerOptions } from './framer-types';
 import { D0ReadoutFramer } from './readout-framer';
 import { ReadoutSnapshots } from './readout-snapshots';
@@ -53,7 +53,7 @@ class D0Decoder implements D0StreamDecoder {
     const out: FrameEvent[] = [];
     for (const e of events) {
       if (!e.ok) {
-        out.push(e.bytes === undefined ? { ok: false, error: e.error } : { ok: false, error: e.error, frame: e.bytes });
+        out.push(errorEvent(e.error, e.bytes));
         continue;
       }
       const s = this.snapshots.build(e.frame.identification, e.frame.message);

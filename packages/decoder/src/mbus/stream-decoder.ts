@@ -1,4 +1,4 @@
-import { frameEvent, type FrameEvent, type StreamDecoder } from '../common';
+import { errorEvent, frameEvent, type FrameEvent, type StreamDecoder } from '../common';
 import { decodeApplicationLayer, type MbusTelegram } from './application';
 import { isFromSlave } from './frame';
 import { createMbusFramer, type MbusFramerEvent } from './framer';
@@ -72,7 +72,7 @@ export function createMbusDecoder(options: MbusStreamOptions = {}): MbusStreamDe
     const out: FrameEvent[] = [];
     for (const e of events) {
       if (!e.ok) {
-        out.push(e.bytes ? { ok: false, error: e.error, frame: e.bytes } : { ok: false, error: e.error });
+        out.push(errorEvent(e.error, e.bytes));
         continue;
       }
       const f = e.frame;

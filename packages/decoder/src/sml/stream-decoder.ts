@@ -1,5 +1,5 @@
 import type { MeterSnapshot } from '@smi/model';
-import { crc16Kermit, fail, frameEvent, ok, sameBytes, type FrameEvent, type FramerEvent, type Result, type StreamDecoder } from '../common';
+import { crc16Kermit, errorEvent, fail, frameEvent, ok, sameBytes, type FrameEvent, type FramerEvent, type Result, type StreamDecoder } from '../common';
 import { SmlFileFramer } from './framer';
 import type { SmlEntrySink } from './list-entry';
 import { parseSmlMessages, swap16 } from './messages';
@@ -250,7 +250,7 @@ class SmlDecoder implements SmlStreamDecoder {
     const events: FrameEvent[] = [];
     for (const e of found) {
       if (!e.ok) {
-        events.push(e.bytes === undefined ? { ok: false, error: e.error } : { ok: false, error: e.error, frame: e.bytes });
+        events.push(errorEvent(e.error, e.bytes));
         continue;
       }
       const r = decodeSmlFile(e.frame, this.options, this.state);
