@@ -1,5 +1,6 @@
 import { formatObis, type ObisCode } from '@smi/model';
 import { obisHash } from '../common/obis-hash';
+import { NO_MORE, type TemplateList } from '../common/template-list';
 import { objectSpec, type DsmrObjectSpec } from './object-specs';
 import type { DsmrTemplate } from './reading-templates';
 
@@ -7,7 +8,8 @@ import type { DsmrTemplate } from './reading-templates';
  * An OBIS code as found at the start of a telegram line, resolved once and then memoised by its
  * numeric value: a line's code is read byte by byte, never cut out as a string.
  */
-export interface ObisRef {
+/** With the reading templates met for the code (one per meter unit and medium), filled lazily. */
+export interface ObisRef extends TemplateList<DsmrTemplate> {
   /**
    * The six fields, packed in two small integers: A·2^16 + B·2^8 + C and D·2^16 + E·2^8 + F (one
    * 48-bit number would be a heap number: 16 bytes more per reference).
@@ -22,17 +24,7 @@ export interface ObisRef {
   /** M-Bus channel (B) for `0-n:` objects with n ≥ 1. */
   readonly channel: number | undefined;
   readonly spec: DsmrObjectSpec;
-  /**
-   * Reading templates met for this code (one per meter unit and medium), filled lazily: the first
-   * here (a code almost always has one), any others in `more`, replaced by a one-longer copy when
-   * one is added (reading-templates.ts; an array grown by `push` would hold 17 slots).
-   */
-  template: DsmrTemplate | undefined;
-  more: readonly DsmrTemplate[];
 }
-
-/** The templates after the first, for a code that has one: shared, never written. */
-export const NO_TEMPLATES: readonly DsmrTemplate[] = Object.freeze([]);
 
 /**
  * Both tables start small and double when three quarters full, up to 1,024 slots (small enough to
@@ -270,8 +262,8 @@ export class ObisTable {
       c,
       channel: a === 0 && b >= 1 ? b : undefined,
       spec: objectSpec(a, b, `${c}.${d}.${e}`),
-      template: undefined,
-      more: NO_TEMPLATES,
+      first: undefined,
+      more: NO_MORE,
     };
     // A full table (only with a huge `maxLength` full of distinct codes) stops memoising.
     if (this.tableCount < TABLE_SIZE - 1) {

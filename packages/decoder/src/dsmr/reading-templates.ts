@@ -10,7 +10,8 @@ import {
   type ReadingValue,
   type Unit,
 } from '@smi/model';
-import { NO_TEMPLATES, type ObisRef } from './obis-ref';
+import type { ObisRef } from './obis-ref';
+import { addTemplate } from '../common/template-list';
 import type { ByteText } from '../common/byte-text';
 import { unitCode } from '../common/decimal-text';
 import { fillReading, powerOfTen, readingTemplate, type ReadingTemplate } from '../common/reading-template';
@@ -99,13 +100,7 @@ function createTemplate(state: TemplateState, ref: ObisRef, code: number, unitTe
     medium,
     slot: state.slotFor(b.key),
   };
-  // The first in the reference, others in a new array of exactly their number (see
-  // ObisRef.template). Bounded: a noisy telegram without CRC could bring ever new unit texts.
-  const more = ref.more;
-  if (ref.template === undefined || more.length >= MAX_TEMPLATES_PER_CODE - 1) {
-    ref.template = template;
-    ref.more = NO_TEMPLATES;
-  } else ref.more = more.length === 0 ? [template] : more.concat([template]);
+  addTemplate(ref, template, MAX_TEMPLATES_PER_CODE);
   return template;
 }
 
@@ -115,7 +110,7 @@ function createTemplate(state: TemplateState, ref: ObisRef, code: number, unitTe
  */
 export function templateFor(state: TemplateState, ref: ObisRef, text: ByteText, unitStart: number, unitEnd: number, medium?: Medium): DsmrTemplate {
   const code = unitCode(text.bytes, unitStart, unitEnd);
-  const first = ref.template;
+  const first = ref.first;
   const more = ref.more;
   if (code >= 0) {
     if (first !== undefined && first.unitCode === code && first.medium === medium) return first;

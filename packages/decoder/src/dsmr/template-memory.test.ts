@@ -30,7 +30,7 @@ describe('templates of one OBIS code', () => {
     const state = new TemplateState();
     const ref = refOf(table, '0-1:24.2.1');
     const made = units.map((u) => forUnit(state, ref, u));
-    expect(ref.template).toBe(made[0]);
+    expect(ref.first).toBe(made[0]);
     expect(ref.more).toEqual(made.slice(1));
     for (let k = 0; k < 2; k++) units.forEach((u, i) => expect(forUnit(state, ref, u)).toBe(made[i]));
     expect(made.map((t) => t.unitText)).toEqual([...units]);
@@ -55,7 +55,7 @@ describe('templates of one OBIS code', () => {
     const ref = refOf(new ObisTable(), '1-0:1.8.1');
     const made = units.map((u) => forUnit(state, ref, u));
     const ninth = forUnit(state, ref, 'MWh');
-    expect(ref.template).toBe(ninth);
+    expect(ref.first).toBe(ninth);
     expect(ref.more).toEqual([]);
     expect(forUnit(state, ref, 'MWh')).toBe(ninth);
     const again = forUnit(state, ref, 'kWh');

@@ -3,6 +3,7 @@ import type { SmlInt } from './tl';
 import { scaleDecimal } from '../common/decimal';
 import { ByteMemo } from '../common/byte-memo';
 import { obisHash } from '../common/obis-hash';
+import { addTemplate, NO_MORE, type TemplateList } from '../common/template-list';
 
 /**
  * Memoised `buildReading` for the hot path. What buildReading derives from an OBIS code and a meter
@@ -42,16 +43,9 @@ function template(probe: Reading, meterUnit: Unit | undefined, exp10: number, fr
   return { key: probe.key, name: probe.name, quantity: probe.quantity, enabledByDefault: probe.enabledByDefault, unit: probe.unit, meterUnit, exp10, from, to };
 }
 
-/** One OBIS code met in SML object names. */
-export interface SmlCode {
+/** One OBIS code met in SML object names, with its templates for numbers (one per meter unit met). */
+export interface SmlCode extends TemplateList<Template> {
   readonly obis: string;
-  /**
-   * Templates for numbers, one per meter unit met: the first here (a code almost always has one),
-   * others in `numeric`, replaced by a one-longer copy when one is added (an array grown by `push`
-   * would hold 17 slots).
-   */
-  first: Template | undefined;
-  numeric: readonly Template[];
   /** Template for text, booleans and empty values. */
   other: Template | undefined;
 }
@@ -66,8 +60,6 @@ const INITIAL_SIZE = 16;
 const SIZE = 512;
 const LIMIT = SIZE / 2;
 const MAX_UNITS_PER_CODE = 16;
-/** The numeric templates of a code not yet met with a number: shared, never written. */
-const NO_TEMPLATES: readonly Template[] = Object.freeze([]);
 
 type MutableReading = { -readonly [K in keyof Reading]: Reading[K] };
 
@@ -150,7 +142,7 @@ export class SmlReadingCache {
     let c = this.byText.get(obis);
     if (c === undefined) {
       if (this.count >= LIMIT) this.reset();
-      c = { obis, first: undefined, numeric: NO_TEMPLATES, other: undefined };
+      c = { obis, first: undefined, more: NO_MORE, other: undefined };
       this.byText.set(obis, c);
       this.count++;
     }
@@ -187,9 +179,9 @@ export class SmlReadingCache {
 function numericTemplate(code: SmlCode, unit: Unit | undefined): Template {
   const first = code.first;
   if (first !== undefined && first.meterUnit === unit) return first;
-  const list = code.numeric;
-  for (let i = 0; i < list.length; i++) {
-    const t = list[i] as Template;
+  const more = code.more;
+  for (let i = 0; i < more.length; i++) {
+    const t = more[i] as Template;
     if (t.meterUnit === unit) return t;
   }
   const obis = code.obis;
@@ -200,10 +192,7 @@ function numericTemplate(code: SmlCode, unit: Unit | undefined): Template {
     const exp = factor === undefined ? NaN : Math.log10(factor);
     t = Number.isInteger(exp) ? template(probe, unit, exp) : template(probe, unit, 0, unit, probe.unit);
   }
-  if (first === undefined || list.length >= MAX_UNITS_PER_CODE - 1) {
-    code.first = t;
-    code.numeric = NO_TEMPLATES;
-  } else code.numeric = list.length === 0 ? [t] : list.concat([t]);
+  addTemplate(code, t, MAX_UNITS_PER_CODE);
   return t;
 }
 
