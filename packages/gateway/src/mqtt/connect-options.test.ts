@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { validateConfig, ConfigMistake } from '../config/load';
 import { createLogger, silentLogger } from '../log';
 import { makeTestPki, type TestPki } from '../test-support/mosquitto-tls';
@@ -53,7 +54,23 @@ describe('loadMqttTls', () => {
   });
 
   it('adds only the credentials for a broker without tls settings', () => {
-    expect(brokerOptions({ url: 'mqtt://h:1883', username: 'u' }, { clientId: 'x' })).toEqual({ clientId: 'x', username: 'u' });
+    const traced = { DEBUG: 'mqttjs*' };
+    expect(brokerOptions({ url: 'mqtt://h:1883', username: 'u' }, { clientId: 'x' }, traced)).toEqual({ clientId: 'x', username: 'u' });
+  });
+
+  it("gives mqtt.js a log that does nothing unless DEBUG is set, and keeps mqtt.js's own with DEBUG", () => {
+    const url = 'mqtt://127.0.0.1:1';
+    const quiet = brokerOptions({ url }, {}, {});
+    const client = mqtt.connect(url, { ...quiet, manualConnect: true });
+    expect(typeof quiet.log).toBe('function');
+    expect(quiet.log?.length).toBe(0); // no rest parameter: a call builds no argument array
+    expect(client.log).toBe(quiet.log);
+    const traced = brokerOptions({ url }, {}, { DEBUG: 'mqttjs*' });
+    const tracing = mqtt.connect(url, { ...traced, manualConnect: true });
+    expect(traced).not.toHaveProperty('log');
+    expect(typeof tracing.log).toBe('function');
+    expect(tracing.log).not.toBe(quiet.log);
+    // manualConnect: neither client opened a socket or a timer, so there is nothing to end
   });
 
   it('accepts an encrypted key with its passphrase', () => {

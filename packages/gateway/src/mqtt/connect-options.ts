@@ -106,12 +106,21 @@ export function loadMqttTls(tls: MqttTlsConfig | undefined, log: Logger): MqttTl
 }
 
 /**
+ * mqtt.js's log when `DEBUG` is not set. mqtt.js logs some ten lines per publish through the
+ * `debug` package, which builds an argument array for every line even when nothing is printed
+ * (about 2 kB per published frame to collect); this one takes no arguments and does nothing. With
+ * `DEBUG` set (`DEBUG=mqttjs*`), mqtt.js keeps its own log.
+ */
+const quiet = (): void => undefined;
+
+/**
  * The mqtt.js options of one connection: `base` (client id, will, reconnect period) plus the
- * credentials and the TLS material. For wss:// the TLS options also go to the websocket
+ * credentials, the TLS material and a silent mqtt.js log unless `DEBUG` is set. For wss:// the TLS options also go to the websocket
  * (`wsOptions`; mqtt.js would not pass `servername` there itself).
  */
-export function brokerOptions(broker: BrokerConnection, base: IClientOptions): IClientOptions {
+export function brokerOptions(broker: BrokerConnection, base: IClientOptions, env: NodeJS.ProcessEnv = process.env): IClientOptions {
   const opts: IClientOptions = { ...base };
+  if (!env['DEBUG']) opts.log = quiet;
   if (broker.username !== undefined) opts.username = broker.username;
   if (broker.password !== undefined) opts.password = broker.password;
   const tls = broker.tls;
