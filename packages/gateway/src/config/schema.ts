@@ -248,7 +248,10 @@ const mqttSchema = z.strictObject({
     .string()
     .regex(/^[^#+]+$/, 'must not contain MQTT wildcards')
     .default('smi'),
-  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  qos: z
+    .union([z.literal(0), z.literal(1), z.literal(2)])
+    .default(0)
+    .describe('QoS of state messages (discovery and availability always use QoS 1); see docs/mqtt.md#qos-of-state-messages'),
   retain: z.boolean().default(true),
   reconnectMs: z.number().int().min(100).default(5000),
   tls: mqttTlsSchema.optional().describe('TLS for mqtts:// and wss:// brokers: own CA, client certificate; see docs/configuration.md'),

@@ -83,7 +83,7 @@ function nunjucksStates(preset: 'json-state' | 'per-value', snapshot: MeterSnaps
   const ctx = templateContext(snapshot, { baseTopic: f.topics.base, receivedAt: snapshot.receivedAt ?? '', gatewayId: f.installId });
   const rendered = renderPreset(engine, compiled.value, ctx);
   if (!rendered.ok) throw new Error(rendered.error.message);
-  return rendered.value.map((m) => ({ topic: m.topic, payload: m.payload, retain: true, qos: 1 }));
+  return rendered.value.map((m) => ({ topic: m.topic, payload: m.payload, retain: true, qos: 0 })); // mqtt.qos's default
 }
 
 describe('state messages of the built-in presets, rendered natively, equal nunjucks for every fixture snapshot', () => {
