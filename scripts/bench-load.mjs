@@ -8,6 +8,7 @@
 //   node scripts/bench-load.mjs [--meters 100,1000] [--seconds 30] [--warmup 15] [--broker-nodelay 1] [--bundle smi.js]
 //   [--node-args "--cpu-prof --cpu-prof-dir=DIR"] (extra node options for the gateway process)
 //   [--node BINARY] (the node that runs the gateway, e.g. the image's Node 24; default this one)
+//   [--qos 0|1|2] (the gateway's mqtt.qos for state messages; default: the configuration's default)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +27,8 @@ const BROKER_NODELAY = arg('broker-nodelay', '1') === '1';
 const BUNDLE = arg('bundle', join(root, 'packages/gateway/dist/smi.js'));
 const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
 const NODE = arg('node', process.execPath);
+const QOS = arg('qos', undefined);
+if (QOS !== undefined && !['0', '1', '2'].includes(QOS)) throw new Error(`--qos: 0, 1 or 2, not ${QOS}`);
 const PROTOCOLS = ['dsmr', 'sml', 'd0'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MAX_METERS = 1000; // the configuration's limit (packages/gateway/src/config/schema.ts)
@@ -102,7 +105,7 @@ async function runLoad(n, gen, dir) {
       `installId: load${g}`,
       `stateDir: ${join(dir, `state${g}`)}`,
       'web: { enabled: false }',
-      `mqtt: { url: "mqtt://127.0.0.1:${brokerPort}", baseTopic: load${g} }`,
+      `mqtt: { url: "mqtt://127.0.0.1:${brokerPort}", baseTopic: load${g}${QOS === undefined ? '' : `, qos: ${QOS}`} }`,
       'meters:',
       ...part.map(
         (m) =>
