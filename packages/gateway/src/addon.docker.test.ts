@@ -72,7 +72,7 @@ describe(`Home Assistant add-on image ${IMAGE}`, () => {
     expect(config.Labels).toMatchObject({ 'io.hass.type': 'app', 'io.hass.name': manifest['name'] });
     expect(config.Entrypoint ?? []).toEqual([]); // the base image's s6 /init is not used
     // node with the memory flags of docs/performance.md (as docker/Dockerfile)
-    expect(config.Cmd).toEqual(['node', '--max-semi-space-size=2', '--heap-growing-percent=50', '--optimize-for-size', '/app/dist/smi.js', 'run', '--addon']);
+    expect(config.Cmd).toEqual(['node', '--max-semi-space-size=2', '--heap-growing-percent=30', '--optimize-for-size', '/app/dist/smi.js', 'run', '--addon']);
   });
 
   it('reads /data/options.json, takes the broker from the Supervisor and announces the meter', async () => {

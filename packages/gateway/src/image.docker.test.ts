@@ -87,7 +87,7 @@ describe(`Docker image ${IMAGE}: health, stop, serial port`, () => {
 
   it('starts node with the memory flags of docs/performance.md, directly (no shell)', async () => {
     const entrypoint = JSON.parse(await docker(['image', 'inspect', '-f', '{{json .Config.Entrypoint}}', IMAGE])) as string[];
-    expect(entrypoint).toEqual(['node', '--max-semi-space-size=2', '--heap-growing-percent=50', '--optimize-for-size', '/app/entrypoint.js']);
+    expect(entrypoint).toEqual(['node', '--max-semi-space-size=2', '--heap-growing-percent=30', '--optimize-for-size', '/app/entrypoint.js']);
   });
 
   it('reads a DSMR meter on a serial port owned by group dialout, turns healthy and stops with code 0', async () => {
