@@ -162,12 +162,13 @@ export class MeterPipeline {
 
   /** Silence after bytes: report what the decoder still holds instead of keeping it forever. */
   private armIdleFlush(): void {
-    const flush = this.decoder.flush?.bind(this.decoder);
-    if (this.idleFlushMs === undefined || flush === undefined || isSession(this.decoder)) return;
+    if (this.idleFlushMs === undefined) return; // before anything else: this runs for every chunk
     if (this.idleTimer) {
       this.idleTimer.refresh();
       return;
     }
+    const flush = this.decoder.flush?.bind(this.decoder);
+    if (flush === undefined || isSession(this.decoder)) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       this.onEvents(flush());
