@@ -4,6 +4,7 @@ export * from './hex';
 export * from './dlms-units';
 export * from './stream';
 export * from './framer';
+export * from './framed-decoder';
 export * from './bytes';
 export * from './byte-queue';
 export * from './decimal';

@@ -1,6 +1,6 @@
-import { errorEvent, frameEvent, type FrameEvent, type StreamDecoder } from '../common';
+import { FramedDecoder, frameEvent, type FrameEvent, type StreamDecoder } from '../common';
 import type { D0FramerOptions } from './framer-types';
-import { D0ReadoutFramer } from './readout-framer';
+import { D0ReadoutFramer, type D0Readout } from './readout-framer';
 import { ReadoutSnapshots } from './readout-snapshots';
 import type { SnapshotOptions } from './snapshot';
 
@@ -22,43 +22,16 @@ export function createD0Decoder(options: D0DecoderOptions = {}): D0StreamDecoder
   return new D0Decoder(options);
 }
 
-/** A class, not an object literal with getters and closures (issue 12: ~700 bytes less per meter). */
-class D0Decoder implements D0StreamDecoder {
+class D0Decoder extends FramedDecoder<D0Readout> implements D0StreamDecoder {
   readonly protocol = 'iec62056-21' as const;
-  private readonly framer: D0ReadoutFramer;
   private readonly snapshots: ReadoutSnapshots;
 
   constructor(options: D0DecoderOptions) {
-    this.framer = new D0ReadoutFramer(options);
+    super(new D0ReadoutFramer(options));
     this.snapshots = new ReadoutSnapshots(options.defaultMedium, options.profiles);
   }
 
-  push(chunk: Uint8Array): FrameEvent[] {
-    return this.handle(this.framer.push(chunk));
-  }
-
-  flush(): FrameEvent[] {
-    return this.handle(this.framer.flush());
-  }
-
-  get discardedBytes(): number {
-    return this.framer.discardedBytes;
-  }
-
-  get pendingBytes(): number {
-    return this.framer.pendingBytes;
-  }
-
-  private handle(events: ReturnType<D0ReadoutFramer['push']>): FrameEvent[] {
-    const out: FrameEvent[] = [];
-    for (const e of events) {
-      if (!e.ok) {
-        out.push(errorEvent(e.error, e.bytes));
-        continue;
-      }
-      const s = this.snapshots.build(e.frame.identification, e.frame.message);
-      out.push(frameEvent(s, e.frame.bytes));
-    }
-    return out;
+  protected decodeFrame(readout: D0Readout, out: FrameEvent[]): void {
+    out.push(frameEvent(this.snapshots.build(readout.identification, readout.message), readout.bytes));
   }
 }

@@ -1,7 +1,7 @@
-import { errorEvent, frameEvent, type FrameEvent, type StreamDecoder } from '../common';
+import { FramedDecoder, frameEvent, type FrameEvent, type StreamDecoder } from '../common';
 import { decodeApplicationLayer, type MbusTelegram } from './application';
-import { isFromSlave } from './frame';
-import { createMbusFramer, type MbusFramerEvent } from './framer';
+import { isFromSlave, type MbusFrame } from './frame';
+import { createMbusFramer } from './framer';
 import { DEFAULT_MAX_TELEGRAMS, EMPTY_READOUT, accumulateReadout, belongsToReadout, mergeReadout, type ReadoutAccumulator } from './multi-telegram';
 import { createMbusDecoderCache, telegramToSnapshot, type MbusDecodeOptions } from './snapshot';
 
@@ -32,72 +32,61 @@ export interface MbusStreamDecoder extends StreamDecoder {
 }
 
 export function createMbusDecoder(options: MbusStreamOptions = {}): MbusStreamDecoder {
-  const framer = createMbusFramer();
-  const merge = options.mergeTelegrams ?? true;
-  const maxTelegrams = options.maxTelegrams ?? DEFAULT_MAX_TELEGRAMS;
-  let pending: ReadoutAccumulator = EMPTY_READOUT;
-  let pendingFrame: Uint8Array | undefined;
-  const cache = createMbusDecoderCache();
+  return new MbusDecoder(options);
+}
 
-  function snapshotEvent(t: MbusTelegram, frame: Uint8Array): FrameEvent {
-    return frameEvent(telegramToSnapshot(t, options, cache), frame);
+class MbusDecoder extends FramedDecoder<MbusFrame> implements MbusStreamDecoder {
+  readonly protocol = 'mbus' as const;
+  private readonly merge: boolean;
+  private readonly maxTelegrams: number;
+  private readonly cache = createMbusDecoderCache();
+  private pending: ReadoutAccumulator = EMPTY_READOUT;
+  private pendingFrame: Uint8Array | undefined;
+
+  constructor(private readonly options: MbusStreamOptions) {
+    super(createMbusFramer());
+    this.merge = options.mergeTelegrams ?? true;
+    this.maxTelegrams = options.maxTelegrams ?? DEFAULT_MAX_TELEGRAMS;
   }
 
-  function flushPending(out: FrameEvent[]): void {
-    const merged = mergeReadout(pending);
-    if (merged && pendingFrame) out.push(snapshotEvent(merged, pendingFrame));
-    pending = EMPTY_READOUT;
-    pendingFrame = undefined;
-  }
-
-  return {
-    protocol: 'mbus',
-    get discardedBytes() {
-      return framer.discardedBytes;
-    },
-    get pendingBytes() {
-      return framer.pendingBytes;
-    },
-    push(chunk: Uint8Array): FrameEvent[] {
-      return decode(framer.push(chunk));
-    },
-    flush(): FrameEvent[] {
-      const out = decode(framer.flush());
-      flushPending(out);
-      return out;
-    },
-  };
-
-  function decode(events: readonly MbusFramerEvent[]): FrameEvent[] {
-    const out: FrameEvent[] = [];
-    for (const e of events) {
-      if (!e.ok) {
-        out.push(errorEvent(e.error, e.bytes));
-        continue;
-      }
-      const f = e.frame;
-      if (f.type === 'ack' || f.type === 'short' || !isFromSlave(f.control)) continue;
-      const t = decodeApplicationLayer(f, cache.records);
-      if (!t.ok) {
-        out.push({ ok: false, error: t.error, frame: f.bytes });
-        continue;
-      }
-      const telegram = t.value;
-      if (!merge || telegram.kind !== 'variable') {
-        out.push(snapshotEvent(telegram, f.bytes));
-        continue;
-      }
-      if (!belongsToReadout(pending, telegram)) flushPending(out);
-      const acc = accumulateReadout(pending, telegram, maxTelegrams);
-      if (!acc.ok) {
-        flushPending(out);
-        out.push({ ok: false, error: acc.error, frame: f.bytes });
-        continue;
-      }
-      pending = acc.value;
-      pendingFrame = f.bytes;
-      if (pending.complete) flushPending(out);
-    }
+  override flush(): FrameEvent[] {
+    const out = super.flush();
+    this.flushPending(out);
     return out;
+  }
+
+  protected decodeFrame(f: MbusFrame, out: FrameEvent[]): void {
+    if (f.type === 'ack' || f.type === 'short' || !isFromSlave(f.control)) return;
+    const t = decodeApplicationLayer(f, this.cache.records);
+    if (!t.ok) {
+      out.push({ ok: false, error: t.error, frame: f.bytes });
+      return;
+    }
+    const telegram = t.value;
+    if (!this.merge || telegram.kind !== 'variable') {
+      out.push(this.snapshotEvent(telegram, f.bytes));
+      return;
+    }
+    if (!belongsToReadout(this.pending, telegram)) this.flushPending(out);
+    const acc = accumulateReadout(this.pending, telegram, this.maxTelegrams);
+    if (!acc.ok) {
+      this.flushPending(out);
+      out.push({ ok: false, error: acc.error, frame: f.bytes });
+      return;
+    }
+    this.pending = acc.value;
+    this.pendingFrame = f.bytes;
+    if (this.pending.complete) this.flushPending(out);
+  }
+
+  private snapshotEvent(t: MbusTelegram, frame: Uint8Array): FrameEvent {
+    return frameEvent(telegramToSnapshot(t, this.options, this.cache), frame);
+  }
+
+  private flushPending(out: FrameEvent[]): void {
+    const merged = mergeReadout(this.pending);
+    if (merged && this.pendingFrame) out.push(this.snapshotEvent(merged, this.pendingFrame));
+    this.pending = EMPTY_READOUT;
+    this.pendingFrame = undefined;
   }
 }
