@@ -1,5 +1,4 @@
-import type { MeterSnapshot } from '@smi/model';
-import { topicId } from '@smi/model';
+import { topicId, type MeterSnapshot } from '@smi/model';
 import type { CompiledTemplate, TemplateEngine } from './engine';
 import { templateContext, type TemplateContext, type TemplateContextExtras } from './context';
 import type { NativeRender } from './native-presets';

@@ -115,8 +115,9 @@ const quiet = (): void => undefined;
 
 /**
  * The mqtt.js options of one connection: `base` (client id, will, reconnect period) plus the
- * credentials, the TLS material and a silent mqtt.js log unless `DEBUG` is set. For wss:// the TLS options also go to the websocket
- * (`wsOptions`; mqtt.js would not pass `servername` there itself).
+ * credentials, the TLS material and a silent mqtt.js log unless `DEBUG` is set. For wss:// the
+ * TLS options also go to the websocket (`wsOptions`; mqtt.js would not pass `servername` there
+ * itself).
  */
 export function brokerOptions(broker: BrokerConnection, base: IClientOptions, env: NodeJS.ProcessEnv = process.env): IClientOptions {
   const opts: IClientOptions = { ...base };
