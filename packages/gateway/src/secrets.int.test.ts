@@ -222,4 +222,23 @@ describe('secrets never reach logs, MQTT, the web API or the CLI', () => {
     await refused.stop();
     expect(leaks({ 'refused gateway log': refused.output() })).toEqual([]);
   });
+
+  it("keeps the broker password out of mqtt.js's own trace (DEBUG=mqttjs*, troubleshooting.md)", async () => {
+    const traced = runGateway(
+      {
+        meters: [{ protocol: 'dsmr', key: P1_KEY, transport: { type: 'file', path: capture } }],
+        mqtt: { url: broker.url, username: 'smi', password: MQTT_PASSWORD, reconnectMs: 300 },
+        web: { enabled: false },
+      },
+      { DEBUG: 'mqttjs*' },
+    );
+    await waitFor('the CONNACK in the trace', () => /handleConnack/.test(traced.output()), 15000).catch((e: Error) => {
+      throw new Error(`${e.message}\n${traced.output()}`);
+    });
+    await traced.stop();
+    // the trace is on and printed the CONNECT packet, password replaced
+    expect(traced.stderr()).toMatch(/_writePacket :: packet: \{[^}]*cmd: 'connect'/);
+    expect(traced.stderr()).toContain("password: '<redacted>'");
+    expect(leaks({ 'mqtt.js trace': traced.output() })).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
-import type { IClientOptions } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { ConfigMistake } from '../config/load';
 import type { Logger } from '../log';
 
@@ -112,6 +112,25 @@ export function loadMqttTls(tls: MqttTlsConfig | undefined, log: Logger): MqttTl
  * `DEBUG` set (`DEBUG=mqttjs*`), mqtt.js keeps its own log.
  */
 const quiet = (): void => undefined;
+
+/** A logged value without the broker password (mqtt.js's trace prints its CONNECT packet whole). */
+function withoutPassword(value: unknown): unknown {
+  return typeof value === 'object' && value !== null && 'password' in value ? { ...value, password: '<redacted>' } : value;
+}
+
+/**
+ * Connects with `brokerOptions`. With `DEBUG` set, mqtt.js's own trace stays on but never shows
+ * the password: the CONNECT packet it logs is printed with `password: '<redacted>'`.
+ */
+export function connectMqtt(broker: BrokerConnection, base: IClientOptions, env: NodeJS.ProcessEnv = process.env): MqttClient {
+  // connected by hand: mqtt.js writes the CONNECT packet (and logs it) within `connect()`
+  const client = mqtt.connect(broker.url, { ...brokerOptions(broker, base, env), manualConnect: true });
+  if (env['DEBUG']) {
+    const trace = client.log;
+    client.log = (...args: unknown[]): void => trace(...args.map(withoutPassword));
+  }
+  return client.connect();
+}
 
 /**
  * The mqtt.js options of one connection: `base` (client id, will, reconnect period) plus the

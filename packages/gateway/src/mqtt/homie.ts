@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import {
   homieDevice,
   homieDeviceId,
@@ -12,7 +12,7 @@ import {
 import type { MeterSnapshot } from '@smi/model';
 import { redactUrl, type Logger } from '../log';
 import { withDeadline } from './publisher';
-import { brokerOptions, mqttErrorText, type MqttTls } from './connect-options';
+import { connectMqtt, mqttErrorText, type MqttTls } from './connect-options';
 import { VERSION } from '../version';
 
 export interface HomieOptions {
@@ -87,7 +87,7 @@ export class HomiePublisher {
       queueQoSZero: false, // values are published only while connected; never an offline queue
       will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
     };
-    const client = mqtt.connect(o.url, brokerOptions(o, opts));
+    const client = connectMqtt(o, opts);
     const meter: HomieMeter = { client, deviceId, snapshot, signature: undefined };
     let connections = 0;
     client.on('connect', () => {

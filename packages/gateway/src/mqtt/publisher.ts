@@ -1,11 +1,11 @@
 import { Socket } from 'node:net';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { haDeviceComponentIds } from '@smi/discovery';
 import type { MeterSnapshot } from '@smi/model';
 import { redactUrl, type Logger } from '../log';
 import { OutputConfigError, type OutboundMessage, type MessageFactory } from './messages';
 import type { Topics } from './topics';
-import { brokerOptions, mqttErrorText, type MqttTls } from './connect-options';
+import { connectMqtt, mqttErrorText, type MqttTls } from './connect-options';
 import { applyLastSent, isRepeat, payloadDigest, planAnnouncement, type AnnounceForce, type PayloadDigest } from './publish-plan';
 import { describeProblems, type TemplateProblem } from './template-check';
 import { sameDiscoveryInput, sameSet } from './discovery-input';
@@ -125,7 +125,7 @@ export class MqttPublisher {
       writeCache: false,
       will: { topic: this.topics.gatewayAvailability, payload: Buffer.from('offline'), qos: 1, retain: true },
     };
-    const client = mqtt.connect(o.url, brokerOptions(o, opts));
+    const client = connectMqtt(o, opts);
     this.client = client;
     client.on('connect', () => this.onConnect());
     client.on('reconnect', () => this.log.debug(`MQTT: reconnecting to ${redactUrl(o.url)}`));

@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response, Router } from 'express';
-import mqtt from 'mqtt';
+import { connectMqtt } from '../mqtt/connect-options';
 import { SerialPort } from 'serialport';
 import { BUILTIN_MODBUS_PROFILES } from '@smi/decoder';
 import { restoreSecrets, readConfigDocument } from '../config/store';
@@ -200,13 +200,12 @@ export function mountSetupTools(router: Router, state: SetupToolsState): void {
       return void res.status(400).json({ error: 'must be a URL like mqtt://host:1883' });
     const { doc } = restoreSecrets({ password: body.password }, state.configFile ? readConfigDocument(state.configFile) : {});
     const password = (doc as { password?: unknown }).password;
-    const client = mqtt.connect(body.url, {
+    const broker = {
+      url: body.url,
       ...(typeof body.username === 'string' && body.username !== '' ? { username: body.username } : {}),
       ...(typeof password === 'string' ? { password } : {}),
-      connectTimeout: 5000,
-      reconnectPeriod: 0,
-      clientId: `smi-ui-test-${process.pid}-${Date.now()}`,
-    });
+    };
+    const client = connectMqtt(broker, { connectTimeout: 5000, reconnectPeriod: 0, clientId: `smi-ui-test-${process.pid}-${Date.now()}` });
     const result = await new Promise<{ ok: boolean; message: string }>((resolve) => {
       client.once('connect', () => resolve({ ok: true, message: 'connected' }));
       client.once('error', (e) => resolve({ ok: false, message: e.message }));
