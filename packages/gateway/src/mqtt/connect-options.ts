@@ -123,13 +123,17 @@ function withoutPassword(value: unknown): unknown {
  * the password: the CONNECT packet it logs is printed with `password: '<redacted>'`.
  */
 export function connectMqtt(broker: BrokerConnection, base: IClientOptions, env: NodeJS.ProcessEnv = process.env): MqttClient {
-  // connected by hand: mqtt.js writes the CONNECT packet (and logs it) within `connect()`
-  const client = mqtt.connect(broker.url, { ...brokerOptions(broker, base, env), manualConnect: true });
-  if (env['DEBUG']) {
-    const trace = client.log;
-    client.log = (...args: unknown[]): void => trace(...args.map(withoutPassword));
-  }
-  return client.connect();
+  const options = brokerOptions(broker, base, env);
+  if (!env['DEBUG']) return mqtt.connect(broker.url, options);
+  // mqtt.js writes (and logs) the CONNECT packet within its constructor, so the log is wrapped
+  // before a connect by hand. `manualConnect` is cleared afterwards: with it set, `end()` lets a
+  // closed client reconnect.
+  const client = mqtt.connect(broker.url, { ...options, manualConnect: true });
+  const trace = client.log;
+  client.log = (...args: unknown[]): void => trace(...args.map(withoutPassword));
+  client.connect();
+  client.options.manualConnect = false;
+  return client;
 }
 
 /**
