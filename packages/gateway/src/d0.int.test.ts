@@ -94,7 +94,7 @@ describe('gateway: simulated IEC 62056-21 mode C meter on a pty → Home Assista
     });
     const power = JSON.parse((await ha.next(`${PREFIX}/sensor/smi_${METER}/power_import/config`, t0)).payload) as Record<string, unknown>;
     expect(power).toMatchObject({ device_class: 'power', state_class: 'measurement', unit_of_measurement: 'W' });
-    const configs = ha.messages.filter((m) => m.topic.startsWith(`${PREFIX}/sensor/smi_${METER}/`) && m.payload !== '');
+    const configs = await ha.settled((m) => m.topic.startsWith(`${PREFIX}/sensor/smi_${METER}/`) && m.payload !== '', 25);
     expect(configs.length).toBe(25); // billing history (1.8.0*01 …) is not announced by default (homeassistant.history)
     for (const c of configs) expect(validateHaSensorConfig(JSON.parse(c.payload), c.topic)).toEqual([]);
 

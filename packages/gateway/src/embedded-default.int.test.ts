@@ -31,7 +31,7 @@ describe('embedded default (simulated meter + embedded broker)', () => {
     expect(JSON.parse(iskra.payload)).toMatchObject({ energy_import_tariff_1: 4.426, power_import: 244 });
     const fluvius = await client.next('smi/1SAG3101021605/state', 0, () => true, 25000);
     expect(JSON.parse(fluvius.payload)).toMatchObject({ energy_import_tariff_2: 15.758, demand_average: 2351, gas_volume: 112.384, water_volume_2: 872.234 });
-    const configs = client.messages.filter((m) => m.topic.endsWith('/config') && m.payload !== '');
+    const configs = await client.settled((m) => m.topic.endsWith('/config') && m.payload !== '', 21);
     expect(configs.length).toBeGreaterThan(20);
     for (const c of configs) expect(validateHaSensorConfig(JSON.parse(c.payload), c.topic)).toEqual([]);
 

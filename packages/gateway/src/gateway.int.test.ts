@@ -122,7 +122,7 @@ describe('gateway: DSMR meter on a serial port → Home Assistant discovery on a
     expect(power).toMatchObject({ device_class: 'power', unit_of_measurement: 'W', state_class: 'measurement' });
 
     // every config the broker delivered satisfies the platform conventions
-    const configs = ha.messages.filter((m) => m.topic.startsWith(`${PREFIX}/`) && m.topic.endsWith('/config') && m.payload !== '');
+    const configs = await ha.settled((m) => m.topic.startsWith(`${PREFIX}/`) && m.topic.endsWith('/config') && m.payload !== '', 31);
     expect(configs.length).toBeGreaterThan(30);
     for (const c of configs)
       expect({ topic: c.topic, problems: validateHaSensorConfig(JSON.parse(c.payload), c.topic) }).toEqual({ topic: c.topic, problems: [] });

@@ -35,6 +35,18 @@ export class MqttRecorder {
     return waitFor(`a message on ${topic}`, () => this.messages.find((m) => m.topic === topic && m.at >= since && predicate(m)), timeoutMs);
   }
 
+  /**
+   * The messages matching `filter` once at least `atLeast` of them arrived, or whatever arrived
+   * by the timeout (the caller's assertion then reports the count). Discovery goes out at QoS 1
+   * and states at QoS 0, so a broker may deliver a state before the rest of an announcement:
+   * count an announcement only after it settled.
+   */
+  async settled(filter: (m: Received) => boolean, atLeast: number, timeoutMs = 10000): Promise<Received[]> {
+    const matching = (): Received[] => this.messages.filter(filter);
+    await waitFor(`${atLeast} matching messages`, () => matching().length >= atLeast, timeoutMs).catch(() => undefined);
+    return matching();
+  }
+
   async publish(topic: string, payload: string, retain = false): Promise<void> {
     await this.client.publishAsync(topic, payload, { qos: 1, retain });
   }
