@@ -3,8 +3,13 @@
  * topic and the unique id of a meter are always derived the same way.
  */
 
+/** A text that `topicId` returns as it is: allowed characters only, no `_` at either end. */
+const TOPIC_ID = /^[a-zA-Z0-9-](?:[a-zA-Z0-9_-]*[a-zA-Z0-9-])?$/;
+
 /** MQTT topic level / HA discovery id: `[a-zA-Z0-9_-]` only (HA's TOPIC_MATCHER). */
 export function topicId(text: string): string {
+  // the usual meter id is one already (asked several times per frame: no copies for it)
+  if (TOPIC_ID.test(text)) return text;
   const id = text
     .trim()
     .replace(/[^a-zA-Z0-9_-]+/g, '_')

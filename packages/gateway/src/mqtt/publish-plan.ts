@@ -88,6 +88,8 @@ export function isRepeat(m: OutboundMessage, force: boolean, lastSent: PayloadDi
   return m.retain && !force && lastSent !== undefined && lastSent === (digest ?? payloadDigest(m.payload));
 }
 
+const NO_CHANGES: ReadonlyMap<string, PayloadDigest | undefined> = new Map();
+
 /**
  * What `MqttPublisher` sends when it announces a meter (after a snapshot, a reconnect or Home
  * Assistant's birth message): unchanged retained configs and availability are skipped unless
@@ -98,13 +100,14 @@ export function isRepeat(m: OutboundMessage, force: boolean, lastSent: PayloadDi
  */
 export function planAnnouncement(input: AnnouncementInput): AnnouncementPlan {
   const messages: OutboundMessage[] = [];
-  const changes = new Map<string, PayloadDigest | undefined>();
+  // made at the first change: the usual announcement (a known meter's states) changes nothing
+  let changes: Map<string, PayloadDigest | undefined> | undefined;
   const emit = (m: OutboundMessage, force: boolean): void => {
     if (m.retain) {
-      const last = changes.has(m.topic) ? changes.get(m.topic) : input.lastSent.get(m.topic);
+      const last = changes?.has(m.topic) ? changes.get(m.topic) : input.lastSent.get(m.topic);
       const sent = m.payload === '' ? undefined : payloadDigest(m.payload);
       if (isRepeat(m, force, last, sent)) return;
-      changes.set(m.topic, sent);
+      (changes ??= new Map()).set(m.topic, sent);
     }
     messages.push(m);
   };
@@ -130,10 +133,10 @@ export function planAnnouncement(input: AnnouncementInput): AnnouncementPlan {
   emit({ topic: input.availabilityTopic, payload: input.online ? 'online' : 'offline', retain: true, qos: 1 }, input.force.availability);
   // states always go out: not digested, their topics recorded as holding an unknown payload
   for (const s of input.states) {
-    if (s.retain) changes.set(s.topic, undefined);
+    if (s.retain) (changes ??= new Map()).set(s.topic, undefined);
     messages.push(s);
   }
-  return { messages, removed, migrated, nextState: { announced, lastSent: changes } };
+  return { messages, removed, migrated, nextState: { announced, lastSent: changes ?? NO_CHANGES } };
 }
 
 /** Applies `nextState.lastSent` to the cache of last payload digests per retained topic. */

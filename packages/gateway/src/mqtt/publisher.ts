@@ -33,6 +33,9 @@ export interface PublisherOptions {
 }
 
 interface MeterState {
+  /** HA node id of the meter's discovery configs and its availability topic (made once: asked at every frame). */
+  readonly node: string;
+  readonly availabilityTopic: string;
   snapshot: MeterSnapshot;
   online: boolean;
   /** Discovery config topics currently announced for this meter. */
@@ -57,6 +60,8 @@ interface MeterState {
  * discovery style to migrate) are known before anything is announced.
  */
 const RETAINED_SETTLE_MS = 300;
+
+const NO_TOPICS: ReadonlySet<string> = new Set();
 
 /**
  * Owns the MQTT connection: gateway availability with last will, Home Assistant discovery
@@ -245,7 +250,17 @@ export class MqttPublisher {
     const id = snapshot.meter.id;
     let state = this.meters.get(id);
     if (!state) {
-      state = { snapshot, online: true, configTopics: new Set(), components: new Set(), templatesChecked: false, discoveryStale: true, announced: undefined };
+      state = {
+        node: this.messages.nodeOfMeter(id),
+        availabilityTopic: this.topics.meterAvailability(id),
+        snapshot,
+        online: true,
+        configTopics: new Set(),
+        components: new Set(),
+        templatesChecked: false,
+        discoveryStale: true,
+        announced: undefined,
+      };
       this.meters.set(id, state);
     }
     if (!state.discoveryStale && !sameDiscoveryInput(state.snapshot, snapshot)) state.discoveryStale = true;
@@ -290,7 +305,7 @@ export class MqttPublisher {
     const state = this.meters.get(meterId);
     if (!state) return;
     state.online = false;
-    this.send({ topic: this.topics.meterAvailability(meterId), payload: 'offline', retain: true, qos: 1 }, false);
+    this.send({ topic: state.availabilityTopic, payload: 'offline', retain: true, qos: 1 }, false);
   }
 
   publish(message: OutboundMessage): void {
@@ -305,7 +320,7 @@ export class MqttPublisher {
    * of a known meter renders no discovery.
    */
   private announce(meterId: string, state: MeterState, force: AnnounceForce): void {
-    const node = this.messages.nodeOfMeter(meterId);
+    const node = state.node;
     const brokerVersion = this.brokerVersions.get(node) ?? 0;
     const last = state.announced;
     const unchanged =
@@ -323,13 +338,13 @@ export class MqttPublisher {
     const plan = planAnnouncement({
       configs,
       states: this.rendered(meterId, () => this.messages.stateMessages(state.snapshot)) ?? [],
-      availabilityTopic: this.topics.meterAvailability(meterId),
+      availabilityTopic: state.availabilityTopic,
       online: state.online,
       announced: state.configTopics,
       onBroker: configs === undefined ? [] : (onBroker ?? []),
       lastSent: this.retained,
       force,
-      handover: configs === undefined ? new Set() : this.messages.handoverTopics(meterId, configs, candidates),
+      handover: configs === undefined ? NO_TOPICS : this.messages.handoverTopics(meterId, configs, candidates),
     });
     for (const topic of plan.removed) {
       if (plan.migrated.includes(topic)) this.log.info(`Home Assistant: moved ${topic} to ${this.messages.discoveryStyle}-based discovery (meter ${meterId})`);
