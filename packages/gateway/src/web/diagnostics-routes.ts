@@ -28,13 +28,14 @@ function compact(s: MeterSnapshot): UiReading[] {
 }
 
 function uiFrame(f: LoggedFrame): UiFrame {
+  const snapshot = f.snapshot; // rebuilt at every access
   return {
     at: new Date(f.at).toISOString(),
     length: f.length,
     hex: bytesToHex(f.bytes),
     text: frameText(f.bytes),
-    ok: f.snapshot !== undefined,
-    ...(f.snapshot ? { meterId: f.snapshot.meter.id, readings: compact(f.snapshot) } : {}),
+    ok: f.decoded,
+    ...(snapshot ? { meterId: snapshot.meter.id, readings: compact(snapshot) } : {}),
     ...(f.error ? { error: { kind: f.error.kind, message: f.error.message } } : {}),
   };
 }

@@ -216,6 +216,18 @@ export function valuesIn(s: MeterSnapshot, l: Layout, prev: readonly unknown[] |
   return out;
 }
 
+/**
+ * The same meter (id and identification) and the same reading keys in the same order as the
+ * layout's: then the layout's identifying readings are those of `s`.
+ */
+export function sameKeys(s: MeterSnapshot, l: Layout): boolean {
+  const rs = s.readings;
+  const ts = l.templates;
+  if (rs.length !== ts.length || s.meter.id !== l.shell.meter.id || s.meter.identification !== l.shell.meter.identification) return false;
+  for (let i = 0; i < rs.length; i++) if ((rs[i] as Reading).key !== (ts[i] as Reading).key) return false;
+  return true;
+}
+
 /** Value and raw text of the layout's identifying readings. */
 export function idValues(s: MeterSnapshot, l: Layout): unknown[] {
   const ids = l.identifying;

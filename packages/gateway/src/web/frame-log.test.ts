@@ -182,6 +182,59 @@ describe('FrameLog', () => {
     expect(one.recent('a')).toHaveLength(1);
   });
 
+  it('beyond its share of FRAMES_IN_ALL, only the newest decoded frame of a meter keeps its decoding', () => {
+    const log = new FrameLog(20, () => 1_700_000_000_000, 40);
+    const decoder = dsmr().value;
+    // three meters share 40 frames: 13 each, fewer than 20
+    for (const other of ['a', 'b']) for (const e of dsmr().value.push(ISKRA)) log.record(other, e);
+    const events = [v3With('00001.000', '001.00'), v3With('00002.000', '002.00'), v3With('00003.000', '003.00')].flatMap((t) => decoder.push(t));
+    for (const e of events) log.record('p1', e);
+    const refused = { ok: false as const, error: { kind: 'bad-crc' as const, layer: 'dsmr-frame', message: 'CRC mismatch' }, frame: ISKRA };
+    log.record('p1', refused);
+    expect(log.framesPerMeter).toBe(13);
+    const frames = log.recent('p1');
+    expect(frames.map((f) => f.decoded)).toEqual([true, true, true, false]);
+    expect(frames.map((f) => f.snapshot?.readings.find((r) => r.key === 'energy_import_tariff_1')?.value)).toEqual([undefined, undefined, 3, undefined]);
+    // the decoder's own snapshot, not a copy; the bytes of every frame stay
+    const newest = events[2];
+    expect(newest?.ok && frames[2]?.snapshot).toBe(newest?.ok ? newest.snapshot : 'no snapshot');
+    expect(frames.map((f) => /1-0:1\.8\.1\(\d+\.\d+/.exec(Buffer.from(f.bytes).toString('latin1'))?.[0])).toEqual([
+      '1-0:1.8.1(00001.000',
+      '1-0:1.8.1(00002.000',
+      '1-0:1.8.1(00003.000',
+      '1-0:1.8.1(000004.426', // the refused frame's bytes (the Iskra telegram)
+    ]);
+    expect(frames[3]?.error?.kind).toBe('bad-crc');
+    // a meter that logged while the log was not shared keeps its older decodings until they go
+    expect(log.recent('a').map((f) => f.snapshot?.meter.id)).toEqual(['K8EG004046395507']);
+  });
+
+  it('beyond its share of FRAMES_IN_ALL, collects identifiers when the meter, the reading keys or an identifying value change', () => {
+    const log = new FrameLog(20, () => 1_700_000_000_000, 20);
+    log.record('other', { ok: true, snapshot: { protocol: 'dsmr', meter: { id: 'OTHER001' }, readings: [] }, frame: ISKRA });
+    const power = { key: 'power_import', name: 'Power import', quantity: 'power', value: 5, unit: 'W' } as const;
+    const snap = (meter: string, readings: Reading[], identification?: string): MeterSnapshot => ({
+      protocol: 'dsmr',
+      meter: identification === undefined ? { id: meter } : { id: meter, identification },
+      readings,
+    });
+    const equipment = (id: string, key = 'equipment_id'): Reading => ({ key, name: 'Equipment id', quantity: 'identifier', value: id, raw: id });
+    for (const s of [
+      snap('METER001', [equipment('AAAA1111'), power]),
+      snap('METER001', [equipment('AAAA1111'), power]),
+      snap('METER001', [equipment('BBBB2222'), power]),
+      // a sub-meter's serial appears in place of the power reading: other keys, the same count
+      snap('METER001', [equipment('BBBB2222'), equipment('CCCC3333', 'equipment_id_gas')]),
+      // a system title (manufacturer and serial, hex) comes with the frame
+      snap('METER001', [equipment('BBBB2222'), equipment('CCCC3333', 'equipment_id_gas')], '4c475a6712345678'),
+      snap('METER002', [equipment('BBBB2222'), equipment('CCCC3333', 'equipment_id_gas')], '4c475a6712345678'),
+    ])
+      log.record('p1', { ok: true, snapshot: s, frame: ISKRA });
+    expect(log.framesPerMeter).toBeLessThan(20);
+    expect(log.identifiersOf('p1')).toEqual(['METER001', 'AAAA1111', 'BBBB2222', 'CCCC3333', '4c475a6712345678', 'METER002']);
+    expect(log.recent('p1').filter((f) => f.snapshot !== undefined)).toHaveLength(1);
+  });
+
   it('keeps at most 64 KiB of frames per meter, the newest always', () => {
     const log = new FrameLog();
     const big = { ok: false as const, error: { kind: 'too-long' as const, message: 'long', layer: 'dsmr' }, frame: new Uint8Array(20 * 1024) };

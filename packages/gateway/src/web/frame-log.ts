@@ -1,7 +1,7 @@
 import type { DecodeError, FrameEvent, StreamDecoder } from '@smi/decoder';
 import type { MeterSnapshot } from '@smi/model';
 import { isSession, type SessionIo } from '../session';
-import { IDENTIFYING_KEY, idsChanged, idValues, type Layout, Layouts, snapshotOf, valuesIn } from './frame-layout';
+import { IDENTIFYING_KEY, idsChanged, idValues, type Layout, Layouts, sameKeys, snapshotOf, valuesIn } from './frame-layout';
 
 /** Frames kept per meter for the diagnostics view. */
 export const FRAMES_PER_METER = 20;
@@ -13,6 +13,8 @@ export const FRAMES_PER_METER = 20;
 export const FRAMES_IN_ALL = 5_000;
 /** The fewest frames a meter keeps however many meters the log holds (when `perMeter` allows as many). */
 export const MIN_FRAMES_PER_METER = 5;
+/** The values of a frame that keeps none (many meters): the layout is kept for the identifiers only. */
+const NO_VALUES: readonly unknown[] = Object.freeze([]);
 /** Longest frame kept whole; longer ones are cut (a real telegram is a few kB). */
 export const MAX_FRAME_BYTES = 16 * 1024;
 /** Bytes of frames kept per meter; the oldest go first (the newest frame always stays). */
@@ -24,8 +26,13 @@ export interface LoggedFrame {
   /** The frame's bytes (a fresh copy at every access; cut at MAX_FRAME_BYTES). */
   readonly bytes: Uint8Array;
   readonly length: number;
-  /** What the frame decoded to (rebuilt from the compact record at every access). */
+  /**
+   * What the frame decoded to (rebuilt from the compact record at every access); beyond
+   * FRAMES_IN_ALL ÷ FRAMES_PER_METER meters only a meter's newest decoded frame keeps it.
+   */
   readonly snapshot?: MeterSnapshot | undefined;
+  /** The frame decoded (also when its decoding is no longer kept). */
+  readonly decoded: boolean;
   readonly error?: DecodeError | undefined;
 }
 
@@ -43,7 +50,18 @@ class FrameRecord implements LoggedFrame {
     /** Snapshot time, receive time, then the readings' varying values. */
     private readonly values: readonly unknown[] | undefined,
     readonly error: DecodeError | undefined,
+    /** The decoder's own snapshot, held while this is a meter's newest decoded frame (many meters). */
+    private newest: MeterSnapshot | undefined = undefined,
   ) {}
+
+  get decoded(): boolean {
+    return this.error === undefined;
+  }
+
+  /** A newer frame came: the decoding held as the newest goes. */
+  release(): void {
+    this.newest = undefined;
+  }
 
   get bytes(): Uint8Array {
     const b = Buffer.from(this.text, 'latin1');
@@ -56,7 +74,7 @@ class FrameRecord implements LoggedFrame {
   }
 
   get snapshot(): MeterSnapshot | undefined {
-    return this.layout && this.values ? snapshotOf(this.layout, this.values) : undefined;
+    return this.newest ?? (this.layout && this.values ? snapshotOf(this.layout, this.values) : undefined);
   }
 }
 
@@ -67,6 +85,8 @@ interface MeterFrames {
   lastValues: readonly unknown[] | undefined;
   /** Value and raw text of the layout's identifying readings when identifiers were last collected. */
   lastIds: readonly unknown[] | undefined;
+  /** The frame holding the decoder's snapshot (many meters: the newest decoded frame). */
+  holding: FrameRecord | undefined;
 }
 
 /**
@@ -104,7 +124,7 @@ export class FrameLog {
     if (!frame) return;
     let m = this.frames.get(meter);
     if (!m) {
-      this.frames.set(meter, (m = { list: [], kept: 0, layout: undefined, lastValues: undefined, lastIds: undefined }));
+      this.frames.set(meter, (m = { list: [], kept: 0, layout: undefined, lastValues: undefined, lastIds: undefined, holding: undefined }));
       const share = Math.floor(this.framesInAll / this.frames.size);
       this.limit = Math.min(this.perMeter, Math.max(MIN_FRAMES_PER_METER, share));
     }
@@ -113,17 +133,26 @@ export class FrameLog {
     let rec: FrameRecord;
     if (event.ok) {
       const s = event.snapshot;
+      // few meters: every frame keeps its values against the layout; many: only the newest keeps
+      // the decoder's snapshot, and the layout is checked only for what identifiers depend on
+      const compact = this.limit >= this.perMeter;
       let layout = m.layout;
-      let values = layout === undefined ? undefined : valuesIn(s, layout, m.lastValues);
+      let values = layout === undefined ? undefined : compact ? valuesIn(s, layout, m.lastValues) : sameKeys(s, layout) ? NO_VALUES : undefined;
       if (layout === undefined || values === undefined) {
         layout = m.layout = this.layouts.layoutOf(s);
-        values = valuesIn(s, layout, undefined, true) ?? []; // made of s: always fits
+        values = compact ? (valuesIn(s, layout, undefined, true) ?? []) : NO_VALUES; // made of s: always fits
         this.collectIdentifiers(meter, m, s, layout);
       } else if (layout.identifying.length > 0 && idsChanged(s, layout, m.lastIds)) {
         this.collectIdentifiers(meter, m, s, layout);
       }
-      m.lastValues = values;
-      rec = new FrameRecord(this.now(), text, frame.length, layout, values, undefined);
+      if (compact) {
+        m.lastValues = values;
+        rec = new FrameRecord(this.now(), text, frame.length, layout, values, undefined);
+      } else {
+        m.lastValues = undefined;
+        m.holding?.release();
+        rec = m.holding = new FrameRecord(this.now(), text, frame.length, undefined, undefined, undefined, s);
+      }
     } else {
       rec = new FrameRecord(this.now(), text, frame.length, undefined, undefined, event.error);
     }

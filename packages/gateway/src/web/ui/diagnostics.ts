@@ -38,7 +38,7 @@ function errorLine(e: { kind: string; message: string }): HTMLElement {
 }
 
 function frameView(f: UiFrame, open: boolean): HTMLElement {
-  const summary = `${localTime(f.at)} · ${f.length} bytes · ${f.ok ? `decoded (${f.meterId ?? ''})` : (f.error?.kind ?? 'refused')}`;
+  const summary = `${localTime(f.at)} · ${f.length} bytes · ${f.ok ? `decoded${f.meterId === undefined ? '' : ` (${f.meterId})`}` : (f.error?.kind ?? 'refused')}`;
   return h(
     'details',
     { class: `frame ${f.ok ? 'ok' : 'bad'}`, 'data-at': f.at, open },
@@ -47,7 +47,17 @@ function frameView(f: UiFrame, open: boolean): HTMLElement {
       'div',
       { class: 'grid2' },
       h('div', {}, h('h4', {}, 'Hex'), h('code', { class: 'hex' }, f.hex), h('h4', {}, 'Text'), h('pre', {}, f.text)),
-      h('div', {}, h('h4', {}, 'Decoding'), f.error ? errorLine(f.error) : null, f.readings ? readingsTable(f.readings) : null),
+      h(
+        'div',
+        {},
+        h('h4', {}, 'Decoding'),
+        f.error ? errorLine(f.error) : null,
+        f.readings
+          ? readingsTable(f.readings)
+          : f.ok
+            ? h('p', { class: 'muted values-gone' }, 'Decoded. With this many meters the gateway keeps the values of each meter’s newest frame only.')
+            : null,
+      ),
     ),
   );
 }

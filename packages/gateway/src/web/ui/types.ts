@@ -37,6 +37,7 @@ export interface UiFrame {
   /** Printable ASCII of the frame; other bytes as `·`. */
   readonly text: string;
   readonly ok: boolean;
+  /** Meter id and readings of a decoded frame; absent when only the meter's newest frame keeps them (many meters). */
   readonly meterId?: string;
   readonly readings?: readonly UiReading[];
   readonly error?: { readonly kind: string; readonly message: string };
