@@ -5,16 +5,21 @@
 // frame's last byte to the broker's delivery of the state message that carries its values.
 // Prints one JSON line per N: {"meters","seconds","cpuPercent","rssMb","rssMedianMb","delivered","expected","p50Ms","p99Ms"}
 // (rssMb the peak, rssMedianMb the median of the once-a-second samples).
+// With --runs R (default 1) every N is measured R times and a summary line follows the runs:
+// {"meters","bundle","file","runs","cpuPercent":{"median","min","max"},"rssMb":{…},"rssMedianMb":{…},"p99Ms":{…},"delivered","expected"}.
+// --compare OTHER.js measures a second bundle too, its runs interleaved with the first's (A, B, A,
+// B…: the machine's load changes over minutes); each line then says "bundle": "a" or "b".
 //   node scripts/bench-load.mjs [--meters 100,1000] [--seconds 30] [--warmup 15] [--broker-nodelay 1] [--bundle smi.js]
 //   [--node-args "--cpu-prof --cpu-prof-dir=DIR"] (extra node options for the gateway process)
 //   [--node BINARY] (the node that runs the gateway, e.g. the image's Node 24; default this one)
 //   [--qos 0|1|2] (the gateway's mqtt.qos for state messages; default: the configuration's default)
+//   [--runs R] [--compare OTHER_BUNDLE]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { bundle, bundleEnv, root } from './bench-bundle.mjs';
 import { arg, cpuTicks, freePort, rssMb } from './bench-proc.mjs';
 
@@ -24,10 +29,13 @@ const COUNTS = arg('meters', '100,1000').split(',').map(Number);
 const SECONDS = Number(arg('seconds', '30'));
 const WARMUP = Number(arg('warmup', '15'));
 const BROKER_NODELAY = arg('broker-nodelay', '1') === '1';
-const BUNDLE = arg('bundle', join(root, 'packages/gateway/dist/smi.js'));
+const BUNDLE = resolve(arg('bundle', join(root, 'packages/gateway/dist/smi.js')));
 const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
 const NODE = arg('node', process.execPath);
 const QOS = arg('qos', undefined);
+const RUNS = Number(arg('runs', '1'));
+const COMPARE = arg('compare', undefined) === undefined ? undefined : resolve(arg('compare'));
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs: a whole number from 1, not ${arg('runs')}`);
 if (QOS !== undefined && !['0', '1', '2'].includes(QOS)) throw new Error(`--qos: 0, 1 or 2, not ${QOS}`);
 const PROTOCOLS = ['dsmr', 'sml', 'd0'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -66,19 +74,26 @@ function split(protocol, bytes) {
   return out;
 }
 
+/** Child processes still running: killed when this script ends, also when a run fails. */
+const children = new Set();
+process.on('exit', () => children.forEach((c) => c.kill()));
+function live(child) {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
 async function listen(server) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return server.address().port;
 }
 
-async function runLoad(n, gen, dir) {
-  const frames = PROTOCOLS.map((p, k) => split(p, framesFor(gen, dir, p, 1000 + k, SECONDS + WARMUP + 5)));
+async function runLoad(n, frames, dir, bundlePath) {
   // broker
   const brokerPort = await freePort();
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, `listener ${brokerPort} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay ${BROKER_NODELAY}\nmax_queued_messages 100000\n`);
-  const broker = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
-  process.on('exit', () => broker.kill()); // also when a run fails
+  const broker = live(spawn('mosquitto', ['-c', conf], { stdio: 'ignore' }));
   await sleep(500);
   // meters: one TCP server each; the gateway connects as a client
   const meters = [];
@@ -114,14 +129,14 @@ async function runLoad(n, gen, dir) {
     ].join('\n');
     writeFileSync(cfg, yaml + '\n');
     const gw = {
-      proc: spawn(NODE, [...NODE_ARGS, BUNDLE, 'run', '-c', cfg], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] }),
+      proc: spawn(NODE, [...NODE_ARGS, bundlePath, 'run', '-c', cfg], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] }),
       err: '',
       exit: undefined,
     };
     gw.proc.stderr.on('data', (d) => (gw.err = (gw.err + d).slice(-2000)));
     gw.proc.on('exit', (code, signal) => (gw.exit = { code, signal }));
     gateways.push(gw);
-    process.on('exit', () => gw.proc.kill());
+    live(gw.proc);
   }
   const alive = () => {
     for (const gw of gateways) if (gw.exit !== undefined) throw new Error(`a gateway ended (${JSON.stringify(gw.exit)}): ${gw.err}`);
@@ -212,8 +227,51 @@ async function runLoad(n, gen, dir) {
 
 const dir = mkdtempSync(join(tmpdir(), 'smi-bench-load-'));
 const gen = await bundle('packages/decoder/bench/gen/cli.ts', 'gen');
+/** Median, smallest and largest of some figures. */
+function spread(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { median: Number(mid.toFixed(1)), min: s[0], max: s[s.length - 1] };
+}
+
+const bundles =
+  COMPARE === undefined
+    ? [['a', BUNDLE]]
+    : [
+        ['a', BUNDLE],
+        ['b', COMPARE],
+      ];
 try {
-  for (const n of COUNTS) console.log(JSON.stringify(await runLoad(n, gen, dir)));
+  for (const n of COUNTS) {
+    const frames = PROTOCOLS.map((p, k) => split(p, framesFor(gen, dir, p, 1000 + k, SECONDS + WARMUP + 5)));
+    const results = new Map(bundles.map(([label]) => [label, []]));
+    for (let r = 0; r < RUNS; r++) {
+      for (const [label, path] of bundles) {
+        const result = await runLoad(n, frames, dir, path);
+        results.get(label).push(result);
+        console.log(JSON.stringify(COMPARE === undefined ? result : { bundle: label, ...result }));
+      }
+    }
+    if (RUNS === 1) continue;
+    for (const [label, path] of bundles) {
+      const rs = results.get(label);
+      const sum = (k) => rs.reduce((t, x) => t + x[k], 0);
+      console.log(
+        JSON.stringify({
+          meters: n,
+          bundle: label,
+          file: path.replace(root, ''),
+          runs: RUNS,
+          cpuPercent: spread(rs.map((x) => x.cpuPercent)),
+          rssMb: spread(rs.map((x) => x.rssMb)),
+          rssMedianMb: spread(rs.map((x) => x.rssMedianMb)),
+          p99Ms: spread(rs.map((x) => x.p99Ms)),
+          delivered: sum('delivered'),
+          expected: sum('expected'),
+        }),
+      );
+    }
+  }
 } finally {
   rmSync(gen, { force: true });
   rmSync(dir, { recursive: true, force: true });
