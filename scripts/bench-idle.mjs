@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { root } from './bench-bundle.mjs';
-import { arg, cpuTicks, freePort, kb, rssMb } from './bench-proc.mjs';
+import { arg, cpuTicks, freePort, kb, median, rssMb } from './bench-proc.mjs';
 
 const SECONDS = Number(arg('seconds', '30'));
 const RUNS = Number(arg('runs', '1'));
@@ -78,14 +78,13 @@ for (let run = 0; run < RUNS; run++) {
     }
     const c1 = cpuTicks(gw.pid);
     const rollup = readFileSync(`/proc/${gw.pid}/smaps_rollup`, 'utf8');
-    const last = samples.slice(-5).sort((a, b) => a - b);
     const round = (x) => Math.round(x * 10) / 10;
     console.log(
       JSON.stringify({
         where: gw.where,
         node: gw.node,
         seconds: SECONDS,
-        rssMb: round(last[Math.floor(last.length / 2)]),
+        rssMb: round(median(samples.slice(-5))),
         peakRssMb: round(Math.max(...samples)),
         anonMb: round(kb(rollup, 'Anonymous') / 1024),
         fileMb: round((kb(rollup, 'Rss') - kb(rollup, 'Anonymous')) / 1024),

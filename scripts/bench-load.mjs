@@ -5,7 +5,8 @@
 // frame's last byte to the broker's delivery of the state message that carries its values.
 // Prints one JSON line per N: {"meters","seconds","cpuPercent","rssMb","rssMedianMb","delivered","expected","p50Ms","p99Ms"}
 // (rssMb the peak, rssMedianMb the median of the once-a-second samples).
-// With --runs R (default 1) every N is measured R times and a summary line follows the runs:
+// With --runs R (default 1) every N is measured R times and a summary line follows the runs
+// (medians as bench-proc.mjs takes them: of an even count, the upper middle figure):
 // {"meters","bundle","file","runs","cpuPercent":{"median","min","max"},"rssMb":{…},"rssMedianMb":{…},"p99Ms":{…},"delivered","expected"}.
 // --compare OTHER.js measures a second bundle too, its runs interleaved with the first's (A, B, A,
 // B…: the machine's load changes over minutes); each line then says "bundle": "a" or "b".
@@ -21,7 +22,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundle, bundleEnv, root } from './bench-bundle.mjs';
-import { arg, cpuTicks, freePort, rssMb } from './bench-proc.mjs';
+import { arg, cpuTicks, freePort, median, rssMb } from './bench-proc.mjs';
 
 const require = createRequire(import.meta.url);
 const mqtt = require('mqtt');
@@ -193,7 +194,6 @@ async function runLoad(n, frames, dir, bundlePath) {
     rssSamples.push(rss);
     peakRss = Math.max(peakRss, rss);
   }
-  rssSamples.sort((a, b) => a - b);
   const c1 = gateways.reduce((t, gw) => t + cpuTicks(gw.proc.pid), 0);
   measuring = false;
   await sleep(1000); // the last frames' deliveries
@@ -217,7 +217,7 @@ async function runLoad(n, frames, dir, bundlePath) {
     cpuPercent: Number(((c1 - c0) / SECONDS).toFixed(1)),
     rssMb: Math.round(peakRss),
     // the median of the once-a-second samples: the peak moves by ±50 MB with the moment of a full collection
-    rssMedianMb: Math.round(rssSamples[Math.floor(rssSamples.length / 2)] ?? 0),
+    rssMedianMb: Math.round(median(rssSamples) ?? 0),
     delivered,
     expected,
     p50Ms: q(0.5),
@@ -225,15 +225,13 @@ async function runLoad(n, frames, dir, bundlePath) {
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'smi-bench-load-'));
-const gen = await bundle('packages/decoder/bench/gen/cli.ts', 'gen');
 /** Median, smallest and largest of some figures. */
 function spread(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { median: Number(mid.toFixed(1)), min: s[0], max: s[s.length - 1] };
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'smi-bench-load-'));
+const gen = await bundle('packages/decoder/bench/gen/cli.ts', 'gen');
 const bundles =
   COMPARE === undefined
     ? [['a', BUNDLE]]

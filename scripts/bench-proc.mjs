@@ -9,6 +9,9 @@ export function arg(name, dflt) {
   return i > 0 ? process.argv[i + 1] : dflt;
 }
 
+/** The middle of some figures (of an even count, the upper of the two middle ones). */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** User + system CPU of a process so far, in clock ticks (100 per second). */
 export function cpuTicks(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundle, bundleEnv, root } from './bench-bundle.mjs';
+import { median } from './bench-proc.mjs';
 
 function opt(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,7 +38,6 @@ export function cpuOf(cmd, args, input) {
   return { cpu: user + sys, wall, rssMb: kb / 1024, stdout: r.stdout.toString() };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
 
 /** Interleaved runs of two commands: medians, spreads and the ratio of the medians. */
