@@ -6,9 +6,9 @@ import type { DsmrTemplate } from './reading-templates';
 
 /**
  * An OBIS code as found at the start of a telegram line, resolved once and then memoised by its
- * numeric value: a line's code is read byte by byte, never cut out as a string.
+ * numeric value: a line's code is read byte by byte, never cut out as a string. With the reading
+ * templates met for the code (one per meter unit and medium), filled lazily.
  */
-/** With the reading templates met for the code (one per meter unit and medium), filled lazily. */
 export interface ObisRef extends TemplateList<DsmrTemplate> {
   /**
    * The six fields, packed in two small integers: A·2^16 + B·2^8 + C and D·2^16 + E·2^8 + F (one
