@@ -28,12 +28,14 @@ function compact(s: MeterSnapshot): UiReading[] {
 }
 
 function uiFrame(f: LoggedFrame): UiFrame {
-  const snapshot = f.snapshot; // rebuilt at every access
+  // both are made anew at every access
+  const snapshot = f.snapshot;
+  const bytes = f.bytes;
   return {
     at: new Date(f.at).toISOString(),
     length: f.length,
-    hex: bytesToHex(f.bytes),
-    text: frameText(f.bytes),
+    hex: bytesToHex(bytes),
+    text: frameText(bytes),
     ok: f.decoded,
     ...(snapshot ? { meterId: snapshot.meter.id, readings: compact(snapshot) } : {}),
     ...(f.error ? { error: { kind: f.error.kind, message: f.error.message } } : {}),
