@@ -134,6 +134,14 @@ export function unitFactor(from: Unit, to: Unit): number | undefined {
   return f[1] / t[1];
 }
 
+/** 10^0 … 10^22, the powers of ten a double holds exactly (read from text, not computed). */
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, e) => Number(`1e${e}`));
+
+/** Exponent of a factor that is a power of ten (10^-12 … 10^12, as `unitFactor` divides them out). */
+const POW10_EXPONENT = new Map<number, number>(
+  Array.from({ length: 25 }, (_, i) => [i >= 12 ? (POW10[i - 12] as number) : 1 / (POW10[12 - i] as number), i - 12]),
+);
+
 /**
  * Converts a value between units of one dimension. Decimal-exact for power-of-ten factors
  * (1.234 kWh → 1234 Wh, not 1233.9999999999998).
@@ -142,10 +150,16 @@ export function convertValue(value: number, from: Unit, to: Unit): number | unde
   const factor = unitFactor(from, to);
   if (factor === undefined) return undefined;
   if (factor === 1) return value;
-  const exp = Math.log10(factor);
-  if (Number.isInteger(exp)) {
-    const r = exp > 0 ? value * factor : value / 10 ** -exp;
-    return Number(r.toPrecision(15));
+  const exp = POW10_EXPONENT.get(factor) ?? Math.log10(factor);
+  if (!Number.isInteger(exp)) return value * factor;
+  // An integer of at most 15 digits (a meter register in Wh, the common case) times or divided by a
+  // power of ten is a decimal of at most 15 significant digits, and IEEE arithmetic with the exact
+  // power rounds correctly to the double nearest to it: what the round trip below would give again.
+  const power = POW10[exp < 0 ? -exp : exp];
+  if (power !== undefined && Number.isInteger(value) && Math.abs(value) < 1e15) {
+    const exact = exp > 0 ? value * power : value / power;
+    return exact === 0 ? 0 : exact; // no -0
   }
-  return value * factor;
+  const r = exp > 0 ? value * factor : value / 10 ** -exp;
+  return Number(r.toPrecision(15));
 }
