@@ -13,7 +13,20 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 
 /** Whether two byte arrays hold the same bytes. */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return a.length === b.length && bytesAt(a, 0, b);
+}
+
+/**
+ * Below this length a loop compares faster than node's native compare (which costs ~0.1 µs for a
+ * view and the call; the loop ~1.5 ns per byte).
+ */
+const NATIVE_COMPARE_FROM = 96;
+
+/** Whether `bytes` stand in `b` at `at` (false when `b` ends before them). */
+export function bytesAt(b: Uint8Array, at: number, bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  if (at < 0 || at + n > b.length) return false;
+  if (n >= NATIVE_COMPARE_FROM) return Buffer.compare(b.subarray(at, at + n), bytes) === 0;
+  for (let k = 0; k < n; k++) if (b[at + k] !== bytes[k]) return false;
   return true;
 }

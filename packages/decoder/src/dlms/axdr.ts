@@ -1,4 +1,4 @@
-import { fail, ok, type DecodeError, type Result } from '../common';
+import { bytesAt, fail, ok, type DecodeError, type Result } from '../common';
 import { AXDR_TAGS, type AxdrTag, type DlmsData } from './axdr-types';
 
 const LAYER = 'axdr';
@@ -246,10 +246,7 @@ export class AxdrReader {
 
   /** Whether the bytes at the cursor are `bytes`. */
   private same(bytes: Uint8Array): boolean {
-    const n = bytes.length;
-    if (this.pos + n > this.end) return false;
-    for (let k = 0; k < n; k++) if (this.bytes[this.pos + k] !== bytes[k]) return false;
-    return true;
+    return this.pos + bytes.length <= this.end && bytesAt(this.bytes, this.pos, bytes);
   }
 
   /**
