@@ -9,6 +9,9 @@
  *
  * The replay check is the real one; only when the inputs start over (every 2,000 pushes) is it
  * reset, as after a meter exchange, since the invocation counters come round again.
+ *
+ * There is no npm peer: each case runs in turn with the machine reference (bench/reference.ts), and
+ * the ratio to it is what `npm run bench:check` guards.
  */
 import type { FrameCounterTracker } from '../src/crypto';
 import { createFrameCounterTracker } from '../src/crypto';
@@ -17,6 +20,7 @@ import { frameSource } from './gen';
 import { compare, materialise } from './harness';
 import { FIXTURES_DIR } from './inputs';
 import { cutStream } from './mbus.bench';
+import { referenceCase } from './reference';
 
 const PUSHES = 2000;
 
@@ -63,30 +67,38 @@ export function run(): void {
     const decoder = createDlmsDecoder({ key, counters });
     if (decoder.push(stream.prime).length !== 0) throw new Error('half a push decoded');
     const sizes = pushes.map((p) => p.length);
-    compare(`DLMS encrypted push, stream decoder: ${meter.title} (${PUSHES} distinct pushes, ${Math.min(...sizes)} bytes)`, {
-      name: 'createDlmsDecoder({ key }).push(chunk)',
-      unit: 'pushes',
-      run: (i) => {
-        counters.wrap(i, PUSHES); // chunk i completes push i
-        const events = decoder.push(stream.chunks[i % PUSHES] as Uint8Array);
-        const e = events[0];
-        if (events.length !== 1 || e?.ok !== true) throw new Error(`push not decoded: ${e?.ok === false ? e.error.message : events.length}`);
-        sink += materialise(e.snapshot.readings.map((r) => r.value));
+    compare(
+      `DLMS encrypted push, stream decoder: ${meter.title} (${PUSHES} distinct pushes, ${Math.min(...sizes)} bytes)`,
+      {
+        name: 'createDlmsDecoder({ key }).push(chunk)',
+        unit: 'pushes',
+        run: (i) => {
+          counters.wrap(i, PUSHES); // chunk i completes push i
+          const events = decoder.push(stream.chunks[i % PUSHES] as Uint8Array);
+          const e = events[0];
+          if (events.length !== 1 || e?.ok !== true) throw new Error(`push not decoded: ${e?.ok === false ? e.error.message : events.length}`);
+          sink += materialise(e.snapshot.readings.map((r) => r.value));
+        },
       },
-    });
+      referenceCase((n) => (sink += n)),
+    );
     // A caller decoding APDUs one by one keeps a reading cache, as the stream decoder does.
     const apduCounters = cyclingTracker();
     const options = { key, counters: apduCounters, cache: createReadingCache() };
-    compare(`DLMS encrypted push, one APDU: ${meter.title} (${PUSHES} distinct APDUs, ${apdus[0]?.length ?? 0} bytes)`, {
-      name: 'decodeDlmsPush(apdu, { key, counters, cache })',
-      unit: 'pushes',
-      run: (i) => {
-        apduCounters.wrap(i, PUSHES);
-        const r = decodeDlmsPush(apdus[i % PUSHES] as Uint8Array, options);
-        if (!r.ok) throw new Error(`push not decoded: ${r.error.message}`);
-        sink += materialise(r.value.readings.map((x) => x.value));
+    compare(
+      `DLMS encrypted push, one APDU: ${meter.title} (${PUSHES} distinct APDUs, ${apdus[0]?.length ?? 0} bytes)`,
+      {
+        name: 'decodeDlmsPush(apdu, { key, counters, cache })',
+        unit: 'pushes',
+        run: (i) => {
+          apduCounters.wrap(i, PUSHES);
+          const r = decodeDlmsPush(apdus[i % PUSHES] as Uint8Array, options);
+          if (!r.ok) throw new Error(`push not decoded: ${r.error.message}`);
+          sink += materialise(r.value.readings.map((x) => x.value));
+        },
       },
-    });
+      referenceCase((n) => (sink += n)),
+    );
   }
   if (sink < 0) console.log(sink); // keeps the results alive
 }

@@ -9,6 +9,8 @@ export interface Case {
   /** Processes one unit (telegram/frame) per call, cycling through the inputs. */
   readonly run: (i: number) => void;
   readonly unit: string;
+  /** A machine reference in place of a peer (bench/reference.ts): its ratio is no comparison. */
+  readonly reference?: true;
 }
 
 export interface Comparison {
@@ -93,7 +95,7 @@ export function compare(title: string, ours: Case, peer?: Case): Comparison {
       : { title, ours: a, oursSpread: spread(0) };
   if (peer && b !== undefined) {
     console.log(`  ${peer.name.padEnd(44)} ${fmt(b)} ${peer.unit}/s ${spreadText(spread(1))}`);
-    console.log(`  ${'ratio'.padEnd(44)} ${(a / b).toFixed(1).padStart(12)} ×`);
+    console.log(`  ${(peer.reference ? 'ratio to the reference' : 'ratio').padEnd(44)} ${(a / b).toFixed(peer.reference ? 2 : 1).padStart(12)} ×`);
   }
   results.push(c);
   return c;

@@ -4,12 +4,14 @@
  * access number and checksum change in every frame. Each frame is decoded in full (framing,
  * checksum, application layer, every data record, a typed MeterSnapshot). The stream decoder reads
  * each meter's frames as one continuous capture cut in the middle of every frame (as serial reads
- * come), one decoder per meter.
+ * come), one decoder per meter. There is no npm peer: each case runs in turn with the machine
+ * reference (bench/reference.ts), and the ratio to it is what `npm run bench:check` guards.
  */
 import { createMbusDecoder, createMbusFrameDecoder, decodeMbusFrame } from '../src/mbus';
 import { MBUS_GEN_FIXTURES } from './gen';
 import { compare, materialise } from './harness';
 import { distinctFrames } from './inputs';
+import { referenceCase } from './reference';
 
 /** A meter's units (frames, pushes) as a cyclic stream cut in the middle of every unit: chunk i completes unit i. */
 export interface CutStream {
@@ -61,27 +63,35 @@ export function run(): void {
     return d;
   });
   let sink = 0;
-  compare(`M-Bus, stream decoder (${m} meters, ${n} distinct frames, ${Math.min(...sizes)}-${Math.max(...sizes)} bytes)`, {
-    name: 'createMbusDecoder().push(chunk)',
-    unit: 'frames',
-    run: (i) => {
-      const k = i % m;
-      const events = (decoders[k] as (typeof decoders)[number]).push((streams[k] as CutStream).chunks[Math.floor(i / m) % perMeter] as Uint8Array);
-      const e = events[0];
-      if (events.length !== 1 || e?.ok !== true) throw new Error('frame not decoded');
-      sink += materialise(e.snapshot.readings.map((r) => r.value));
+  compare(
+    `M-Bus, stream decoder (${m} meters, ${n} distinct frames, ${Math.min(...sizes)}-${Math.max(...sizes)} bytes)`,
+    {
+      name: 'createMbusDecoder().push(chunk)',
+      unit: 'frames',
+      run: (i) => {
+        const k = i % m;
+        const events = (decoders[k] as (typeof decoders)[number]).push((streams[k] as CutStream).chunks[Math.floor(i / m) % perMeter] as Uint8Array);
+        const e = events[0];
+        if (events.length !== 1 || e?.ok !== true) throw new Error('frame not decoded');
+        sink += materialise(e.snapshot.readings.map((r) => r.value));
+      },
     },
-  });
+    referenceCase((x) => (sink += x)),
+  );
   // one meter's memos (record shapes, reading templates), as a stream decoder keeps them
   const frameDecoders = MBUS_GEN_FIXTURES.map(() => createMbusFrameDecoder());
-  compare(`M-Bus, one frame (${m} meters, ${n} distinct frames)`, {
-    name: 'createMbusFrameDecoder()(bytes)',
-    unit: 'frames',
-    run: (i) => {
-      const r = (frameDecoders[i % m] as (typeof frameDecoders)[number])(frames[i % n] as Uint8Array);
-      if (!r.ok) throw new Error('frame not decoded');
-      sink += materialise(r.value.readings.map((x) => x.value));
+  compare(
+    `M-Bus, one frame (${m} meters, ${n} distinct frames)`,
+    {
+      name: 'createMbusFrameDecoder()(bytes)',
+      unit: 'frames',
+      run: (i) => {
+        const r = (frameDecoders[i % m] as (typeof frameDecoders)[number])(frames[i % n] as Uint8Array);
+        if (!r.ok) throw new Error('frame not decoded');
+        sink += materialise(r.value.readings.map((x) => x.value));
+      },
     },
-  });
+    referenceCase((x) => (sink += x)),
+  );
   if (sink < 0) console.log(sink); // keeps the results alive
 }
