@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { frameSource } from '../../bench/gen';
 import { hexToBytes } from '../common';
 import { AxdrReader, createAxdrListMemo, type AxdrListMemo } from './axdr';
+import { createReadingCache } from './reading-cache';
 import { createDlmsDecoder } from './stream-decoder';
 
 const FIXTURES = join(__dirname, '../../fixtures');
@@ -58,5 +59,17 @@ describe('A-XDR list memo', () => {
     const changed = parse(body(4, 6), memo);
     expect([same, changed, parse(body(2, 5), memo)]).toEqual([new AxdrReader(body(2, 6)).data(), new AxdrReader(body(4, 6)).data(), first]);
     expect(JSON.stringify(changed)).not.toBe(JSON.stringify(same));
+  });
+});
+
+describe('the reading cache of one meter', () => {
+  it('gives a system title that changed its own hex and FLAG id, and the same one back for the same bytes', () => {
+    const cache = createReadingCache();
+    const lgz = cache.systemTitle(hexToBytes('4C475A6774206295') as Uint8Array);
+    expect(lgz).toEqual({ hex: '4C475A6774206295', flag: 'LGZ' });
+    expect(cache.systemTitle(hexToBytes('4C475A6774206295') as Uint8Array)).toBe(lgz);
+    // one byte differs: another meter behind the same decoder (or a replaced one)
+    expect(cache.systemTitle(hexToBytes('4C475A6774206296') as Uint8Array)).toEqual({ hex: '4C475A6774206296', flag: 'LGZ' });
+    expect(cache.systemTitle(hexToBytes('4B464D1020000001') as Uint8Array)).toEqual({ hex: '4B464D1020000001', flag: 'KFM' });
   });
 });

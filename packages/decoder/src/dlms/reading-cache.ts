@@ -12,6 +12,7 @@ import {
   type ReadingValue,
   type Unit,
 } from '@smi/model';
+import { sameBytes } from '../common';
 import { bytesToHex } from '../common/hex';
 import { createAxdrListMemo, type AxdrListMemo } from './axdr';
 import type { DlmsProfile, DlmsProfileRegister } from './profile';
@@ -137,7 +138,7 @@ export function createReadingCache(limit = 2048): ReadingCache {
     },
     systemTitle(st) {
       const last = lastTitle;
-      if (last !== undefined && last.bytes.length === st.length && last.bytes.every((b, i) => b === st[i])) return last.info;
+      if (last !== undefined && sameBytes(last.bytes, st)) return last.info;
       const info = systemTitleInfo(st);
       lastTitle = { bytes: st.slice(), info };
       return info;
